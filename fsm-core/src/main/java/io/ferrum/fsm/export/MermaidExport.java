@@ -71,6 +71,16 @@ public final class MermaidExport {
 
   /** Text safe inside a Mermaid label: quotes, colons and semicolons as entity codes. */
   private static String label(String text) {
-    return text.replace("\"", "#quot;").replace(":", "#58;").replace(";", "#59;");
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("#quot;");
+        case ':' -> out.append("#58;");
+        case ';' -> out.append("#59;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
   }
 }
