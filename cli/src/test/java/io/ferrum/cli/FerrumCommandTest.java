@@ -1,0 +1,105 @@
+package io.ferrum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrum.fsm.PowerMachine;
+import io.ferrum.fsm.ProvisionMachine;
+import io.ferrum.fsm.export.DotExport;
+import io.ferrum.fsm.export.MachineJson;
+import io.ferrum.fsm.export.MermaidExport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** The command line, run in-process: exact output and exit codes. */
+class FerrumCommandTest {
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Ferrum.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void fsmExport_defaults_printProvisionMachineAsJson() {
+    Run run = run("fsm", "export");
+
+    assertThat(run.code()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).isEqualTo(MachineJson.write(ProvisionMachine.DEFINITION));
+    assertThat(MachineJson.read(run.out())).isEqualTo(ProvisionMachine.DEFINITION);
+  }
+
+  @Test
+  void fsmExport_machineAndFormat_anyCase() {
+    assertThat(run("fsm", "export", "--machine", "power", "--format", "mermaid").out())
+        .isEqualTo(MermaidExport.write(PowerMachine.DEFINITION));
+    assertThat(run("fsm", "export", "-m", "PROVISION", "-f", "Dot").out())
+        .isEqualTo(DotExport.write(ProvisionMachine.DEFINITION));
+  }
+
+  @Test
+  void fsmExport_unknownFormat_oneLineNamingChoices_exit2() {
+    Run run = run("fsm", "export", "--format", "svg");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo(
+            "ferrum fsm export: Invalid value for option '--format': expected one of dot,"
+                + " mermaid, json but was 'svg' (see 'ferrum fsm export --help')\n");
+  }
+
+  @Test
+  void fsmExport_unknownMachine_oneLineNamingChoices_exit2() {
+    Run run = run("fsm", "export", "-m", "boot");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "ferrum fsm export: Invalid value for option '--machine': expected one of"
+                + " provision, power but was 'boot' (see 'ferrum fsm export --help')\n");
+  }
+
+  @Test
+  void unknownOption_oneLine_exit2() {
+    Run run = run("fsm", "export", "--colour");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "ferrum fsm export: Unknown option: '--colour' (see 'ferrum fsm export --help')\n");
+  }
+
+  @Test
+  void noCommand_saysSo_exit2() {
+    assertThat(run())
+        .isEqualTo(new Run(2, "", "ferrum: missing a command (see 'ferrum --help')\n"));
+    assertThat(run("fsm").err())
+        .isEqualTo("ferrum fsm: missing a subcommand: export or docs (see 'ferrum fsm --help')\n");
+  }
+
+  @Test
+  void help_listsCommandsAndOptions() {
+    Run top = run("--help");
+    Run export = run("fsm", "export", "--help");
+
+    assertThat(top.code()).isZero();
+    assertThat(top.out()).startsWith("Usage: ferrum [-hV] [COMMAND]\n").contains("  fsm   ");
+    assertThat(export.code()).isZero();
+    assertThat(export.out())
+        .contains("-f, --format=<format>     Output format: dot, mermaid, json (default: json).")
+        .contains("Which machine: provision, power (default:");
+  }
+
+  @Test
+  void version_namesFerrumAndJava() {
+    Run run = run("--version");
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).matches("(?s)ferrum \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\nJava .*\n");
+  }
+}
