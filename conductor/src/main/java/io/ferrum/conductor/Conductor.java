@@ -1,0 +1,601 @@
+package io.ferrum.conductor;
+
+import io.ferrum.conductor.internal.DriverRegistry;
+import io.ferrum.conductor.internal.Migrations;
+import io.ferrum.conductor.internal.NodeStore;
+import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.HardwareType;
+import io.ferrum.driver.InvalidDriverInfoException;
+import io.ferrum.driver.PowerInterface;
+import io.ferrum.fsm.PowerRequest;
+import io.ferrum.fsm.ProvisionEvent;
+import io.ferrum.fsm.ProvisionMachine;
+import io.ferrum.fsm.ProvisionState;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embeddable conductor: everything Ferrum does to nodes, without a daemon or HTTP.
+ *
+ * <pre>{@code
+ * try (Conductor conductor = Conductor.builder().dataSource(ds).name("c1").build()) {
+ *   Node node = conductor.createNode(NodeSpec.of("fake-hardware", Map.of()));
+ *   conductor.provision(node.uuid(), ProvisionRequest.of("manage")).await(Duration.ofMinutes(1));
+ * }
+ * }</pre>
+ *
+ * <p>Asynchronous requests ({@link #provision}, {@link #power}, {@link #continueNode}) return once
+ * a worker has started and committed the event, with an {@link ActionHandle} for the end of the
+ * work. Errors a caller can act on are {@link FerrumException}s whose {@link ErrorKind} says what
+ * they mean.
+ *
+ * <p>Thread-safe.
+ */
+public final class Conductor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Conductor.class);
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~-]{1,255}");
+  private static final Set<String> PATCHABLE =
+      Set.of(
+          "name",
+          "driver",
+          "driver_info",
+          "instance_info",
+          "properties",
+          "extra",
+          "maintenance",
+          "maintenance_reason");
+  private static final Set<String> DOCUMENTS =
+      Set.of("driver_info", "instance_info", "properties", "extra");
+
+  private final ConductorContext ctx;
+  private final TaskManager tasks;
+  private final Duration shutdownDeadline;
+  private volatile boolean closed;
+
+  private Conductor(ConductorContext ctx, Duration shutdownDeadline) {
+    this.ctx = ctx;
+    this.tasks = new TaskManager(ctx);
+    this.shutdownDeadline = shutdownDeadline;
+  }
+
+  /** Starts building a conductor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This conductor's name: the value it writes into reservations. */
+  public String name() {
+    return ctx.name;
+  }
+
+  /** The task manager, for embedders that write their own flows. */
+  public TaskManager tasks() {
+    return tasks;
+  }
+
+  /** The enabled hardware types' names. */
+  public Set<String> drivers() {
+    return ctx.drivers.names();
+  }
+
+  /** The worker pool. */
+  public WorkerPool workers() {
+    return ctx.pool;
+  }
+
+  // ---- nodes ----
+
+  /**
+   * Creates a node in {@code enroll} (or {@code available}, when the spec asks for Ironic's
+   * pre-1.11 behaviour).
+   *
+   * @throws InvalidParameterException for an unknown driver, a bad UUID, name or initial state
+   * @throws NodeConflictException if the UUID or name is taken
+   */
+  public Node createNode(NodeSpec spec) {
+    if (spec.driver() == null || spec.driver().isBlank()) {
+      throw new InvalidParameterException("A node needs a driver");
+    }
+    ctx.drivers.require(spec.driver());
+    String uuid = spec.uuid() == null ? UUID.randomUUID().toString() : spec.uuid();
+    if (!ConductorContext.looksLikeUuid(uuid)) {
+      throw new InvalidParameterException("\"" + uuid + "\" is not a valid UUID");
+    }
+    String uuidLower = uuid.toLowerCase(Locale.ROOT);
+    validateName(spec.name());
+    String state = spec.initialState() == null ? "enroll" : spec.initialState();
+    if (!state.equals("enroll") && !state.equals("available")) {
+      throw new InvalidParameterException(
+          "A node starts in \"enroll\" or \"available\", not \"" + state + "\"");
+    }
+    Node node =
+        ctx.inTransaction(
+            "create node",
+            handle -> {
+              if (NodeStore.findByUuid(handle, uuidLower).isPresent()) {
+                throw new NodeConflictException("A node with UUID " + uuid + " already exists.");
+              }
+              if (spec.name() != null && NodeStore.findByName(handle, spec.name()).isPresent()) {
+                throw new NodeConflictException(
+                    "A node with name " + spec.name() + " already exists.");
+              }
+              return NodeStore.insert(
+                  handle,
+                  uuidLower,
+                  spec.name(),
+                  spec.driver(),
+                  spec.driverInfo(),
+                  spec.instanceInfo(),
+                  spec.properties(),
+                  spec.extra(),
+                  state,
+                  ctx.now());
+            });
+    ctx.notify("create", "end", node, Map.of());
+    return node;
+  }
+
+  /**
+   * The node with UUID or name {@code ident}.
+   *
+   * @throws NodeNotFoundException if there is none
+   */
+  public Node getNode(String ident) {
+    return ctx.withHandle("read node " + ident, h -> ctx.find(h, ident));
+  }
+
+  /** One page of nodes matching {@code query}. */
+  public NodePage listNodes(NodeQuery query) {
+    return ctx.withHandle("list nodes", h -> NodeStore.list(h, query));
+  }
+
+  /** The node's history, oldest first. */
+  public List<HistoryEvent> history(String ident) {
+    return ctx.withHandle(
+        "read history of " + ident, h -> NodeStore.history(h, ctx.find(h, ident).id()));
+  }
+
+  /**
+   * Applies RFC 6902 operations to the node's {@code name}, {@code driver}, {@code driver_info},
+   * {@code instance_info}, {@code properties}, {@code extra}, {@code maintenance} and {@code
+   * maintenance_reason}, under its exclusive lock.
+   *
+   * @throws NodeConflictException while a transition is in progress (a target is set) in a state
+   *     that does not allow updates, or for a taken name
+   * @throws InvalidParameterException for a bad path, operation or value
+   */
+  public Node updateNode(String ident, List<PatchOperation> patch) {
+    if (patch == null || patch.isEmpty()) {
+      throw new InvalidParameterException("The patch is empty");
+    }
+    try (Task task = tasks.acquire(ident, "update", LockMode.EXCLUSIVE)) {
+      Node node = task.node();
+      if (node.targetProvisionState() != null
+          && ProvisionState.fromValue(node.provisionState())
+              .map(s -> !ProvisionMachine.UPDATE_ALLOWED_STATES.contains(s))
+              .orElse(true)) {
+        throw new NodeConflictException(
+            "Node "
+                + node.label()
+                + " can not be updated while a state transition is in progress.");
+      }
+      Map<String, Object> columns = NodePatcher.apply(node, patch, PATCHABLE, DOCUMENTS);
+      if (columns.containsKey("name")) {
+        validateName((String) columns.get("name"));
+      }
+      if (columns.containsKey("driver")) {
+        Object driver = columns.get("driver");
+        if (!(driver instanceof String name)) {
+          throw new InvalidParameterException("driver must be a string");
+        }
+        ctx.drivers.require(name);
+      }
+      Node updated =
+          ctx.inTransaction(
+              "update node " + node.label(),
+              handle -> {
+                Object name = columns.get("name");
+                if (name != null
+                    && NodeStore.findByName(handle, (String) name)
+                        .filter(other -> other.id() != node.id())
+                        .isPresent()) {
+                  throw new NodeConflictException("A node with name " + name + " already exists.");
+                }
+                NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now());
+                return NodeStore.findById(handle, node.id()).orElseThrow();
+              });
+      ctx.notify("update", "end", updated, Map.of());
+      return updated;
+    }
+  }
+
+  /**
+   * Deletes the node. Allowed in {@code enroll}, {@code manageable}, {@code available} and {@code
+   * adopt failed}, or in any state while in maintenance. A delete that loses a race to another
+   * delete of the same node succeeds: its intent was fulfilled.
+   *
+   * @throws NodeNotFoundException if no such node exists when the call starts
+   * @throws NodeConflictException if the state forbids it
+   * @throws NodeLockedException if the node stays busy
+   */
+  public void deleteNode(String ident) {
+    Node seen = getNode(ident);
+    Task task;
+    try {
+      task = tasks.acquire(seen.uuid(), "delete", LockMode.EXCLUSIVE);
+    } catch (NodeNotFoundException e) {
+      LOG.info("Node {} was deleted concurrently; delete fulfilled", seen.label());
+      return;
+    }
+    try (task) {
+      Node node = task.node();
+      boolean allowed =
+          node.maintenance()
+              || ProvisionState.fromValue(node.provisionState())
+                  .map(ProvisionMachine.DELETE_ALLOWED_STATES::contains)
+                  .orElse(false);
+      if (!allowed) {
+        throw new NodeConflictException(
+            "Can not delete node "
+                + node.label()
+                + " while it is in provision state \""
+                + node.provisionState()
+                + "\"; allowed in "
+                + ProvisionMachine.DELETE_ALLOWED_STATES
+                + " or in maintenance.");
+      }
+      ctx.inTransaction(
+          "delete node " + node.label(), h -> NodeStore.delete(h, node.id(), ctx.name));
+      ctx.notify("delete", "end", node, Map.of());
+    }
+  }
+
+  // ---- provision and power ----
+
+  /**
+   * Requests a provision verb. Returns once a worker has applied and committed the event.
+   *
+   * @throws InvalidParameterException for an unknown verb or a missing argument
+   * @throws InvalidStateRequestedException if the node's state does not allow the verb
+   * @throws NodeLockedException if the node stays busy
+   * @throws NoFreeWorkerException if no worker is free; nothing changed
+   */
+  public ActionHandle provision(String ident, ProvisionRequest request) {
+    ProvisionEvent event =
+        ProvisionMachine.eventForVerb(request.verb())
+            .orElseThrow(
+                () ->
+                    new InvalidParameterException(
+                        "Unknown provision verb \""
+                            + request.verb()
+                            + "\"; valid verbs: "
+                            + String.join(", ", ProvisionMachine.VERBS.keySet())));
+    if (event == ProvisionEvent.CLEAN && request.cleanSteps().isEmpty()) {
+      throw new InvalidParameterException("Manual cleaning needs clean_steps");
+    }
+    if (event == ProvisionEvent.SERVICE && request.serviceSteps().isEmpty()) {
+      throw new InvalidParameterException("Servicing needs service_steps");
+    }
+    if (event == ProvisionEvent.RESCUE
+        && (request.rescuePassword() == null || request.rescuePassword().isBlank())) {
+      throw new InvalidParameterException("Rescue needs a rescue_password");
+    }
+    requireOpen();
+    try (Task task = tasks.acquire(ident, "provision " + request.verb(), LockMode.EXCLUSIVE)) {
+      Node node = task.node();
+      if ((event == ProvisionEvent.DEPLOY || event == ProvisionEvent.REBUILD)
+          && node.maintenance()) {
+        throw new InvalidParameterException(
+            "Node " + node.label() + " is in maintenance; it can not be deployed.");
+      }
+      String override = event == ProvisionEvent.CLEAN ? ProvisionState.MANAGEABLE.value() : null;
+      task.spawnAfter(event.value(), override, ProvisionFlows.work(request));
+      return task.handOff();
+    }
+  }
+
+  /**
+   * Continues a node waiting for a callback ({@code wait call-back}, {@code clean wait}, {@code
+   * inspect wait}, {@code rescue wait}, {@code service wait}): the callback arrived.
+   */
+  public ActionHandle continueNode(String ident) {
+    requireOpen();
+    try (Task task = tasks.acquire(ident, "continue", LockMode.EXCLUSIVE)) {
+      task.spawnAfter("resume", null, ProvisionFlows.work(ProvisionRequest.of("resume")));
+      return task.handOff();
+    }
+  }
+
+  /**
+   * Requests a power change: {@code power on}, {@code power off}, {@code rebooting}, {@code soft
+   * rebooting} or {@code soft power off}. While it runs the node shows the request's target as
+   * {@code target_power_state}.
+   *
+   * @param timeout for soft requests, how long the operating system gets; {@code null} for the
+   *     default (10 minutes)
+   * @throws InvalidParameterException for an unknown target, a bad timeout or bad driver_info
+   * @throws InvalidStateRequestedException while cleaning, or for a soft request on a node that is
+   *     not on
+   */
+  public ActionHandle power(String ident, String target, Duration timeout) {
+    PowerRequest request =
+        PowerRequest.fromApiTarget(target)
+            .orElseThrow(
+                () ->
+                    new InvalidParameterException(
+                        "Unknown power target \""
+                            + target
+                            + "\"; valid targets: power on, power off, rebooting, soft rebooting,"
+                            + " soft power off"));
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw new InvalidParameterException("The power timeout must be a positive number of seconds");
+    }
+    requireOpen();
+    try (Task task = tasks.acquire(ident, "power " + target, LockMode.EXCLUSIVE)) {
+      Node node = task.node();
+      if (node.provisionState().equals(ProvisionState.CLEANING.value())
+          || node.provisionState().equals(ProvisionState.CLEAN_WAIT.value())) {
+        throw new InvalidStateRequestedException(
+            "The power state of node "
+                + node.label()
+                + " can not be changed while it is in state \""
+                + node.provisionState()
+                + "\".");
+      }
+      try {
+        task.driver().power().validate(task.driverNode());
+      } catch (InvalidDriverInfoException e) {
+        throw new InvalidParameterException(e.getMessage(), e);
+      }
+      Duration soft = Task.orDefault(timeout);
+      task.spawnPowerAfter(request, (t, applied) -> changePower(t, request, soft));
+      return task.handOff();
+    }
+  }
+
+  private static void changePower(Task task, PowerRequest request, Duration timeout) {
+    PowerInterface power = task.driver().power();
+    var node = task.driverNode();
+    switch (request) {
+      case POWER_ON -> power.setPowerState(node, DriverPowerState.POWER_ON, false, timeout);
+      case POWER_OFF -> power.setPowerState(node, DriverPowerState.POWER_OFF, false, timeout);
+      case SOFT_POWER_OFF -> power.setPowerState(node, DriverPowerState.POWER_OFF, true, timeout);
+      case REBOOT -> power.reboot(node, false, timeout);
+      case SOFT_REBOOT -> power.reboot(node, true, timeout);
+    }
+    DriverPowerState observed = power.getPowerState(node);
+    String expected = request.targetPowerState().value();
+    if (!expected.equals(Task.powerValue(observed))) {
+      throw new io.ferrum.driver.DriverException(
+          "The hardware reports \""
+              + Task.powerValue(observed)
+              + "\" after \""
+              + request.apiTarget()
+              + "\"; expected \""
+              + expected
+              + "\"");
+    }
+    task.finishPower(request, observed);
+  }
+
+  // ---- lifecycle ----
+
+  /**
+   * Stops: takes no new work, lets running jobs finish within the shutdown deadline (then
+   * interrupts them), releases every reservation this conductor still holds, and marks it offline.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    boolean clean = ctx.pool.shutdown(shutdownDeadline);
+    if (!clean) {
+      LOG.warn(
+          "Conductor {}: work still running after {}; interrupted", ctx.name, shutdownDeadline);
+    }
+    try {
+      int released =
+          ctx.inTransaction("release reservations", h -> NodeStore.releaseAll(h, ctx.name));
+      if (released > 0) {
+        LOG.warn("Conductor {}: released {} reservation(s) at shutdown", ctx.name, released);
+      }
+      ctx.inTransaction(
+          "unregister conductor",
+          h -> {
+            NodeStore.unregisterConductor(h, ctx.name, ctx.now());
+            return null;
+          });
+    } catch (DatabaseException e) {
+      LOG.error("Conductor {}: could not clean up at shutdown", ctx.name, e);
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new NoFreeWorkerException("Conductor " + ctx.name + " is stopping");
+    }
+  }
+
+  private static void validateName(String name) {
+    if (name == null) {
+      return;
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw new InvalidParameterException(
+          "\""
+              + name
+              + "\" is not a valid node name: use 1 to 255 letters, digits, '-', '_', '.' or '~'");
+    }
+    if (ConductorContext.looksLikeUuid(name)) {
+      throw new InvalidParameterException("A node name can not be a UUID: \"" + name + "\"");
+    }
+  }
+
+  /**
+   * Builds a {@link Conductor}. Only the data source is required.
+   *
+   * <p>Not thread-safe.
+   */
+  public static final class Builder {
+    private DataSource dataSource;
+    private String name;
+    private int workers = 16;
+    private WorkerPool pool;
+    private Set<String> enabledHardwareTypes;
+    private final List<HardwareType> hardwareTypes = new ArrayList<>();
+    private NotificationSink sink = new LoggingNotificationSink();
+    private Clock clock = Clock.systemUTC();
+    private int lockAttempts = 3;
+    private Duration lockRetryInterval = Duration.ofSeconds(1);
+    private Duration shutdownDeadline = Duration.ofSeconds(60);
+    private boolean migrate = true;
+
+    private Builder() {}
+
+    /** The database (pooled, ideally: see {@link Databases#pooled}). Required. */
+    public Builder dataSource(DataSource value) {
+      this.dataSource = value;
+      return this;
+    }
+
+    /** The name written into reservations; default: this host's name. Unique per conductor. */
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
+
+    /** The worker pool's size (default 16), for the built-in bounded pool. */
+    public Builder workers(int value) {
+      this.workers = value;
+      return this;
+    }
+
+    /** A worker pool of your own, e.g. {@link SynchronousWorkerPool} for tests. */
+    public Builder workerPool(WorkerPool value) {
+      this.pool = value;
+      return this;
+    }
+
+    /** Which hardware types to enable (default: every one found). */
+    public Builder enabledHardwareTypes(Set<String> names) {
+      this.enabledHardwareTypes = new LinkedHashSet<>(names);
+      return this;
+    }
+
+    /** Adds a hardware type that is not registered through ServiceLoader. */
+    public Builder hardwareType(HardwareType type) {
+      this.hardwareTypes.add(type);
+      return this;
+    }
+
+    /** Where notifications go (default: JSON lines on the {@code ferrum.notifications} logger). */
+    public Builder notificationSink(NotificationSink value) {
+      this.sink = value;
+      return this;
+    }
+
+    /** The clock for timestamps (default: UTC system clock). */
+    public Builder clock(Clock value) {
+      this.clock = value;
+      return this;
+    }
+
+    /** How a busy node is retried: attempts (default 3) and interval (default 1 s). */
+    public Builder lockRetry(int attempts, Duration interval) {
+      this.lockAttempts = attempts;
+      this.lockRetryInterval = interval;
+      return this;
+    }
+
+    /** How long {@link Conductor#close()} lets running work finish (default 60 s). */
+    public Builder shutdownDeadline(Duration value) {
+      this.shutdownDeadline = value;
+      return this;
+    }
+
+    /** Whether to apply database migrations at start (default true). */
+    public Builder migrate(boolean value) {
+      this.migrate = value;
+      return this;
+    }
+
+    /**
+     * Migrates the database (unless told not to), registers the conductor, clears reservations a
+     * previous run under the same name left behind, and returns the running conductor.
+     *
+     * @throws IllegalArgumentException for missing or contradictory settings
+     * @throws DatabaseException if the database cannot be reached or migrated
+     */
+    public Conductor build() {
+      if (dataSource == null) {
+        throw new IllegalArgumentException("Conductor.builder() needs a dataSource");
+      }
+      if (lockAttempts < 1) {
+        throw new IllegalArgumentException("lock attempts must be at least 1");
+      }
+      String conductorName = name == null ? hostName() : name;
+      DriverRegistry drivers =
+          DriverRegistry.load(
+              hardwareTypes, enabledHardwareTypes, Conductor.class.getClassLoader());
+      if (migrate) {
+        try {
+          Migrations.migrate(dataSource);
+        } catch (RuntimeException e) {
+          throw new DatabaseException("Could not migrate the database: " + e.getMessage(), e);
+        }
+      }
+      WorkerPool workerPool = pool != null ? pool : new BoundedWorkerPool(conductorName, workers);
+      ConductorContext ctx =
+          new ConductorContext(
+              Jdbi.create(dataSource),
+              conductorName,
+              clock,
+              workerPool,
+              sink,
+              drivers,
+              lockAttempts,
+              lockRetryInterval);
+      ctx.inTransaction(
+          "register conductor " + conductorName,
+          h -> {
+            int stale = NodeStore.releaseAll(h, conductorName);
+            if (stale > 0) {
+              LOG.warn(
+                  "Conductor {}: cleared {} reservation(s) left by its previous run",
+                  conductorName,
+                  stale);
+            }
+            NodeStore.registerConductor(
+                h, conductorName, String.join(",", drivers.names()), ctx.now());
+            return null;
+          });
+      return new Conductor(ctx, shutdownDeadline);
+    }
+
+    private static String hostName() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        return "localhost";
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.ferrum.conductor;
+
+import io.ferrum.conductor.internal.DriverRegistry;
+import io.ferrum.conductor.internal.NodeStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a conductor's parts share: database, name, clock, pool, sink, drivers and lock settings.
+ * Immutable and thread-safe.
+ */
+final class ConductorContext {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConductorContext.class);
+
+  final Jdbi jdbi;
+  final String name;
+  final Clock clock;
+  final WorkerPool pool;
+  final NotificationSink sink;
+  final DriverRegistry drivers;
+  final int lockAttempts;
+  final Duration lockRetryInterval;
+
+  ConductorContext(
+      Jdbi jdbi,
+      String name,
+      Clock clock,
+      WorkerPool pool,
+      NotificationSink sink,
+      DriverRegistry drivers,
+      int lockAttempts,
+      Duration lockRetryInterval) {
+    this.jdbi = jdbi;
+    this.name = name;
+    this.clock = clock;
+    this.pool = pool;
+    this.sink = sink;
+    this.drivers = drivers;
+    this.lockAttempts = lockAttempts;
+    this.lockRetryInterval = lockRetryInterval;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** Runs {@code work} in one transaction; database failures become {@link DatabaseException}. */
+  <T> T inTransaction(String what, Function<Handle, T> work) {
+    try {
+      return jdbi.inTransaction(work::apply);
+    } catch (JdbiException e) {
+      throw new DatabaseException("Database failure while trying to " + what + ": " + e, e);
+    }
+  }
+
+  /** Runs {@code work} on a handle without a transaction. */
+  <T> T withHandle(String what, Function<Handle, T> work) {
+    try {
+      return jdbi.withHandle(work::apply);
+    } catch (JdbiException e) {
+      throw new DatabaseException("Database failure while trying to " + what + ": " + e, e);
+    }
+  }
+
+  /** Reads a node by UUID or name. */
+  Node find(Handle handle, String ident) {
+    if (ident == null || ident.isBlank()) {
+      throw new InvalidParameterException("A node UUID or name is required");
+    }
+    return (looksLikeUuid(ident)
+            ? NodeStore.findByUuid(handle, ident.toLowerCase(java.util.Locale.ROOT))
+            : NodeStore.findByName(handle, ident))
+        .orElseThrow(() -> new NodeNotFoundException("Node " + ident + " could not be found."));
+  }
+
+  static boolean looksLikeUuid(String value) {
+    if (value.length() != 36) {
+      return false;
+    }
+    try {
+      UUID.fromString(value);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** A history row written by this conductor now. */
+  HistoryEvent history(
+      String type,
+      String event,
+      String from,
+      String to,
+      String target,
+      String severity,
+      String message,
+      Throwable failure,
+      Instant since) {
+    Instant now = now();
+    return new HistoryEvent(
+        UUID.randomUUID().toString(),
+        name,
+        type,
+        event,
+        from,
+        to,
+        target,
+        severity,
+        message,
+        failure == null ? null : failure.getClass().getName(),
+        since == null ? null : Duration.between(since, now).toMillis(),
+        now);
+  }
+
+  /**
+   * Emits {@code baremetal.node.<action>.<status>} for {@code node}. Never throws: a failing sink
+   * is logged and ignored.
+   */
+  void notify(String action, String status, Node node, Map<String, Object> extra) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("uuid", node.uuid());
+    payload.put("name", node.name());
+    payload.put("driver", node.driver());
+    payload.put("provision_state", node.provisionState());
+    payload.put("target_provision_state", node.targetProvisionState());
+    payload.put(
+        "provision_updated_at",
+        node.provisionUpdatedAt() == null ? null : node.provisionUpdatedAt().toString());
+    payload.put("power_state", node.powerState());
+    payload.put("target_power_state", node.targetPowerState());
+    payload.put("last_error", node.lastError());
+    payload.put("maintenance", node.maintenance());
+    payload.put("maintenance_reason", node.maintenanceReason());
+    payload.put("fault", node.fault());
+    payload.putAll(extra);
+    String priority = "error".equals(status) ? "ERROR" : "INFO";
+    Notification notification =
+        new Notification(
+            "baremetal.node." + action + "." + status,
+            priority,
+            "ferrum-conductor." + name,
+            now(),
+            payload);
+    try {
+      sink.emit(notification);
+    } catch (RuntimeException e) {
+      LOG.warn("Notification sink failed on {}; ignored", notification.eventType(), e);
+    }
+  }
+}

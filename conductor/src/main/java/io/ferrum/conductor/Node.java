@@ -1,0 +1,144 @@
+package io.ferrum.conductor;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A node as stored: an immutable snapshot. Field names follow Ironic's.
+ *
+ * <p>{@code driverInfo} holds secrets (keys ending in {@code password}); {@link
+ * #maskedDriverInfo()} is what may be shown or logged.
+ *
+ * @param id the database id (internal)
+ * @param uuid the node's UUID
+ * @param name its unique name, or {@code null}
+ * @param driver the hardware type's name
+ * @param driverInfo how to reach the hardware, secrets included
+ * @param driverInternalInfo what drivers and flows remember between calls
+ * @param instanceInfo what to deploy
+ * @param properties hardware properties ({@code cpus}, {@code memory_mb}, ...)
+ * @param extra free-form user data
+ * @param provisionState the provision state
+ * @param targetProvisionState the stable state being aimed at, or {@code null}
+ * @param provisionUpdatedAt when the provision state last changed
+ * @param powerState the power state, or {@code null} when unknown
+ * @param targetPowerState the power state a running request aims at, or {@code null}
+ * @param reservation the conductor holding the node's exclusive lock, or {@code null}
+ * @param lastError the last failure's reason, or {@code null}
+ * @param maintenance whether the node is in maintenance
+ * @param maintenanceReason why, or {@code null}
+ * @param fault the fault that put it there ({@code "power failure"}, ...), or {@code null}
+ * @param conductorAffinity the conductor that last prepared the node, or {@code null}
+ * @param createdAt creation time
+ * @param updatedAt last update time, or {@code null}
+ * @param version incremented by every update
+ */
+public record Node(
+    long id,
+    String uuid,
+    String name,
+    String driver,
+    Map<String, Object> driverInfo,
+    Map<String, Object> driverInternalInfo,
+    Map<String, Object> instanceInfo,
+    Map<String, Object> properties,
+    Map<String, Object> extra,
+    String provisionState,
+    String targetProvisionState,
+    Instant provisionUpdatedAt,
+    String powerState,
+    String targetPowerState,
+    String reservation,
+    String lastError,
+    boolean maintenance,
+    String maintenanceReason,
+    String fault,
+    String conductorAffinity,
+    Instant createdAt,
+    Instant updatedAt,
+    long version) {
+
+  /** What secrets are replaced with. */
+  public static final String MASK = "******";
+
+  public Node {
+    Objects.requireNonNull(uuid, "uuid");
+    driverInfo = immutable(driverInfo);
+    driverInternalInfo = immutable(driverInternalInfo);
+    instanceInfo = immutable(instanceInfo);
+    properties = immutable(properties);
+    extra = immutable(extra);
+  }
+
+  /** {@code driverInfo} with every value whose key ends in {@code password} masked. */
+  public Map<String, Object> maskedDriverInfo() {
+    return mask(driverInfo);
+  }
+
+  /** {@code info} with every value whose key ends in {@code password} replaced by {@link #MASK}. */
+  public static Map<String, Object> mask(Map<String, Object> info) {
+    Map<String, Object> masked = new LinkedHashMap<>();
+    info.forEach((key, value) -> masked.put(key, isSecret(key) ? MASK : value));
+    return masked;
+  }
+
+  /** Whether a {@code driver_info} key holds a secret. */
+  public static boolean isSecret(String key) {
+    return key.toLowerCase(java.util.Locale.ROOT).endsWith("password");
+  }
+
+  /** This snapshot with another reservation (as seen after a release, say). */
+  public Node withReservation(String holder) {
+    return new Node(
+        id,
+        uuid,
+        name,
+        driver,
+        driverInfo,
+        driverInternalInfo,
+        instanceInfo,
+        properties,
+        extra,
+        provisionState,
+        targetProvisionState,
+        provisionUpdatedAt,
+        powerState,
+        targetPowerState,
+        holder,
+        lastError,
+        maintenance,
+        maintenanceReason,
+        fault,
+        conductorAffinity,
+        createdAt,
+        updatedAt,
+        version);
+  }
+
+  /** A label for messages: the name if there is one, else the UUID. */
+  public String label() {
+    return name != null ? name : uuid;
+  }
+
+  @Override
+  public String toString() {
+    return "Node["
+        + uuid
+        + (name == null ? "" : " " + name)
+        + " "
+        + provisionState
+        + (targetProvisionState == null ? "" : "->" + targetProvisionState)
+        + ", power "
+        + powerState
+        + (reservation == null ? "" : ", reserved by " + reservation)
+        + "]";
+  }
+
+  private static Map<String, Object> immutable(Map<String, Object> map) {
+    return map == null
+        ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
+  }
+}

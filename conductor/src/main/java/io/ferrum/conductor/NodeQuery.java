@@ -1,0 +1,48 @@
+package io.ferrum.conductor;
+
+/**
+ * Which nodes to list, and how: filters (each {@code null} for "any"), a page size, the marker
+ * (UUID of the last node of the previous page) and the sort.
+ *
+ * @param provisionState only nodes in this provision state
+ * @param driver only nodes with this driver
+ * @param maintenance only nodes with this maintenance flag
+ * @param limit at most this many nodes (1 to 1000)
+ * @param marker the UUID after which the page starts, or {@code null}
+ * @param sortKey one of {@code id}, {@code uuid}, {@code name}, {@code created_at}, {@code
+ *     updated_at}, {@code provision_state}, {@code power_state}, {@code driver}
+ * @param descending sort direction
+ */
+public record NodeQuery(
+    String provisionState,
+    String driver,
+    Boolean maintenance,
+    int limit,
+    String marker,
+    String sortKey,
+    boolean descending) {
+
+  /** The largest page. */
+  public static final int MAX_LIMIT = 1000;
+
+  /** Every node, by id, in pages of {@link #MAX_LIMIT}. */
+  public static NodeQuery all() {
+    return new NodeQuery(null, null, null, MAX_LIMIT, null, "id", false);
+  }
+
+  /** This query with another page size. */
+  public NodeQuery withLimit(int newLimit) {
+    return new NodeQuery(
+        provisionState, driver, maintenance, newLimit, marker, sortKey, descending);
+  }
+
+  /** This query starting after {@code uuid}. */
+  public NodeQuery after(String uuid) {
+    return new NodeQuery(provisionState, driver, maintenance, limit, uuid, sortKey, descending);
+  }
+
+  /** This query limited to {@code state}. */
+  public NodeQuery inState(String state) {
+    return new NodeQuery(state, driver, maintenance, limit, marker, sortKey, descending);
+  }
+}

@@ -1,0 +1,54 @@
+package io.ferrum.conductor;
+
+import java.util.Map;
+
+/**
+ * What a new node is made of. Only {@code driver} is required.
+ *
+ * @param uuid the UUID to use, or {@code null} to generate one
+ * @param name a unique name, or {@code null}
+ * @param driver the hardware type's name
+ * @param driverInfo how to reach the hardware
+ * @param instanceInfo what to deploy
+ * @param properties known hardware properties
+ * @param extra free-form user data
+ * @param initialState {@code enroll} (the default) or {@code available} (Ironic API before 1.11)
+ */
+public record NodeSpec(
+    String uuid,
+    String name,
+    String driver,
+    Map<String, Object> driverInfo,
+    Map<String, Object> instanceInfo,
+    Map<String, Object> properties,
+    Map<String, Object> extra,
+    String initialState) {
+
+  public NodeSpec {
+    driverInfo = driverInfo == null ? Map.of() : driverInfo;
+    instanceInfo = instanceInfo == null ? Map.of() : instanceInfo;
+    properties = properties == null ? Map.of() : properties;
+    extra = extra == null ? Map.of() : extra;
+  }
+
+  /** A spec with just a driver and its {@code driver_info}. */
+  public static NodeSpec of(String driver, Map<String, Object> driverInfo) {
+    return new NodeSpec(null, null, driver, driverInfo, null, null, null, null);
+  }
+
+  /** This spec with {@code name}. */
+  public NodeSpec withName(String newName) {
+    return new NodeSpec(
+        uuid, newName, driver, driverInfo, instanceInfo, properties, extra, initialState);
+  }
+
+  /** This spec with {@code instance_info}. */
+  public NodeSpec withInstanceInfo(Map<String, Object> info) {
+    return new NodeSpec(uuid, name, driver, driverInfo, info, properties, extra, initialState);
+  }
+
+  /** This spec starting in {@code state}. */
+  public NodeSpec withInitialState(String state) {
+    return new NodeSpec(uuid, name, driver, driverInfo, instanceInfo, properties, extra, state);
+  }
+}

@@ -1,0 +1,136 @@
+package io.ferrum.conductor;
+
+import io.ferrum.driver.DriverNode;
+import io.ferrum.driver.HardwareType;
+import io.ferrum.driver.Inspection;
+import io.ferrum.driver.Step;
+import io.ferrum.driver.StepOutcome;
+import io.ferrum.fsm.FiredTransition;
+import io.ferrum.fsm.ProvisionState;
+import java.util.List;
+
+/**
+ * The work behind each provision action, written once for every driver: each flow calls the node's
+ * hardware interfaces and fires the follow-up event ({@code done}, {@code wait}, {@code clean},
+ * {@code manage}). Flows run in a worker, under the node's reservation, after the event that
+ * started them was committed; any exception they throw is handled by the task's job.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class ProvisionFlows {
+
+  private ProvisionFlows() {}
+
+  /** The work for {@code request}: chosen, once the event is applied, by the action it carries. */
+  static Task.Work work(ProvisionRequest request) {
+    return (task, applied) -> {
+      if (applied.action() == null) {
+        return; // abort, unhold, manage from a failed state...: the event was the whole change
+      }
+      switch (applied.action().id()) {
+        case "verify" -> verify(task);
+        case "deploy" -> deploy(task, applied);
+        case "tear_down" -> tearDown(task);
+        case "clean" -> clean(task, applied, request.cleanSteps());
+        case "inspect" -> inspect(task);
+        case "adopt" -> adopt(task);
+        case "rescue" -> rescue(task);
+        case "unrescue" -> unrescue(task);
+        case "service" -> service(task, request.serviceSteps());
+        default -> throw new IllegalStateException("No flow for action " + applied.action().id());
+      }
+    };
+  }
+
+  /** enroll --manage--> verifying: the driver can reach the hardware. */
+  private static void verify(Task task) {
+    HardwareType driver = task.driver();
+    DriverNode node = task.driverNode();
+    driver.power().validate(node);
+    driver.management().validate(node);
+    task.recordPowerState(driver.power().getPowerState(node));
+    task.processEvent("done");
+  }
+
+  /** deploy / rebuild, or resume after the deploy ramdisk called back. */
+  private static void deploy(Task task, FiredTransition applied) {
+    HardwareType driver = task.driver();
+    DriverNode node = task.driverNode();
+    StepOutcome outcome;
+    if ("resume".equals(applied.event())) {
+      outcome = driver.deploy().continueDeploy(node);
+    } else {
+      driver.deploy().validate(node);
+      driver.boot().validate(node);
+      driver.boot().prepareInstance(node);
+      outcome = driver.deploy().deploy(node);
+    }
+    if (outcome == StepOutcome.WAIT) {
+      task.processEvent("wait");
+      return;
+    }
+    task.recordPowerState(driver.power().getPowerState(node));
+    task.processEvent("done");
+  }
+
+  /** active (and friends) --delete--> deleting, then automated cleaning. */
+  private static void tearDown(Task task) {
+    HardwareType driver = task.driver();
+    DriverNode node = task.driverNode();
+    driver.deploy().tearDown(node);
+    driver.boot().cleanUpInstance(node);
+    task.recordPowerState(driver.power().getPowerState(node));
+    FiredTransition cleaning = task.processEvent("clean");
+    clean(task, cleaning, List.of());
+  }
+
+  /** Automated cleaning (aiming at available) or manual cleaning (aiming back at manageable). */
+  private static void clean(Task task, FiredTransition applied, List<Step> steps) {
+    HardwareType driver = task.driver();
+    DriverNode node = task.driverNode();
+    boolean manual = ProvisionState.MANAGEABLE.value().equals(task.node().targetProvisionState());
+    StepOutcome outcome =
+        "resume".equals(applied.event())
+            ? driver.clean().continueClean(node)
+            : driver.clean().clean(node, steps, !manual);
+    if (outcome == StepOutcome.WAIT) {
+      task.processEvent("wait");
+      return;
+    }
+    task.processEvent(manual ? "manage" : "done");
+  }
+
+  private static void inspect(Task task) {
+    Inspection inspection = task.driver().inspect().inspect(task.driverNode());
+    if (inspection.outcome() == StepOutcome.WAIT) {
+      task.processEvent("wait");
+      return;
+    }
+    task.mergeProperties(inspection.properties());
+    task.processEvent("done");
+  }
+
+  private static void adopt(Task task) {
+    HardwareType driver = task.driver();
+    DriverNode node = task.driverNode();
+    driver.deploy().validate(node);
+    driver.deploy().takeOver(node);
+    task.recordPowerState(driver.power().getPowerState(node));
+    task.processEvent("done");
+  }
+
+  private static void rescue(Task task) {
+    StepOutcome outcome = task.driver().rescue().rescue(task.driverNode());
+    task.processEvent(outcome == StepOutcome.WAIT ? "wait" : "done");
+  }
+
+  private static void unrescue(Task task) {
+    task.driver().rescue().unrescue(task.driverNode());
+    task.processEvent("done");
+  }
+
+  private static void service(Task task, List<Step> steps) {
+    StepOutcome outcome = task.driver().deploy().service(task.driverNode(), steps);
+    task.processEvent(outcome == StepOutcome.WAIT ? "wait" : "done");
+  }
+}

@@ -1,0 +1,392 @@
+package io.ferrum.conductor.internal;
+
+import io.ferrum.conductor.HistoryEvent;
+import io.ferrum.conductor.InvalidParameterException;
+import io.ferrum.conductor.Node;
+import io.ferrum.conductor.NodePage;
+import io.ferrum.conductor.NodeQuery;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * SQL for nodes, their history and conductors. Every method takes the {@link Handle} to run on, so
+ * callers decide what shares a transaction. Stateless and thread-safe.
+ *
+ * <p>The reservation is the node's exclusive lock. It is taken with a conditional update ({@code
+ * ... SET reservation = :me WHERE id = :id AND reservation IS NULL}), so exactly one of any number
+ * of racing conductors or threads gets it, and every change made under it is guarded by {@code AND
+ * reservation = :me}: a task that lost its lock can change nothing.
+ */
+public final class NodeStore {
+
+  /** Columns {@link #update} may set; names come from code, never from users. */
+  public static final Set<String> UPDATABLE =
+      Set.of(
+          "name",
+          "driver",
+          "driver_info",
+          "driver_internal_info",
+          "instance_info",
+          "properties",
+          "extra",
+          "provision_state",
+          "target_provision_state",
+          "provision_updated_at",
+          "power_state",
+          "target_power_state",
+          "last_error",
+          "maintenance",
+          "maintenance_reason",
+          "fault",
+          "conductor_affinity");
+
+  private static final Set<String> JSON_COLUMNS =
+      Set.of("driver_info", "driver_internal_info", "instance_info", "properties", "extra");
+
+  private static final Map<String, String> SORT_KEYS =
+      Map.of(
+          "id", "id",
+          "uuid", "uuid",
+          "name", "COALESCE(name, '')",
+          "created_at", "created_at",
+          "provision_state", "provision_state",
+          "driver", "driver");
+
+  private NodeStore() {}
+
+  /** Inserts a node and returns it as stored. */
+  public static Node insert(
+      Handle handle,
+      String uuid,
+      String name,
+      String driver,
+      Map<String, Object> driverInfo,
+      Map<String, Object> instanceInfo,
+      Map<String, Object> properties,
+      Map<String, Object> extra,
+      String provisionState,
+      Instant now) {
+    handle
+        .createUpdate(
+            "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
+                + " instance_info, properties, extra, provision_state, provision_updated_at,"
+                + " maintenance, created_at, version) VALUES (:uuid, :name, :driver, :driverInfo,"
+                + " '{}', :instanceInfo, :properties, :extra, :state, :now, FALSE, :now, 0)")
+        .bind("uuid", uuid)
+        .bind("name", name)
+        .bind("driver", driver)
+        .bind("driverInfo", Json.write(driverInfo))
+        .bind("instanceInfo", Json.write(instanceInfo))
+        .bind("properties", Json.write(properties))
+        .bind("extra", Json.write(extra))
+        .bind("state", provisionState)
+        .bind("now", Sql.timestamp(now))
+        .execute();
+    return findByUuid(handle, uuid).orElseThrow();
+  }
+
+  /** The node with {@code uuid}. */
+  public static Optional<Node> findByUuid(Handle handle, String uuid) {
+    return handle
+        .createQuery("SELECT * FROM nodes WHERE uuid = :uuid")
+        .bind("uuid", uuid)
+        .map((rs, ctx) -> node(rs))
+        .findOne();
+  }
+
+  /** The node called {@code name}. */
+  public static Optional<Node> findByName(Handle handle, String name) {
+    return handle
+        .createQuery("SELECT * FROM nodes WHERE name = :name")
+        .bind("name", name)
+        .map((rs, ctx) -> node(rs))
+        .findOne();
+  }
+
+  /** The node with database id {@code id}. */
+  public static Optional<Node> findById(Handle handle, long id) {
+    return handle
+        .createQuery("SELECT * FROM nodes WHERE id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> node(rs))
+        .findOne();
+  }
+
+  /** UUIDs of every node reserved by {@code conductor}. */
+  public static List<String> reservedBy(Handle handle, String conductor) {
+    return handle
+        .createQuery("SELECT uuid FROM nodes WHERE reservation = :me ORDER BY id")
+        .bind("me", conductor)
+        .mapTo(String.class)
+        .list();
+  }
+
+  /**
+   * One page of nodes.
+   *
+   * @throws InvalidParameterException for an unknown sort key, a bad limit, or an unknown marker
+   */
+  public static NodePage list(Handle handle, NodeQuery query) {
+    String sort = SORT_KEYS.get(query.sortKey() == null ? "id" : query.sortKey());
+    if (sort == null) {
+      throw new InvalidParameterException(
+          "Unknown sort key \"" + query.sortKey() + "\"; use one of " + SORT_KEYS.keySet());
+    }
+    if (query.limit() < 1 || query.limit() > NodeQuery.MAX_LIMIT) {
+      throw new InvalidParameterException(
+          "limit must be between 1 and " + NodeQuery.MAX_LIMIT + ", not " + query.limit());
+    }
+    StringJoiner where = new StringJoiner(" AND ", " WHERE ", "").setEmptyValue("");
+    if (query.provisionState() != null) {
+      where.add("provision_state = :state");
+    }
+    if (query.driver() != null) {
+      where.add("driver = :driver");
+    }
+    if (query.maintenance() != null) {
+      where.add("maintenance = :maintenance");
+    }
+    Object markerValue = null;
+    long markerId = 0;
+    if (query.marker() != null) {
+      Map<String, Object> marker =
+          handle
+              .createQuery("SELECT id, " + sort + " AS k FROM nodes WHERE uuid = :uuid")
+              .bind("uuid", query.marker())
+              .mapToMap()
+              .findOne()
+              .orElseThrow(
+                  () ->
+                      new InvalidParameterException(
+                          "marker \"" + query.marker() + "\" is not the UUID of a node"));
+      markerValue = marker.get("k");
+      markerId = ((Number) marker.get("id")).longValue();
+      String cmp = query.descending() ? "<" : ">";
+      where.add("(" + sort + " " + cmp + " :mk OR (" + sort + " = :mk AND id " + cmp + " :mid))");
+    }
+    String dir = query.descending() ? " DESC" : " ASC";
+    Query select =
+        handle.createQuery(
+            "SELECT * FROM nodes"
+                + where
+                + " ORDER BY "
+                + sort
+                + dir
+                + ", id"
+                + dir
+                + " LIMIT "
+                + (query.limit() + 1));
+    select.bind("state", query.provisionState()).bind("driver", query.driver());
+    select.bind("maintenance", query.maintenance());
+    if (query.marker() != null) {
+      select.bind("mk", markerValue).bind("mid", markerId);
+    }
+    List<Node> nodes = new ArrayList<>(select.map((rs, ctx) -> node(rs)).list());
+    String next = null;
+    if (nodes.size() > query.limit()) {
+      nodes.remove(nodes.size() - 1);
+      next = nodes.get(nodes.size() - 1).uuid();
+    }
+    return new NodePage(nodes, next);
+  }
+
+  /** Takes the node's reservation for {@code conductor} if nobody holds it. */
+  public static boolean reserve(Handle handle, long id, String conductor) {
+    return handle
+            .createUpdate(
+                "UPDATE nodes SET reservation = :me WHERE id = :id AND reservation IS NULL")
+            .bind("me", conductor)
+            .bind("id", id)
+            .execute()
+        == 1;
+  }
+
+  /** Gives the reservation back, if {@code conductor} holds it. */
+  public static boolean release(Handle handle, long id, String conductor) {
+    return handle
+            .createUpdate(
+                "UPDATE nodes SET reservation = NULL WHERE id = :id AND reservation = :me")
+            .bind("me", conductor)
+            .bind("id", id)
+            .execute()
+        == 1;
+  }
+
+  /** Clears every reservation held by {@code conductor}; returns how many. */
+  public static int releaseAll(Handle handle, String conductor) {
+    return handle
+        .createUpdate("UPDATE nodes SET reservation = NULL WHERE reservation = :me")
+        .bind("me", conductor)
+        .execute();
+  }
+
+  /**
+   * Sets {@code columns} (names from {@link #UPDATABLE}), bumps {@code version} and {@code
+   * updated_at}; only while {@code reservation} holds the node, unless it is {@code null}.
+   *
+   * @return whether the node was updated (false: gone, or no longer reserved by {@code
+   *     reservation})
+   */
+  public static boolean update(
+      Handle handle, long id, String reservation, Map<String, Object> columns, Instant now) {
+    StringJoiner sets = new StringJoiner(", ");
+    for (String column : columns.keySet()) {
+      if (!UPDATABLE.contains(column)) {
+        throw new IllegalArgumentException("not an updatable column: " + column);
+      }
+      sets.add(column + " = :" + column);
+    }
+    sets.add("updated_at = :now").add("version = version + 1");
+    Update update =
+        handle.createUpdate(
+            "UPDATE nodes SET "
+                + sets
+                + " WHERE id = :id"
+                + (reservation == null ? "" : " AND reservation = :me"));
+    columns.forEach(
+        (column, value) -> {
+          if (JSON_COLUMNS.contains(column)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> document = (Map<String, Object>) value;
+            update.bind(column, Json.write(document));
+          } else if (value instanceof Instant instant) {
+            update.bind(column, Sql.timestamp(instant));
+          } else {
+            update.bind(column, value);
+          }
+        });
+    update.bind("id", id).bind("now", Sql.timestamp(now));
+    if (reservation != null) {
+      update.bind("me", reservation);
+    }
+    return update.execute() == 1;
+  }
+
+  /** Deletes the node (its history goes with it) if {@code reservation} holds it. */
+  public static boolean delete(Handle handle, long id, String reservation) {
+    return handle
+            .createUpdate("DELETE FROM nodes WHERE id = :id AND reservation = :me")
+            .bind("id", id)
+            .bind("me", reservation)
+            .execute()
+        == 1;
+  }
+
+  /** Appends a history row. */
+  public static void insertHistory(Handle handle, long nodeId, HistoryEvent event) {
+    handle
+        .createUpdate(
+            "INSERT INTO node_history (uuid, node_id, conductor, event_type, event, from_state,"
+                + " to_state, target_state, severity, message, exception_class, duration_ms,"
+                + " created_at) VALUES (:uuid, :node, :conductor, :type, :event, :from, :to,"
+                + " :target, :severity, :message, :exception, :duration, :at)")
+        .bind("uuid", event.uuid())
+        .bind("node", nodeId)
+        .bind("conductor", event.conductor())
+        .bind("type", event.eventType())
+        .bind("event", event.event())
+        .bind("from", event.fromState())
+        .bind("to", event.toState())
+        .bind("target", event.targetState())
+        .bind("severity", event.severity())
+        .bind("message", event.message())
+        .bind("exception", event.exceptionClass())
+        .bind("duration", event.durationMillis())
+        .bind("at", Sql.timestamp(event.createdAt()))
+        .execute();
+  }
+
+  /** The node's history, oldest first. */
+  public static List<HistoryEvent> history(Handle handle, long nodeId) {
+    return handle
+        .createQuery("SELECT * FROM node_history WHERE node_id = :node ORDER BY id")
+        .bind("node", nodeId)
+        .map(
+            (rs, ctx) ->
+                new HistoryEvent(
+                    rs.getString("uuid"),
+                    rs.getString("conductor"),
+                    rs.getString("event_type"),
+                    rs.getString("event"),
+                    rs.getString("from_state"),
+                    rs.getString("to_state"),
+                    rs.getString("target_state"),
+                    rs.getString("severity"),
+                    rs.getString("message"),
+                    rs.getString("exception_class"),
+                    (Long) rs.getObject("duration_ms", Long.class),
+                    Sql.instant(rs, "created_at")))
+        .list();
+  }
+
+  /** Registers {@code conductor} as online (again, if it was registered before). */
+  public static void registerConductor(
+      Handle handle, String conductor, String hardwareTypes, Instant now) {
+    int updated =
+        handle
+            .createUpdate(
+                "UPDATE conductors SET online = TRUE, hardware_types = :types, heartbeat_at = :now"
+                    + " WHERE hostname = :me")
+            .bind("me", conductor)
+            .bind("types", hardwareTypes)
+            .bind("now", Sql.timestamp(now))
+            .execute();
+    if (updated == 0) {
+      handle
+          .createUpdate(
+              "INSERT INTO conductors (hostname, online, hardware_types, heartbeat_at, created_at)"
+                  + " VALUES (:me, TRUE, :types, :now, :now)")
+          .bind("me", conductor)
+          .bind("types", hardwareTypes)
+          .bind("now", Sql.timestamp(now))
+          .execute();
+    }
+  }
+
+  /** Marks {@code conductor} offline. */
+  public static void unregisterConductor(Handle handle, String conductor, Instant now) {
+    handle
+        .createUpdate(
+            "UPDATE conductors SET online = FALSE, heartbeat_at = :now WHERE hostname = :me")
+        .bind("me", conductor)
+        .bind("now", Sql.timestamp(now))
+        .execute();
+  }
+
+  private static Node node(ResultSet rs) throws SQLException {
+    return new Node(
+        rs.getLong("id"),
+        rs.getString("uuid"),
+        rs.getString("name"),
+        rs.getString("driver"),
+        Json.readMap(rs.getString("driver_info")),
+        Json.readMap(rs.getString("driver_internal_info")),
+        Json.readMap(rs.getString("instance_info")),
+        Json.readMap(rs.getString("properties")),
+        Json.readMap(rs.getString("extra")),
+        rs.getString("provision_state"),
+        rs.getString("target_provision_state"),
+        Sql.instant(rs, "provision_updated_at"),
+        rs.getString("power_state"),
+        rs.getString("target_power_state"),
+        rs.getString("reservation"),
+        rs.getString("last_error"),
+        rs.getBoolean("maintenance"),
+        rs.getString("maintenance_reason"),
+        rs.getString("fault"),
+        rs.getString("conductor_affinity"),
+        Sql.instant(rs, "created_at"),
+        Sql.instant(rs, "updated_at"),
+        rs.getLong("version"));
+  }
+}

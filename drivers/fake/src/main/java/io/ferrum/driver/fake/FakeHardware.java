@@ -1,0 +1,368 @@
+package io.ferrum.driver.fake;
+
+import io.ferrum.driver.BootDevice;
+import io.ferrum.driver.BootInterface;
+import io.ferrum.driver.CleanInterface;
+import io.ferrum.driver.DeployInterface;
+import io.ferrum.driver.DriverException;
+import io.ferrum.driver.DriverNode;
+import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.DriverTimeoutException;
+import io.ferrum.driver.HardwareType;
+import io.ferrum.driver.InspectInterface;
+import io.ferrum.driver.Inspection;
+import io.ferrum.driver.InvalidDriverInfoException;
+import io.ferrum.driver.ManagementInterface;
+import io.ferrum.driver.PowerInterface;
+import io.ferrum.driver.RescueInterface;
+import io.ferrum.driver.Step;
+import io.ferrum.driver.StepOutcome;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code fake-hardware} type: a complete driver that touches no hardware, for tests and demos.
+ *
+ * <p>Each node's machine (power state, boot device) lives in memory, shared by every instance of
+ * this class in the JVM, as real hardware would be shared by several conductors. Behaviour is set
+ * per node through {@code driver_info}:
+ *
+ * <table>
+ *   <caption>driver_info keys</caption>
+ *   <tr><th>key</th><th>meaning</th></tr>
+ *   <tr><td>{@code fake_delay_ms}</td><td>sleep this long in every call</td></tr>
+ *   <tr><td>{@code fake_fail}</td><td>comma-separated calls that fail (names below)</td></tr>
+ *   <tr><td>{@code fake_fail_times}</td><td>fail those calls this many times, then succeed
+ *       (default: always)</td></tr>
+ *   <tr><td>{@code fake_fail_with}</td><td>{@code driver} (a {@link DriverException}, default),
+ *       {@code runtime} (an {@link IllegalStateException}) or {@code error} (an {@link
+ *       AssertionError}), to exercise every kind of failure</td></tr>
+ *   <tr><td>{@code fake_hang}</td><td>comma-separated calls that block until interrupted or
+ *       {@code fake_hang_ms} (default one hour) pass, then fail with a timeout</td></tr>
+ *   <tr><td>{@code fake_wait}</td><td>comma-separated calls that return {@link StepOutcome#WAIT}
+ *       ({@code deploy.deploy}, {@code clean.clean}, {@code inspect.inspect},
+ *       {@code rescue.rescue}, {@code deploy.service})</td></tr>
+ *   <tr><td>{@code fake_power_state}</td><td>the power state a node starts with: {@code power on}
+ *       or {@code power off} (default)</td></tr>
+ * </table>
+ *
+ * <p>Calls: {@value #CALLS}.
+ *
+ * <p>Thread-safe.
+ */
+public final class FakeHardware
+    implements HardwareType,
+        PowerInterface,
+        ManagementInterface,
+        DeployInterface,
+        BootInterface,
+        InspectInterface,
+        CleanInterface,
+        RescueInterface {
+
+  /** This hardware type's name. */
+  public static final String NAME = "fake-hardware";
+
+  /** Every call name fault injection understands. */
+  public static final String CALLS =
+      "validate, power.get, power.set, power.reboot, management.get_boot_device,"
+          + " management.set_boot_device, deploy.deploy, deploy.continue, deploy.tear_down,"
+          + " deploy.take_over, deploy.service, boot.prepare, boot.clean_up, inspect.inspect,"
+          + " clean.clean, clean.continue, rescue.rescue, rescue.unrescue";
+
+  private static final Set<String> CALL_NAMES =
+      Arrays.stream(CALLS.split(",")).map(String::trim).collect(Collectors.toUnmodifiableSet());
+
+  private static final Map<String, Machine> MACHINES = new ConcurrentHashMap<>();
+
+  /** One fake machine: what real hardware would remember. */
+  private static final class Machine {
+    volatile DriverPowerState power;
+    volatile BootDevice bootDevice = BootDevice.PXE;
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    Machine(DriverPowerState power) {
+      this.power = power;
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public PowerInterface power() {
+    return this;
+  }
+
+  @Override
+  public ManagementInterface management() {
+    return this;
+  }
+
+  @Override
+  public DeployInterface deploy() {
+    return this;
+  }
+
+  @Override
+  public BootInterface boot() {
+    return this;
+  }
+
+  @Override
+  public InspectInterface inspect() {
+    return this;
+  }
+
+  @Override
+  public CleanInterface clean() {
+    return this;
+  }
+
+  @Override
+  public RescueInterface rescue() {
+    return this;
+  }
+
+  /** How many times {@code call} ran (or was attempted) for the node with {@code uuid}. */
+  public static int callCount(String uuid, String call) {
+    Machine machine = MACHINES.get(uuid);
+    AtomicInteger count = machine == null ? null : machine.calls.get(call);
+    return count == null ? 0 : count.get();
+  }
+
+  /** The fake machine's current power state, as the hardware would report it. */
+  public static DriverPowerState hardwarePowerState(String uuid) {
+    Machine machine = MACHINES.get(uuid);
+    return machine == null ? null : machine.power;
+  }
+
+  /** Changes the fake machine's power behind the conductor's back (to test power sync). */
+  public static void setHardwarePowerState(String uuid, DriverPowerState state) {
+    MACHINES.computeIfAbsent(uuid, k -> new Machine(state)).power = state;
+  }
+
+  @Override
+  public void validate(DriverNode node) {
+    call(node, "validate");
+    for (String key : List.of("fake_fail", "fake_hang", "fake_wait")) {
+      for (String name : list(node, key)) {
+        if (!CALL_NAMES.contains(name)) {
+          throw new InvalidDriverInfoException(
+              "driver_info." + key + " names unknown call \"" + name + "\"; calls: " + CALLS);
+        }
+      }
+    }
+    number(node, "fake_delay_ms");
+    number(node, "fake_fail_times");
+    number(node, "fake_hang_ms");
+    String with = node.info("fake_fail_with");
+    if (with != null && !List.of("driver", "runtime", "error").contains(with)) {
+      throw new InvalidDriverInfoException(
+          "driver_info.fake_fail_with must be driver, runtime or error, not \"" + with + "\"");
+    }
+    String power = node.info("fake_power_state");
+    if (power != null && !List.of("power on", "power off").contains(power)) {
+      throw new InvalidDriverInfoException(
+          "driver_info.fake_power_state must be \"power on\" or \"power off\", not \""
+              + power
+              + "\"");
+    }
+  }
+
+  @Override
+  public DriverPowerState getPowerState(DriverNode node) {
+    return call(node, "power.get").power;
+  }
+
+  @Override
+  public void setPowerState(
+      DriverNode node, DriverPowerState target, boolean soft, Duration timeout) {
+    call(node, "power.set").power = target;
+  }
+
+  @Override
+  public void reboot(DriverNode node, boolean soft, Duration timeout) {
+    call(node, "power.reboot").power = DriverPowerState.POWER_ON;
+  }
+
+  @Override
+  public BootDevice getBootDevice(DriverNode node) {
+    return call(node, "management.get_boot_device").bootDevice;
+  }
+
+  @Override
+  public void setBootDevice(DriverNode node, BootDevice device, boolean persistent) {
+    call(node, "management.set_boot_device").bootDevice = device;
+  }
+
+  @Override
+  public StepOutcome deploy(DriverNode node) {
+    Machine machine = call(node, "deploy.deploy");
+    if (waits(node, "deploy.deploy")) {
+      return StepOutcome.WAIT;
+    }
+    machine.bootDevice = BootDevice.DISK;
+    machine.power = DriverPowerState.POWER_ON;
+    return StepOutcome.DONE;
+  }
+
+  @Override
+  public StepOutcome continueDeploy(DriverNode node) {
+    Machine machine = call(node, "deploy.continue");
+    machine.bootDevice = BootDevice.DISK;
+    machine.power = DriverPowerState.POWER_ON;
+    return StepOutcome.DONE;
+  }
+
+  @Override
+  public void tearDown(DriverNode node) {
+    Machine machine = call(node, "deploy.tear_down");
+    machine.power = DriverPowerState.POWER_OFF;
+    machine.bootDevice = BootDevice.PXE;
+  }
+
+  @Override
+  public void takeOver(DriverNode node) {
+    call(node, "deploy.take_over");
+  }
+
+  @Override
+  public StepOutcome service(DriverNode node, List<Step> steps) {
+    call(node, "deploy.service");
+    return waits(node, "deploy.service") ? StepOutcome.WAIT : StepOutcome.DONE;
+  }
+
+  @Override
+  public void prepareInstance(DriverNode node) {
+    call(node, "boot.prepare");
+  }
+
+  @Override
+  public void cleanUpInstance(DriverNode node) {
+    call(node, "boot.clean_up");
+  }
+
+  @Override
+  public Inspection inspect(DriverNode node) {
+    call(node, "inspect.inspect");
+    if (waits(node, "inspect.inspect")) {
+      return new Inspection(StepOutcome.WAIT, Map.of());
+    }
+    return new Inspection(
+        StepOutcome.DONE,
+        Map.of("cpus", 2, "memory_mb", 4096, "local_gb", 20, "cpu_arch", "x86_64"));
+  }
+
+  @Override
+  public StepOutcome clean(DriverNode node, List<Step> steps, boolean automated) {
+    call(node, "clean.clean");
+    return waits(node, "clean.clean") ? StepOutcome.WAIT : StepOutcome.DONE;
+  }
+
+  @Override
+  public StepOutcome continueClean(DriverNode node) {
+    call(node, "clean.continue");
+    return StepOutcome.DONE;
+  }
+
+  @Override
+  public StepOutcome rescue(DriverNode node) {
+    call(node, "rescue.rescue");
+    return waits(node, "rescue.rescue") ? StepOutcome.WAIT : StepOutcome.DONE;
+  }
+
+  @Override
+  public void unrescue(DriverNode node) {
+    call(node, "rescue.unrescue");
+  }
+
+  /** Counts the call, then applies the node's delay, hang and failure settings to it. */
+  private static Machine call(DriverNode node, String call) {
+    Machine machine =
+        MACHINES.computeIfAbsent(
+            node.uuid(),
+            k ->
+                new Machine(
+                    "power on".equals(node.info("fake_power_state"))
+                        ? DriverPowerState.POWER_ON
+                        : DriverPowerState.POWER_OFF));
+    int attempt = machine.calls.computeIfAbsent(call, k -> new AtomicInteger()).incrementAndGet();
+    long delay = number(node, "fake_delay_ms");
+    if (delay > 0) {
+      sleep(delay, node, call);
+    }
+    if (list(node, "fake_hang").contains(call)) {
+      long hang = node.info("fake_hang_ms") == null ? 3_600_000 : number(node, "fake_hang_ms");
+      sleep(hang, node, call);
+      throw new DriverTimeoutException(
+          "fake " + call + " on node " + node.label() + " hung for " + hang + " ms (fake_hang)");
+    }
+    if (list(node, "fake_fail").contains(call)) {
+      String times = node.info("fake_fail_times");
+      if (times == null || attempt <= number(node, "fake_fail_times")) {
+        String message =
+            "fake "
+                + call
+                + " failed on node "
+                + node.label()
+                + " (attempt "
+                + attempt
+                + ", fake_fail)";
+        switch (node.info("fake_fail_with") == null ? "driver" : node.info("fake_fail_with")) {
+          case "runtime" -> throw new IllegalStateException(message);
+          case "error" -> throw new AssertionError(message);
+          default -> throw new DriverException(message);
+        }
+      }
+    }
+    return machine;
+  }
+
+  private static boolean waits(DriverNode node, String call) {
+    return list(node, "fake_wait").contains(call);
+  }
+
+  private static List<String> list(DriverNode node, String key) {
+    String value = node.info(key);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static long number(DriverNode node, String key) {
+    String value = node.info(key);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      long number = Long.parseLong(value.trim());
+      if (number < 0) {
+        throw new NumberFormatException();
+      }
+      return number;
+    } catch (NumberFormatException e) {
+      throw new InvalidDriverInfoException(
+          "driver_info." + key + " must be a whole number of zero or more, not \"" + value + "\"");
+    }
+  }
+
+  private static void sleep(long millis, DriverNode node, String call) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DriverTimeoutException(
+          "fake " + call + " on node " + node.label() + " was interrupted", e);
+    }
+  }
+}
