@@ -220,7 +220,7 @@ public final class Conductor implements AutoCloseable {
                 return NodeStore.findById(handle, node.id()).orElseThrow();
               });
       ctx.notify("update", "end", updated, Map.of());
-      return updated;
+      return updated.withReservation(null); // as the caller will find it: the task releases it now
     }
   }
 

@@ -79,7 +79,7 @@ final class NodePatcher {
           }
           fields.put(field, deepCopy(map));
         } else {
-          fields.put(field, value);
+          fields.put(field, copyValue(value));
         }
       }
       case "remove" -> {
@@ -110,13 +110,13 @@ final class NodePatcher {
     }
     String last = path.get(path.size() - 1);
     switch (op.op()) {
-      case "add" -> parent.put(last, op.value());
+      case "add" -> parent.put(last, copyValue(op.value()));
       case "replace" -> {
         if (!parent.containsKey(last)) {
           throw new InvalidParameterException(
               "\"" + op.path() + "\" does not exist, so it can not be replaced (use add)");
         }
-        parent.put(last, op.value());
+        parent.put(last, copyValue(op.value()));
       }
       case "remove" -> {
         if (!parent.containsKey(last)) {
@@ -149,7 +149,17 @@ final class NodePatcher {
     return parts;
   }
 
-  @SuppressWarnings("unchecked")
+  /** A mutable deep copy of a JSON value, so later operations can reach into it. */
+  private static Object copyValue(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      return deepCopy(map);
+    }
+    if (value instanceof List<?> list) {
+      return new ArrayList<>(list.stream().map(NodePatcher::copyValue).toList());
+    }
+    return value;
+  }
+
   private static Map<String, Object> deepCopy(Map<?, ?> map) {
     Map<String, Object> copy = new LinkedHashMap<>();
     map.forEach(

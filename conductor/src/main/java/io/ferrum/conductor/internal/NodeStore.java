@@ -186,8 +186,15 @@ public final class NodeStore {
                 + dir
                 + " LIMIT "
                 + (query.limit() + 1));
-    select.bind("state", query.provisionState()).bind("driver", query.driver());
-    select.bind("maintenance", query.maintenance());
+    if (query.provisionState() != null) {
+      select.bind("state", query.provisionState());
+    }
+    if (query.driver() != null) {
+      select.bind("driver", query.driver());
+    }
+    if (query.maintenance() != null) {
+      select.bind("maintenance", query.maintenance());
+    }
     if (query.marker() != null) {
       select.bind("mk", markerValue).bind("mid", markerId);
     }

@@ -45,12 +45,14 @@ public final class ConductorEnv implements AutoCloseable {
   private final List<Conductor> conductors = new ArrayList<>();
   private final Conductor conductor;
   private final Jdbi jdbi;
+  private final FlakyDataSource flaky;
 
   ConductorEnv(TestDatabases.Kind database, Pool pool) {
     this.database = database;
     this.pool = pool;
     this.fresh = TestDatabases.create(database);
     this.jdbi = Jdbi.create(fresh.dataSource());
+    this.flaky = new FlakyDataSource(fresh.dataSource());
     this.conductor = newConductor("conductor-1", 8);
   }
 
@@ -62,7 +64,7 @@ public final class ConductorEnv implements AutoCloseable {
             : new SynchronousWorkerPool(workers);
     Conductor created =
         Conductor.builder()
-            .dataSource(fresh.dataSource())
+            .dataSource(flaky)
             .name(name)
             .workerPool(workerPool)
             .notificationSink(sink)
@@ -87,6 +89,12 @@ public final class ConductorEnv implements AutoCloseable {
 
   public DataSource dataSource() {
     return fresh.dataSource();
+  }
+
+  /** The switch that takes the conductors' database "down" (the test's own jdbi stays up). */
+  public FlakyDataSource database(boolean up) {
+    flaky.setDown(!up);
+    return flaky;
   }
 
   public TestDatabases.Kind database() {

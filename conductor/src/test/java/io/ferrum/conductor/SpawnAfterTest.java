@@ -1,0 +1,134 @@
+package io.ferrum.conductor;
+
+import static io.ferrum.conductor.testing.ConductorEnv.finish;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferrum.conductor.testing.ConductorEnv;
+import io.ferrum.conductor.testing.ConductorTest;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Seed 004: a node's provision state does not change until its worker thread has started; a full
+ * pool changes nothing.
+ */
+class SpawnAfterTest {
+
+  @ConductorTest
+  void fullPool_refusesWithNoFreeWorker_nodeUntouchedAndUnlocked(ConductorEnv env)
+      throws Exception {
+    Conductor small = env.newConductor("small", 1);
+    Node busy =
+        env.nodeIn("available", Map.of("fake_hang", "deploy.deploy", "fake_hang_ms", "1500"));
+    Node idle = env.nodeIn("manageable", Map.of());
+    CompletableFuture<ActionHandle> hanging =
+        CompletableFuture.supplyAsync(
+            () -> small.provision(busy.uuid(), ProvisionRequest.of("deploy")));
+    awaitState(small, busy.uuid(), "deploying");
+    int notificationsBefore = env.notifications().forNode(idle.uuid()).size();
+
+    assertThatThrownBy(() -> small.provision(idle.uuid(), ProvisionRequest.of("provide")))
+        .isInstanceOf(NoFreeWorkerException.class)
+        .hasMessageContaining("No free conductor worker");
+
+    Node after = small.getNode(idle.uuid());
+    assertThat(after.provisionState()).isEqualTo("manageable");
+    assertThat(after.targetProvisionState()).isNull();
+    assertThat(after.reservation()).isNull();
+    assertThat(after.version()).isEqualTo(idle.version());
+    assertThat(env.notifications().forNode(idle.uuid())).hasSize(notificationsBefore);
+    assertThat(small.history(idle.uuid())).hasSize(2);
+    // The hung deploy times out and takes the fail edge; the pool is usable again.
+    Throwable failure = ConductorEnv.failure(hanging.get());
+    assertThat(failure).hasMessageContaining("hung for 1500 ms");
+    assertThat(small.getNode(busy.uuid()).provisionState()).isEqualTo("deploy failed");
+    assertThat(
+            finish(small.provision(idle.uuid(), ProvisionRequest.of("provide"))).provisionState())
+        .isEqualTo("available");
+  }
+
+  @ConductorTest
+  void invalidEvent_refusedAtOnce_nothingChanges(ConductorEnv env) {
+    Node node = env.createNode(Map.of());
+
+    assertThatThrownBy(() -> env.conductor().provision(node.uuid(), ProvisionRequest.of("deploy")))
+        .isInstanceOf(InvalidStateRequestedException.class)
+        .hasMessage(
+            "The requested action \"deploy\" can not be performed on node \""
+                + node.uuid()
+                + "\" while it is in state \"enroll\".")
+        .extracting(e -> ((FerrumException) e).kind())
+        .isEqualTo(ErrorKind.INVALID);
+    Node after = env.conductor().getNode(node.uuid());
+    assertThat(after.version()).isEqualTo(node.version());
+    assertThat(after.reservation()).isNull();
+    assertThat(env.conductor().history(node.uuid())).isEmpty();
+  }
+
+  @ConductorTest
+  void unknownVerb_isInvalidParameter_namingValidVerbs(ConductorEnv env) {
+    Node node = env.createNode(Map.of());
+
+    assertThatThrownBy(() -> env.conductor().provision(node.uuid(), ProvisionRequest.of("fly")))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessageStartingWith("Unknown provision verb \"fly\"; valid verbs: active, deploy,");
+  }
+
+  @ConductorTest
+  void applied_isCommittedBeforeTheRequestReturns(ConductorEnv env) {
+    Node node =
+        env.nodeIn(
+            "available",
+            Map.of("fake_delay_ms", env.pool() == ConductorEnv.Pool.REAL ? "300" : "0"));
+
+    ActionHandle deploy = env.conductor().provision(node.uuid(), ProvisionRequest.of("deploy"));
+    Node read = env.conductor().getNode(node.uuid());
+
+    // Whatever the pool, a client reading right after the request sees the transient state.
+    assertThat(read.provisionState()).isIn("deploying", "active");
+    if (read.provisionState().equals("deploying")) {
+      assertThat(read.targetProvisionState()).isEqualTo("active");
+    }
+    assertThat(deploy.applied().provisionState()).isEqualTo("deploying");
+    assertThat(deploy.applied().provisionUpdatedAt()).isAfterOrEqualTo(node.provisionUpdatedAt());
+    finish(deploy);
+  }
+
+  @ConductorTest
+  void databaseDownAtPostProcess_requestFails_stateUnchanged_restartRecoversLock(ConductorEnv env) {
+    Node node = env.createNode(Map.of());
+    Conductor conductor = env.conductor();
+
+    try (Task task = conductor.tasks().acquire(node.uuid(), "manage", LockMode.EXCLUSIVE)) {
+      task.spawnAfter("manage", null, ProvisionFlows.work(ProvisionRequest.of("manage")));
+      env.database(false);
+      assertThatThrownBy(task::handOff)
+          .isInstanceOf(DatabaseException.class)
+          .hasMessageContaining("apply \"manage\"");
+    } finally {
+      env.database(true);
+    }
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(after.provisionState()).isEqualTo("enroll");
+    assertThat(env.notifications().forNode(node.uuid()))
+        .extracting(Notification::eventType)
+        .containsExactly("baremetal.node.create.end");
+    // The release failed too (database down): a restart under the same name clears it.
+    assertThat(after.reservation()).isEqualTo("conductor-1");
+    env.newConductor("conductor-1", 2);
+    assertThat(conductor.getNode(node.uuid()).reservation()).isNull();
+  }
+
+  private static void awaitState(Conductor conductor, String uuid, String state)
+      throws InterruptedException {
+    for (int i = 0; i < 2000; i++) {
+      if (conductor.getNode(uuid).provisionState().equals(state)) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("node never reached " + state);
+  }
+}

@@ -1,0 +1,104 @@
+package io.ferrum.conductor.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ferrum.conductor.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The migrations build the same schema on an empty H2 and an empty PostgreSQL database. */
+class SchemaMigrationTest {
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.Kind.class)
+  void migrate_emptyDatabase_createsEveryTableAndColumn(TestDatabases.Kind kind) throws Exception {
+    skipUnlessAvailable(kind);
+    try (TestDatabases.Fresh db = TestDatabases.create(kind)) {
+      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(1);
+      assertThat(Migrations.migrate(db.dataSource())).as("idempotent").isZero();
+
+      try (Connection c = db.dataSource().getConnection()) {
+        Map<String, Integer> nodes = columns(c, "nodes");
+        assertThat(nodes)
+            .containsKeys(
+                "id",
+                "uuid",
+                "name",
+                "driver",
+                "driver_info",
+                "driver_internal_info",
+                "instance_info",
+                "properties",
+                "extra",
+                "provision_state",
+                "target_provision_state",
+                "provision_updated_at",
+                "power_state",
+                "target_power_state",
+                "reservation",
+                "last_error",
+                "maintenance",
+                "maintenance_reason",
+                "fault",
+                "conductor_affinity",
+                "created_at",
+                "updated_at",
+                "version");
+        for (String state :
+            new String[] {
+              "provision_state", "target_provision_state", "power_state", "target_power_state"
+            }) {
+          assertThat(nodes.get(state)).as("%s fits Ironic's 15 characters", state).isEqualTo(15);
+        }
+        assertThat(columns(c, "node_history"))
+            .containsKeys(
+                "uuid",
+                "node_id",
+                "conductor",
+                "event_type",
+                "event",
+                "from_state",
+                "to_state",
+                "target_state",
+                "severity",
+                "message",
+                "exception_class",
+                "duration_ms",
+                "created_at");
+        assertThat(columns(c, "conductors"))
+            .containsKeys("hostname", "online", "hardware_types", "heartbeat_at", "created_at");
+      }
+    }
+  }
+
+  private static Map<String, Integer> columns(Connection c, String table) throws Exception {
+    DatabaseMetaData meta = c.getMetaData();
+    Map<String, Integer> columns = new LinkedHashMap<>();
+    for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
+      try (ResultSet rs = meta.getColumns(null, c.getSchema(), name, null)) {
+        while (rs.next()) {
+          columns.put(
+              rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getInt("COLUMN_SIZE"));
+        }
+      }
+    }
+    assertThat(columns).as("table %s exists", table).isNotEmpty();
+    return columns;
+  }
+
+  private static void skipUnlessAvailable(TestDatabases.Kind kind) {
+    if (kind == TestDatabases.Kind.POSTGRES && TestDatabases.postgresUnavailable() != null) {
+      if (TestDatabases.postgresRequired()) {
+        throw new IllegalStateException(TestDatabases.postgresUnavailable());
+      }
+      assumeTrue(false, TestDatabases.postgresUnavailable());
+    }
+  }
+}
