@@ -5,6 +5,7 @@ import io.ferrum.conductor.internal.NodeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -51,8 +52,9 @@ final class ConductorContext {
     this.lockRetryInterval = lockRetryInterval;
   }
 
+  /** Now, to the microsecond: the precision both databases store, so snapshots match rows. */
   Instant now() {
-    return clock.instant();
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   /** Runs {@code work} in one transaction; database failures become {@link DatabaseException}. */
@@ -75,13 +77,24 @@ final class ConductorContext {
 
   /** Reads a node by UUID or name. */
   Node find(Handle handle, String ident) {
+    String key = keyColumn(ident);
+    return (key.equals("uuid")
+            ? NodeStore.findByUuid(handle, keyValue(ident))
+            : NodeStore.findByName(handle, ident))
+        .orElseThrow(() -> new NodeNotFoundException("Node " + ident + " could not be found."));
+  }
+
+  /** The column that identifies {@code ident}: {@code uuid} for a UUID, else {@code name}. */
+  static String keyColumn(String ident) {
     if (ident == null || ident.isBlank()) {
       throw new InvalidParameterException("A node UUID or name is required");
     }
-    return (looksLikeUuid(ident)
-            ? NodeStore.findByUuid(handle, ident.toLowerCase(java.util.Locale.ROOT))
-            : NodeStore.findByName(handle, ident))
-        .orElseThrow(() -> new NodeNotFoundException("Node " + ident + " could not be found."));
+    return looksLikeUuid(ident) ? "uuid" : "name";
+  }
+
+  /** {@code ident} as stored in its key column (UUIDs in lower case). */
+  static String keyValue(String ident) {
+    return looksLikeUuid(ident) ? ident.toLowerCase(java.util.Locale.ROOT) : ident;
   }
 
   static boolean looksLikeUuid(String value) {

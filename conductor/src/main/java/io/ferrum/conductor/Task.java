@@ -14,6 +14,7 @@ import io.ferrum.fsm.PowerState;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.StateSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -307,29 +308,22 @@ public final class Task implements AutoCloseable {
     FiredTransition fired = power.fire(p.request().event());
     String target = p.request().targetPowerState().value();
     Node before = node;
-    ctx.inTransaction(
-        "start power change of node " + node.label(),
-        handle -> {
-          Map<String, Object> columns = new HashMap<>();
-          columns.put("target_power_state", target);
-          columns.put("last_error", null);
-          requireUpdated(NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now()));
-          NodeStore.insertHistory(
-              handle,
-              node.id(),
-              ctx.history(
-                  "power",
-                  p.request().event(),
-                  before.powerState(),
-                  null,
-                  target,
-                  "INFO",
-                  "Power change to \"" + p.request().apiTarget() + "\" started",
-                  null,
-                  null));
-          node = NodeStore.findById(handle, node.id()).orElseThrow();
-          return null;
-        });
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("target_power_state", target);
+    columns.put("last_error", null);
+    write(
+        "start power change of",
+        columns,
+        ctx.history(
+            "power",
+            p.request().event(),
+            before.powerState(),
+            null,
+            target,
+            "INFO",
+            "Power change to \"" + p.request().apiTarget() + "\" started",
+            null,
+            null));
     ctx.notify("power_set", "start", node, Map.of("to_power", target));
     return fired;
   }
@@ -338,20 +332,13 @@ public final class Task implements AutoCloseable {
   void finishPower(PowerRequest request, DriverPowerState observed) {
     String value = powerValue(observed);
     String from = node.powerState();
-    ctx.inTransaction(
-        "finish power change of node " + node.label(),
-        handle -> {
-          Map<String, Object> columns = new HashMap<>();
-          columns.put("power_state", value);
-          columns.put("target_power_state", null);
-          requireUpdated(NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now()));
-          NodeStore.insertHistory(
-              handle,
-              node.id(),
-              ctx.history("power", request.event(), from, value, null, "INFO", null, null, null));
-          node = NodeStore.findById(handle, node.id()).orElseThrow();
-          return null;
-        });
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("power_state", value);
+    columns.put("target_power_state", null);
+    write(
+        "finish power change of",
+        columns,
+        ctx.history("power", request.event(), from, value, null, "INFO", null, null, null));
     ctx.notify("power_set", "end", node, Map.of("to_power", request.targetPowerState().value()));
   }
 
@@ -392,48 +379,33 @@ public final class Task implements AutoCloseable {
     }
     String from = node.powerState();
     String to = observed;
-    ctx.inTransaction(
-        "record power failure of node " + node.label(),
-        handle -> {
-          Map<String, Object> columns = new HashMap<>();
-          columns.put("power_state", to);
-          columns.put("target_power_state", null);
-          columns.put("last_error", reason);
-          requireUpdated(NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now()));
-          NodeStore.insertHistory(
-              handle,
-              node.id(),
-              ctx.history(
-                  "power", request.event(), from, to, null, "ERROR", reason, failure, null));
-          node = NodeStore.findById(handle, node.id()).orElseThrow();
-          return null;
-        });
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("power_state", to);
+    columns.put("target_power_state", null);
+    columns.put("last_error", reason);
+    write(
+        "record power failure of",
+        columns,
+        ctx.history("power", request.event(), from, to, null, "ERROR", reason, failure, null));
     ctx.notify("power_set", "error", node, Map.of("to_power", request.targetPowerState().value()));
   }
 
   private void recordFault(String reason, Throwable failure) {
-    ctx.inTransaction(
-        "record failure of node " + node.label(),
-        handle -> {
-          Map<String, Object> columns = new HashMap<>();
-          columns.put("last_error", reason);
-          requireUpdated(NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now()));
-          NodeStore.insertHistory(
-              handle,
-              node.id(),
-              ctx.history(
-                  "fault",
-                  null,
-                  node.provisionState(),
-                  node.provisionState(),
-                  node.targetProvisionState(),
-                  "ERROR",
-                  reason,
-                  failure,
-                  null));
-          node = NodeStore.findById(handle, node.id()).orElseThrow();
-          return null;
-        });
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("last_error", reason);
+    write(
+        "record failure of",
+        columns,
+        ctx.history(
+            "fault",
+            null,
+            node.provisionState(),
+            node.provisionState(),
+            node.targetProvisionState(),
+            "ERROR",
+            reason,
+            failure,
+            null));
     ctx.notify("provision_set", "error", node, Map.of("event", "fault"));
   }
 
@@ -450,33 +422,26 @@ public final class Task implements AutoCloseable {
     String target = ProvisionMachine.DEFINITION.isStable(fired.to()) ? null : fired.targetAfter();
     Node before = node;
     boolean failed = "fail".equals(event);
-    ctx.inTransaction(
-        "apply \"" + event + "\" to node " + node.label(),
-        handle -> {
-          Map<String, Object> columns = new HashMap<>();
-          columns.put("provision_state", fired.to());
-          columns.put("target_provision_state", target);
-          columns.put("provision_updated_at", ctx.now());
-          if (starting || lastError != null) {
-            columns.put("last_error", lastError);
-          }
-          requireUpdated(NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now()));
-          NodeStore.insertHistory(
-              handle,
-              node.id(),
-              ctx.history(
-                  failed ? "fault" : "provisioning",
-                  event,
-                  fired.from(),
-                  fired.to(),
-                  target,
-                  failed ? "ERROR" : "INFO",
-                  lastError,
-                  failure,
-                  before.provisionUpdatedAt()));
-          node = NodeStore.findById(handle, node.id()).orElseThrow();
-          return null;
-        });
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("provision_state", fired.to());
+    columns.put("target_provision_state", target);
+    columns.put("provision_updated_at", ctx.now());
+    if (starting || lastError != null) {
+      columns.put("last_error", lastError);
+    }
+    write(
+        "apply \"" + event + "\" to",
+        columns,
+        ctx.history(
+            failed ? "fault" : "provisioning",
+            event,
+            fired.from(),
+            fired.to(),
+            target,
+            failed ? "ERROR" : "INFO",
+            lastError,
+            failure,
+            before.provisionUpdatedAt()));
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("event", event);
     extra.put("previous_provision_state", before.provisionState());
@@ -522,16 +487,27 @@ public final class Task implements AutoCloseable {
     return to == null || ProvisionMachine.DEFINITION.isStable(to) ? null : target;
   }
 
-  private void update(Map<String, Object> columns) {
-    requireExclusive();
+  /**
+   * Writes {@code columns} (and a history row, if given) in one transaction, guarded by this
+   * conductor's reservation, then updates the in-memory snapshot to match without reading back.
+   */
+  private void write(String what, Map<String, Object> columns, HistoryEvent history) {
+    Instant now = ctx.now();
     ctx.inTransaction(
-        "update node " + node.label(),
+        what + " node " + node.label(),
         handle -> {
-          requireUpdated(
-              NodeStore.update(handle, node.id(), ctx.name, new HashMap<>(columns), ctx.now()));
-          node = NodeStore.findById(handle, node.id()).orElseThrow();
+          requireUpdated(NodeStore.update(handle, node.id(), ctx.name, columns, now));
+          if (history != null) {
+            NodeStore.insertHistory(handle, node.id(), history);
+          }
           return null;
         });
+    node = NodeStore.applied(node, columns, now);
+  }
+
+  private void update(Map<String, Object> columns) {
+    requireExclusive();
+    write("update", columns, null);
   }
 
   private MachineInstance provisionInstance() {

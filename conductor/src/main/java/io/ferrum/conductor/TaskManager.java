@@ -33,6 +33,19 @@ public final class TaskManager {
    * @throws NodeLockedException if an exclusive lock stayed taken through every retry
    */
   public Task acquire(String ident, String purpose, LockMode mode) {
+    if (mode == LockMode.EXCLUSIVE) {
+      // The common case in two statements: reserve by key, read back. Only a busy or missing
+      // node takes the slower path with retries.
+      String column = ConductorContext.keyColumn(ident);
+      String value = ConductorContext.keyValue(ident);
+      Node reserved =
+          ctx.inTransaction(
+                  "reserve node " + ident, h -> NodeStore.reserveBy(h, column, value, ctx.name))
+              .orElse(null);
+      if (reserved != null) {
+        return new Task(ctx, reserved, purpose, LockMode.EXCLUSIVE);
+      }
+    }
     Node node = ctx.withHandle("read node " + ident, h -> ctx.find(h, ident));
     if (mode == LockMode.SHARED) {
       return new Task(ctx, node, purpose, LockMode.SHARED);

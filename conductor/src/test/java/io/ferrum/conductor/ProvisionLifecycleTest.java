@@ -49,6 +49,9 @@ class ProvisionLifecycleTest {
     assertThat(node.powerState()).isEqualTo("power off");
     assertThat(node.reservation()).isNull();
     assertThat(node.lastError()).isNull();
+    assertThat(node)
+        .as("the worker's snapshot equals the stored row")
+        .isEqualTo(conductor.getNode(node.uuid()));
 
     List<HistoryEvent> history = conductor.history(node.uuid());
     assertThat(history)
@@ -107,6 +110,7 @@ class ProvisionLifecycleTest {
     Node inspected = finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("inspect")));
 
     assertThat(inspected.provisionState()).isEqualTo("manageable");
+    assertThat(inspected).isEqualTo(env.conductor().getNode(node.uuid()));
     assertThat(inspected.properties())
         .containsEntry("cpus", 2)
         .containsEntry("memory_mb", 4096)

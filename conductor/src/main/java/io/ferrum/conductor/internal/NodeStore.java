@@ -279,6 +279,84 @@ public final class NodeStore {
     return update.execute() == 1;
   }
 
+  /**
+   * {@code node} as {@link #update} leaves it after setting {@code columns} at {@code now}: the
+   * snapshot a writer keeps instead of reading the row back.
+   */
+  @SuppressWarnings("unchecked")
+  public static Node applied(Node node, Map<String, Object> columns, Instant now) {
+    Map<String, Object> c = columns;
+    return new Node(
+        node.id(),
+        node.uuid(),
+        c.containsKey("name") ? (String) c.get("name") : node.name(),
+        c.containsKey("driver") ? (String) c.get("driver") : node.driver(),
+        c.containsKey("driver_info")
+            ? (Map<String, Object>) c.get("driver_info")
+            : node.driverInfo(),
+        c.containsKey("driver_internal_info")
+            ? (Map<String, Object>) c.get("driver_internal_info")
+            : node.driverInternalInfo(),
+        c.containsKey("instance_info")
+            ? (Map<String, Object>) c.get("instance_info")
+            : node.instanceInfo(),
+        c.containsKey("properties") ? (Map<String, Object>) c.get("properties") : node.properties(),
+        c.containsKey("extra") ? (Map<String, Object>) c.get("extra") : node.extra(),
+        c.containsKey("provision_state")
+            ? (String) c.get("provision_state")
+            : node.provisionState(),
+        c.containsKey("target_provision_state")
+            ? (String) c.get("target_provision_state")
+            : node.targetProvisionState(),
+        c.containsKey("provision_updated_at")
+            ? (Instant) c.get("provision_updated_at")
+            : node.provisionUpdatedAt(),
+        c.containsKey("power_state") ? (String) c.get("power_state") : node.powerState(),
+        c.containsKey("target_power_state")
+            ? (String) c.get("target_power_state")
+            : node.targetPowerState(),
+        node.reservation(),
+        c.containsKey("last_error") ? (String) c.get("last_error") : node.lastError(),
+        c.containsKey("maintenance") ? (Boolean) c.get("maintenance") : node.maintenance(),
+        c.containsKey("maintenance_reason")
+            ? (String) c.get("maintenance_reason")
+            : node.maintenanceReason(),
+        c.containsKey("fault") ? (String) c.get("fault") : node.fault(),
+        c.containsKey("conductor_affinity")
+            ? (String) c.get("conductor_affinity")
+            : node.conductorAffinity(),
+        node.createdAt(),
+        now,
+        node.version() + 1);
+  }
+
+  /**
+   * Takes the reservation of the node whose {@code column} ({@code uuid} or {@code name}) is {@code
+   * value}, if nobody holds it, and returns the node as now stored.
+   */
+  public static Optional<Node> reserveBy(Handle handle, String column, String value, String me) {
+    if (!column.equals("uuid") && !column.equals("name")) {
+      throw new IllegalArgumentException("not a node key: " + column);
+    }
+    int updated =
+        handle
+            .createUpdate(
+                "UPDATE nodes SET reservation = :me WHERE "
+                    + column
+                    + " = :value AND reservation IS NULL")
+            .bind("me", me)
+            .bind("value", value)
+            .execute();
+    if (updated != 1) {
+      return Optional.empty();
+    }
+    return handle
+        .createQuery("SELECT * FROM nodes WHERE " + column + " = :value")
+        .bind("value", value)
+        .map((rs, ctx) -> node(rs))
+        .findOne();
+  }
+
   /** Deletes the node (its history goes with it) if {@code reservation} holds it. */
   public static boolean delete(Handle handle, long id, String reservation) {
     return handle
