@@ -196,4 +196,20 @@ class ProvisionLifecycleTest {
 
     assertThat(active.provisionState()).isEqualTo("active");
   }
+
+  @ConductorTest
+  void unhold_fromDeployHold_returnsToWaitCallBack(ConductorEnv env) {
+    Node node = env.nodeIn("available", Map.of("fake_wait", "deploy.deploy"));
+    finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("deploy")));
+    // A deploy step asks to hold: the conductor fires the internal "hold" event.
+    try (Task task = env.conductor().tasks().acquire(node.uuid(), "hold", LockMode.EXCLUSIVE)) {
+      task.spawnAfter("hold", null, (t, applied) -> {});
+      assertThat(finish(task.handOff()).provisionState()).isEqualTo("deploy hold");
+    }
+
+    Node unheld = finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("unhold")));
+
+    assertThat(unheld.provisionState()).isEqualTo("wait call-back");
+    assertThat(unheld.targetProvisionState()).isEqualTo("active");
+  }
 }

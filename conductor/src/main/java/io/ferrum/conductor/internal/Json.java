@@ -27,7 +27,7 @@ public final class Json {
 
   /** The JSON object in {@code text}; an empty map for {@code null} or blank text. */
   public static Map<String, Object> readMap(String text) {
-    if (text == null || text.isBlank()) {
+    if (text == null || text.isBlank() || text.equals("{}")) {
       return new LinkedHashMap<>();
     }
     try {

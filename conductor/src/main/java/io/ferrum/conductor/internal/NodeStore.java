@@ -62,6 +62,13 @@ public final class NodeStore {
           "provision_state", "provision_state",
           "driver", "driver");
 
+  /** The node columns in the order {@link #node} reads them by index. */
+  private static final String NODE_COLUMNS =
+      "id, uuid, name, driver, driver_info, driver_internal_info, instance_info, properties,"
+          + " extra, provision_state, target_provision_state, provision_updated_at, power_state,"
+          + " target_power_state, reservation, last_error, maintenance, maintenance_reason, fault,"
+          + " conductor_affinity, created_at, updated_at, version";
+
   private NodeStore() {}
 
   /** Inserts a node and returns it as stored. */
@@ -98,7 +105,7 @@ public final class NodeStore {
   /** The node with {@code uuid}. */
   public static Optional<Node> findByUuid(Handle handle, String uuid) {
     return handle
-        .createQuery("SELECT * FROM nodes WHERE uuid = :uuid")
+        .createQuery("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uuid = :uuid")
         .bind("uuid", uuid)
         .map((rs, ctx) -> node(rs))
         .findOne();
@@ -107,7 +114,7 @@ public final class NodeStore {
   /** The node called {@code name}. */
   public static Optional<Node> findByName(Handle handle, String name) {
     return handle
-        .createQuery("SELECT * FROM nodes WHERE name = :name")
+        .createQuery("SELECT " + NODE_COLUMNS + " FROM nodes WHERE name = :name")
         .bind("name", name)
         .map((rs, ctx) -> node(rs))
         .findOne();
@@ -116,7 +123,7 @@ public final class NodeStore {
   /** The node with database id {@code id}. */
   public static Optional<Node> findById(Handle handle, long id) {
     return handle
-        .createQuery("SELECT * FROM nodes WHERE id = :id")
+        .createQuery("SELECT " + NODE_COLUMNS + " FROM nodes WHERE id = :id")
         .bind("id", id)
         .map((rs, ctx) -> node(rs))
         .findOne();
@@ -177,7 +184,9 @@ public final class NodeStore {
     String dir = query.descending() ? " DESC" : " ASC";
     Query select =
         handle.createQuery(
-            "SELECT * FROM nodes"
+            "SELECT "
+                + NODE_COLUMNS
+                + " FROM nodes"
                 + where
                 + " ORDER BY "
                 + sort
@@ -351,7 +360,7 @@ public final class NodeStore {
       return Optional.empty();
     }
     return handle
-        .createQuery("SELECT * FROM nodes WHERE " + column + " = :value")
+        .createQuery("SELECT " + NODE_COLUMNS + " FROM nodes WHERE " + column + " = :value")
         .bind("value", value)
         .map((rs, ctx) -> node(rs))
         .findOne();
@@ -448,30 +457,31 @@ public final class NodeStore {
         .execute();
   }
 
+  /** Reads a row selected with {@link #NODE_COLUMNS}, by index (cheaper than by label). */
   private static Node node(ResultSet rs) throws SQLException {
     return new Node(
-        rs.getLong("id"),
-        rs.getString("uuid"),
-        rs.getString("name"),
-        rs.getString("driver"),
-        Json.readMap(rs.getString("driver_info")),
-        Json.readMap(rs.getString("driver_internal_info")),
-        Json.readMap(rs.getString("instance_info")),
-        Json.readMap(rs.getString("properties")),
-        Json.readMap(rs.getString("extra")),
-        rs.getString("provision_state"),
-        rs.getString("target_provision_state"),
-        Sql.instant(rs, "provision_updated_at"),
-        rs.getString("power_state"),
-        rs.getString("target_power_state"),
-        rs.getString("reservation"),
-        rs.getString("last_error"),
-        rs.getBoolean("maintenance"),
-        rs.getString("maintenance_reason"),
-        rs.getString("fault"),
-        rs.getString("conductor_affinity"),
-        Sql.instant(rs, "created_at"),
-        Sql.instant(rs, "updated_at"),
-        rs.getLong("version"));
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        Json.readMap(rs.getString(5)),
+        Json.readMap(rs.getString(6)),
+        Json.readMap(rs.getString(7)),
+        Json.readMap(rs.getString(8)),
+        Json.readMap(rs.getString(9)),
+        rs.getString(10),
+        rs.getString(11),
+        Sql.instant(rs, 12),
+        rs.getString(13),
+        rs.getString(14),
+        rs.getString(15),
+        rs.getString(16),
+        rs.getBoolean(17),
+        rs.getString(18),
+        rs.getString(19),
+        rs.getString(20),
+        Sql.instant(rs, 21),
+        Sql.instant(rs, 22),
+        rs.getLong(23));
   }
 }

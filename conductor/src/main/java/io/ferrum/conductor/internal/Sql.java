@@ -27,6 +27,12 @@ final class Sql {
     };
   }
 
+  /** The instant in column number {@code index}, or {@code null}. */
+  static Instant instant(ResultSet rs, int index) throws SQLException {
+    OffsetDateTime value = rs.getObject(index, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
   /** The instant in column {@code column}, or {@code null}. */
   static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
