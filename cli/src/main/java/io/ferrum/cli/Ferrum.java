@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "Ferrum: an Ironic-style state-machine conductor for bare-metal and virtual machines.",
-    subcommands = {FsmCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, FsmCommand.class, CommandLine.HelpCommand.class})
 public final class Ferrum implements Runnable {
 
   /** The command line was wrong: unknown option, bad value, missing argument. */

@@ -265,6 +265,37 @@ public final class Conductor implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks, without touching hardware, whether each hardware interface of the node has what it
+   * needs in {@code driver_info} and {@code instance_info}.
+   *
+   * @return interface name (boot, deploy, inspect, management, power, rescue) to result
+   */
+  public Map<String, InterfaceValidation> validate(String ident) {
+    try (Task task = tasks.acquire(ident, "validate", LockMode.SHARED)) {
+      HardwareType driver = task.driver();
+      io.ferrum.driver.DriverNode node = task.driverNode();
+      Map<String, io.ferrum.driver.HardwareInterface> interfaces = new java.util.TreeMap<>();
+      interfaces.put("boot", driver.boot());
+      interfaces.put("deploy", driver.deploy());
+      interfaces.put("inspect", driver.inspect());
+      interfaces.put("management", driver.management());
+      interfaces.put("power", driver.power());
+      interfaces.put("rescue", driver.rescue());
+      Map<String, InterfaceValidation> results = new java.util.LinkedHashMap<>();
+      interfaces.forEach(
+          (name, hardwareInterface) -> {
+            try {
+              hardwareInterface.validate(node);
+              results.put(name, new InterfaceValidation(true, null));
+            } catch (io.ferrum.driver.DriverException e) {
+              results.put(name, new InterfaceValidation(false, e.getMessage()));
+            }
+          });
+      return results;
+    }
+  }
+
   // ---- provision and power ----
 
   /**

@@ -1,0 +1,146 @@
+package io.ferrum.cli.api;
+
+import io.ferrum.conductor.Node;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A node as Ironic's API shows it at a given microversion: each field appears from the version that
+ * introduced it; secrets in {@code driver_info} are masked. Stateless and thread-safe.
+ */
+final class NodeView {
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+  /** Fields of {@code GET /v1/nodes} without {@code fields} or {@code detail}. */
+  static final List<String> SHORT_FIELDS =
+      List.of("instance_uuid", "maintenance", "name", "power_state", "provision_state", "uuid");
+
+  private record Field(String name, int since, Function<Ctx, Object> value) {}
+
+  private record Ctx(Node node, String conductor) {}
+
+  private static final List<Field> FIELDS = new ArrayList<>();
+
+  static {
+    field("uuid", 1, c -> c.node.uuid());
+    field("created_at", 1, c -> time(c.node.createdAt()));
+    field("updated_at", 1, c -> time(c.node.updatedAt()));
+    field("automated_clean", 47, c -> null);
+    field("bios_interface", 40, c -> iface(c, "bios"));
+    field("boot_interface", 31, c -> iface(c, "boot"));
+    field("boot_mode", 75, c -> null);
+    field("chassis_uuid", 1, c -> null);
+    field("clean_step", 7, c -> Map.of());
+    field("conductor", 49, c -> c.conductor);
+    field("conductor_group", 46, c -> "");
+    field("console_enabled", 1, c -> false);
+    field("console_interface", 31, c -> iface(c, "console"));
+    field("deploy_interface", 31, c -> iface(c, "deploy"));
+    field("deploy_step", 44, c -> Map.of());
+    field("description", 51, c -> null);
+    field("driver", 1, c -> c.node.driver());
+    field("driver_info", 1, c -> c.node.maskedDriverInfo());
+    field("driver_internal_info", 1, c -> c.node.driverInternalInfo());
+    field("extra", 1, c -> c.node.extra());
+    field("fault", 42, c -> c.node.fault());
+    field("inspect_interface", 31, c -> iface(c, "inspect"));
+    field("inspection_finished_at", 6, c -> null);
+    field("inspection_started_at", 6, c -> null);
+    field("instance_info", 1, c -> c.node.instanceInfo());
+    field("instance_uuid", 1, c -> c.node.instanceInfo().get("instance_uuid"));
+    field("last_error", 1, c -> c.node.lastError());
+    field("lessee", 65, c -> null);
+    field("maintenance", 1, c -> c.node.maintenance());
+    field("maintenance_reason", 1, c -> c.node.maintenanceReason());
+    field("management_interface", 31, c -> iface(c, "management"));
+    field("name", 5, c -> c.node.name());
+    field("network_data", 66, c -> Map.of());
+    field("network_interface", 20, c -> "noop");
+    field("owner", 50, c -> null);
+    field("power_interface", 31, c -> iface(c, "power"));
+    field("power_state", 1, c -> c.node.powerState());
+    field("properties", 1, c -> c.node.properties());
+    field("protected", 48, c -> false);
+    field("protected_reason", 48, c -> null);
+    field("provision_state", 1, c -> c.node.provisionState());
+    field("provision_updated_at", 1, c -> time(c.node.provisionUpdatedAt()));
+    field("raid_config", 12, c -> Map.of());
+    field("raid_interface", 31, c -> iface(c, "raid"));
+    field("rescue_interface", 38, c -> iface(c, "rescue"));
+    field("reservation", 1, c -> c.node.reservation());
+    field("resource_class", 21, c -> null);
+    field("retired", 61, c -> false);
+    field("retired_reason", 61, c -> null);
+    field("secure_boot", 75, c -> null);
+    field("storage_interface", 33, c -> "noop");
+    field("target_power_state", 1, c -> c.node.targetPowerState());
+    field("target_provision_state", 1, c -> c.node.targetProvisionState());
+    field("target_raid_config", 12, c -> Map.of());
+    field("traits", 37, c -> List.of());
+    field("vendor_interface", 31, c -> iface(c, "vendor"));
+    field("allocation_uuid", 52, c -> null);
+  }
+
+  private NodeView() {}
+
+  private static void field(String name, int since, Function<Ctx, Object> value) {
+    FIELDS.add(new Field(name, since, value));
+  }
+
+  /** The names of every field a client may ask for at {@code version}. */
+  static Set<String> fieldNames(ApiVersion version) {
+    Set<String> names = new java.util.TreeSet<>();
+    for (Field field : FIELDS) {
+      if (version.atLeast(field.since)) {
+        names.add(field.name);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * The node as JSON-ready map: every field of {@code version}, or only {@code only} (plus links
+   * and uuid); with links built from {@code baseUrl}.
+   */
+  static Map<String, Object> render(
+      Node node, ApiVersion version, Set<String> only, String baseUrl, String conductor) {
+    Ctx ctx = new Ctx(node, conductor);
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Field field : FIELDS) {
+      if (version.atLeast(field.since) && (only == null || only.contains(field.name))) {
+        out.put(field.name, field.value.apply(ctx));
+      }
+    }
+    out.put("links", links(baseUrl, "nodes/" + node.uuid()));
+    if (only == null) {
+      out.put("ports", links(baseUrl, "nodes/" + node.uuid() + "/ports"));
+      out.put("states", links(baseUrl, "nodes/" + node.uuid() + "/states"));
+    }
+    return out;
+  }
+
+  /** Ironic's self and bookmark links for {@code path}. */
+  static List<Map<String, Object>> links(String baseUrl, String path) {
+    return List.of(
+        Map.of("href", baseUrl + "/v1/" + path, "rel", "self"),
+        Map.of("href", baseUrl + "/" + path, "rel", "bookmark"));
+  }
+
+  /** Ironic's timestamp format, {@code 2026-11-22T07:03:50.757709+00:00}, or null. */
+  static String time(Instant instant) {
+    return instant == null ? null : TIME.format(instant);
+  }
+
+  private static String iface(Ctx ctx, String kind) {
+    return ctx.node.driver().equals("fake-hardware") ? "fake" : ctx.node.driver();
+  }
+}
