@@ -1,0 +1,135 @@
+package io.ferrum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ferrum serve} in-process: start on the H2 default, serve, stop cleanly, refuse misuse. */
+class ServeCommandTest {
+
+  private record Running(
+      ServeCommand command, CompletableFuture<Integer> exit, StringWriter out, String url) {}
+
+  private static Running start(Map<String, String> env, String... args) throws Exception {
+    ServeCommand command = new ServeCommand(env);
+    CountDownLatch started = new CountDownLatch(1);
+    command.onStarted(started::countDown);
+    StringWriter out = new StringWriter();
+    CommandLine commandLine = Ferrum.newCommandLine().getSubcommands().get("serve");
+    CommandLine serve = new CommandLine(command);
+    serve.setOut(new PrintWriter(out, true));
+    serve.setErr(new PrintWriter(new StringWriter(), true));
+    serve.setParameterExceptionHandler(commandLine.getParameterExceptionHandler());
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> serve.execute(args));
+    started.await(30, TimeUnit.SECONDS);
+    Matcher m = Pattern.compile("on (http://\\S+)").matcher(out.toString());
+    return new Running(command, exit, out, m.find() ? m.group(1) : null);
+  }
+
+  @Test
+  void serve_embeddedH2_servesThenStopsWithExitZero(@TempDir Path dir) throws Exception {
+    Running running =
+        start(
+            Map.of(), "--port", "0", "--data-dir", dir.resolve("data").toString(), "--name", "t1");
+
+    assertThat(running.url()).as(running.out().toString()).startsWith("http://127.0.0.1:");
+    assertThat(running.out().toString())
+        .contains("database: H2 file " + dir.resolve("data").resolve("ferrum.mv.db"))
+        .contains("drivers:  fake-hardware")
+        .contains("baremetal --os-auth-type none --os-endpoint " + running.url());
+    HttpResponse<String> nodes =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(running.url() + "/v1/nodes")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(nodes.statusCode()).isEqualTo(200);
+
+    running.command().stop();
+    assertThat(running.exit().get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(running.out().toString()).endsWith("Stopped.\n");
+  }
+
+  @Test
+  void serve_secondOnSameDataDir_failsClearly(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    Running first = start(Map.of(), "--port", "0", "--data-dir", data);
+    try {
+      StringWriter err = new StringWriter();
+      int code =
+          Ferrum.execute(
+              new String[] {"serve", "--port", "0", "--data-dir", data},
+              new PrintWriter(new StringWriter(), true),
+              new PrintWriter(err, true));
+
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString())
+          .startsWith("ferrum serve: another ferrum serve is already using the data directory");
+    } finally {
+      first.command().stop();
+      first.exit().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void serve_nonLoopbackWithoutAuth_isRefused_exit2() {
+    StringWriter err = new StringWriter();
+
+    int code =
+        Ferrum.execute(
+            new String[] {"serve", "--bind", "0.0.0.0", "--port", "0"},
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith(
+            "ferrum serve: refusing to listen on 0.0.0.0 without authentication: give"
+                + " --auth-file, or --insecure-no-auth if this network is trusted");
+  }
+
+  @Test
+  void serve_badNumbers_exit2_namingTheOption() {
+    StringWriter err = new StringWriter();
+
+    int code =
+        Ferrum.execute(
+            new String[] {"serve", "--port", "http"},
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("ferrum serve: --port must be a whole number from 0 to 65535, not 'http'");
+  }
+
+  @Test
+  void settings_optionBeatsEnvironmentBeatsFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ferrum.conf");
+    java.nio.file.Files.writeString(file, "port = 7000\nworkers = 3\nname = from-file\n");
+    Settings settings = Settings.load(Map.of("FERRUM_PORT", "7001", "FERRUM_NAME", " "), file);
+
+    assertThat(settings.get("port", "7002", "6385")).isEqualTo("7002");
+    assertThat(settings.get("port", null, "6385")).isEqualTo("7001");
+    assertThat(settings.get("workers", null, "16")).isEqualTo("3");
+    assertThat(settings.get("name", null, "host"))
+        .as("blank environment ignored")
+        .isEqualTo("from-file");
+    assertThat(settings.get("bind", null, "127.0.0.1")).isEqualTo("127.0.0.1");
+    assertThat(Settings.variable("db-url")).isEqualTo("FERRUM_DB_URL");
+  }
+}
