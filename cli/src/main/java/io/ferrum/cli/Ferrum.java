@@ -1,5 +1,6 @@
 package io.ferrum.cli;
 
+import io.ferrum.cli.client.ClientException;
 import io.ferrum.fsm.export.ExportFormat;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Command;
  * The {@code ferrum} command. Subcommands are thin classes, each in its own file; exit codes and
  * error output are decided here, once.
  *
- * <p>Exit codes: 0 success, 1 the command failed, 2 the command line is wrong.
+ * <p>Exit codes: 0 success, 1 the command failed, 2 the command line (or the request it sent) is
+ * wrong, 3 the node was not found, 4 the node is locked or busy, 5 the server asks to retry later
+ * (see {@link ClientException#exitCode()}).
  */
 @Command(
     name = "ferrum",
@@ -20,7 +23,13 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "Ferrum: an Ironic-style state-machine conductor for bare-metal and virtual machines.",
-    subcommands = {ServeCommand.class, FsmCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      NodeCommand.class,
+      FsmCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Ferrum implements Runnable {
 
   /** The command line was wrong: unknown option, bad value, missing argument. */
@@ -47,6 +56,18 @@ public final class Ferrum implements Runnable {
   /** The configured command line: lenient enum case, one-line errors, exit codes mapped. */
   static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new Ferrum());
+    CommandLine node = commandLine.getSubcommands().get("node");
+    for (String[] verb : NodeCommand.VERBS) {
+      CommandLine sub = new CommandLine(new NodeVerbCommand(verb[1], verb[2]));
+      sub.getCommandSpec()
+          .usageMessage()
+          .description(
+              "Request '"
+                  + verb[1]
+                  + "' for a node"
+                  + (verb[2] == null ? "." : "; with --wait, wait until it is " + verb[2] + "."));
+      node.addSubcommand(verb[0], sub);
+    }
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.registerConverter(ExportFormat.class, Ferrum::exportFormat);
     commandLine.registerConverter(BuiltInMachine.class, Ferrum::builtInMachine);
@@ -67,7 +88,7 @@ public final class Ferrum implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (e, failed, parseResult) -> {
           failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + e.getMessage());
-          return EXIT_FAILURE;
+          return e instanceof ClientException client ? client.exitCode() : EXIT_FAILURE;
         });
     return commandLine;
   }

@@ -1,0 +1,56 @@
+package io.ferrum.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferrum.cli.client.ApiClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ferrum node list}: every page, following the API's next links. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List nodes.")
+final class NodeListCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin ClientOptions client;
+
+  @Option(names = "--provision-state", paramLabel = "STATE", description = "Only nodes in STATE.")
+  String provisionState;
+
+  @Option(names = "--driver", description = "Only nodes with this driver.")
+  String driver;
+
+  @Option(names = "--maintenance", description = "Only nodes in maintenance.")
+  boolean maintenance;
+
+  @Override
+  public Integer call() throws Exception {
+    ApiClient api = client.client();
+    StringBuilder query = new StringBuilder("?limit=1000");
+    if (provisionState != null) {
+      query.append("&provision_state=").append(ApiClient.encode(provisionState));
+    }
+    if (driver != null) {
+      query.append("&driver=").append(ApiClient.encode(driver));
+    }
+    if (maintenance) {
+      query.append("&maintenance=true");
+    }
+    List<JsonNode> nodes = new ArrayList<>();
+    String path = "/v1/nodes" + query;
+    while (path != null) {
+      JsonNode page = api.get(path);
+      page.get("nodes").forEach(nodes::add);
+      path = page.has("next") ? page.get("next").asText().substring(api.url().length()) : null;
+    }
+    client.printList(
+        spec.commandLine().getOut(),
+        nodes,
+        List.of("uuid", "name", "power_state", "provision_state", "maintenance"),
+        List.of("UUID", "Name", "Power State", "Provisioning State", "Maintenance"));
+    return 0;
+  }
+}
