@@ -2,8 +2,10 @@ package io.ferrum.cli;
 
 import io.ferrum.cli.api.ApiServer;
 import io.ferrum.cli.api.BasicAuth;
+import io.ferrum.cli.api.Metrics;
 import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.Databases;
+import io.ferrum.conductor.LoggingNotificationSink;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -190,15 +192,24 @@ final class ServeCommand implements Callable<Integer> {
             settings.get("db-user", dbUser, null),
             settings.get("db-password", dbPassword, null),
             Math.max(10, workerCount + 4));
+    Metrics metrics = new Metrics();
+    LoggingNotificationSink logging = new LoggingNotificationSink();
     try (Conductor conductor =
             Conductor.builder()
                 .dataSource(pool)
+                .notificationSink(
+                    notification -> {
+                      logging.emit(notification);
+                      metrics.emit(notification);
+                    })
                 .name(settings.get("name", name, null))
                 .workers(workerCount)
                 .shutdownDeadline(Duration.ofSeconds(shutdownSeconds))
                 .build();
         ApiServer server =
-            new ApiServer(conductor, new InetSocketAddress(address, listenPort), basicAuth, 16)) {
+            new ApiServer(
+                conductor, new InetSocketAddress(address, listenPort), basicAuth, 16, metrics)) {
+      metrics.bind(conductor);
       server.start();
       installSignalHandlers();
       String endpoint = "http://" + hostForUrl(server.address()) + ":" + server.address().getPort();
@@ -209,6 +220,7 @@ final class ServeCommand implements Callable<Integer> {
               + endpoint);
       out.println("  database: " + databaseLabel);
       out.println("  drivers:  " + String.join(", ", conductor.drivers()));
+      out.println("  metrics:  " + endpoint + "/metrics");
       out.println("  auth:     " + (basicAuth == null ? "none" : "HTTP basic (" + auth + ")"));
       out.println("Try:");
       out.println("  curl -s " + endpoint + "/v1/nodes -H 'X-OpenStack-Ironic-API-Version: 1.78'");

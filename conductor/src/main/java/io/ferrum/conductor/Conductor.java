@@ -93,6 +93,20 @@ public final class Conductor implements AutoCloseable {
     return ctx.drivers.names();
   }
 
+  /** Counters of this conductor's exclusive locks. */
+  public LockStats lockStats() {
+    return new LockStats(
+        ctx.locksAcquired.sum(), ctx.locksRefused.sum(), ctx.lockWaitNanos.sum() / 1e9);
+  }
+
+  /**
+   * How many nodes are in each value of {@code column}: {@code provision_state} or {@code
+   * power_state} (an unknown power state counts under {@code "none"}).
+   */
+  public Map<String, Long> countNodesBy(String column) {
+    return ctx.withHandle("count nodes", h -> NodeStore.countBy(h, column));
+  }
+
   /** The worker pool. */
   public WorkerPool workers() {
     return ctx.pool;

@@ -32,6 +32,12 @@ final class ConductorContext {
   final DriverRegistry drivers;
   final int lockAttempts;
   final Duration lockRetryInterval;
+  final java.util.concurrent.atomic.LongAdder locksAcquired =
+      new java.util.concurrent.atomic.LongAdder();
+  final java.util.concurrent.atomic.LongAdder locksRefused =
+      new java.util.concurrent.atomic.LongAdder();
+  final java.util.concurrent.atomic.LongAdder lockWaitNanos =
+      new java.util.concurrent.atomic.LongAdder();
 
   ConductorContext(
       Jdbi jdbi,

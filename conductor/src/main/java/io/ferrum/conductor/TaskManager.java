@@ -33,6 +33,23 @@ public final class TaskManager {
    * @throws NodeLockedException if an exclusive lock stayed taken through every retry
    */
   public Task acquire(String ident, String purpose, LockMode mode) {
+    if (mode == LockMode.SHARED) {
+      return acquireAs(ident, purpose, mode);
+    }
+    long start = System.nanoTime();
+    try {
+      Task task = acquireAs(ident, purpose, mode);
+      ctx.locksAcquired.increment();
+      return task;
+    } catch (NodeLockedException e) {
+      ctx.locksRefused.increment();
+      throw e;
+    } finally {
+      ctx.lockWaitNanos.add(System.nanoTime() - start);
+    }
+  }
+
+  private Task acquireAs(String ident, String purpose, LockMode mode) {
     if (mode == LockMode.EXCLUSIVE) {
       // The common case in two statements: reserve by key, read back. Only a busy or missing
       // node takes the slower path with retries.

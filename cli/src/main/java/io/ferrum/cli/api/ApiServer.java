@@ -71,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
 
   private final Conductor conductor;
   private final BasicAuth auth;
+  private final Metrics metrics;
   private final HttpServer server;
   private final ExecutorService threads;
 
@@ -81,8 +82,19 @@ public final class ApiServer implements AutoCloseable {
    */
   public ApiServer(Conductor conductor, InetSocketAddress address, BasicAuth auth, int threads)
       throws IOException {
+    this(conductor, address, auth, threads, null);
+  }
+
+  /**
+   * Binds the server, also serving {@code GET /metrics} from {@code metrics} (may be {@code null}:
+   * no metrics).
+   */
+  public ApiServer(
+      Conductor conductor, InetSocketAddress address, BasicAuth auth, int threads, Metrics metrics)
+      throws IOException {
     this.conductor = conductor;
     this.auth = auth;
+    this.metrics = metrics;
     this.server = HttpServer.create(address, 128);
     this.threads =
         Executors.newFixedThreadPool(
@@ -171,9 +183,16 @@ public final class ApiServer implements AutoCloseable {
         response = error(500, "Internal error: " + e.getClass().getSimpleName());
       }
       status = response.status();
-      send(exchange, response);
+      if (response.body() instanceof String text) {
+        sendText(exchange, status, text);
+      } else {
+        send(exchange, response);
+      }
     } finally {
       exchange.close();
+    }
+    if (metrics != null) {
+      metrics.request(exchange.getRequestMethod(), status, System.nanoTime() - start);
     }
     LOG.info(
         "{} {} {} {}ms {}",
@@ -202,6 +221,10 @@ public final class ApiServer implements AutoCloseable {
     if (path.isEmpty()) {
       only(method, "GET", "HEAD");
       return Response.json(200, root(baseUrl));
+    }
+    if (path.size() == 1 && path.get(0).equals("metrics") && metrics != null) {
+      only(method, "GET");
+      return Response.json(200, metrics.scrape());
     }
     if (path.get(0).equals("v1") && path.size() == 1) {
       only(method, "GET", "HEAD");
@@ -856,6 +879,15 @@ public final class ApiServer implements AutoCloseable {
       return Response.json(status, Map.of("error_message", JSON.writeValueAsString(inner)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sendText(HttpExchange exchange, int status, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
     }
   }
 

@@ -392,4 +392,27 @@ class ApiServerTest {
     assertThat(api.call("GET", "/v1/nodes", "1.78", null, "application/json", good).status())
         .isEqualTo(200);
   }
+
+  @Test
+  void metrics_prometheusText_countsNodesTransitionsLocksAndRequests() throws Exception {
+    api.close();
+    api = new TestServer(null, null, new Metrics());
+    create("m1");
+    provision("m1", "manage");
+
+    Reply scrape = api.call("GET", "/metrics", null, null, "application/json", null);
+    String text = scrape.raw().body();
+
+    assertThat(scrape.status()).isEqualTo(200);
+    assertThat(scrape.header("Content-Type")).startsWith("text/plain");
+    assertThat(text)
+        .contains("ferrum_nodes{provision_state=\"manageable\"} 1.0")
+        .contains("ferrum_nodes_power{power_state=\"power off\"} 1.0")
+        .contains("ferrum_transitions_total{event=\"manage\",status=\"start\"} 1.0")
+        .contains("ferrum_transitions_total{event=\"done\",status=\"end\"} 1.0")
+        .contains("ferrum_action_duration_seconds_count{kind=\"provision\",outcome=\"end\"} 1")
+        .contains("ferrum_locks_acquired_total")
+        .contains("ferrum_workers_capacity")
+        .contains("ferrum_api_requests_seconds_count{method=\"POST\",status=\"201\"} 1");
+  }
 }

@@ -28,19 +28,26 @@ final class TestServer implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   TestServer(WorkerPool workers, BasicAuth auth) throws IOException {
+    this(workers, auth, null);
+  }
+
+  TestServer(WorkerPool workers, BasicAuth auth, Metrics metrics) throws IOException {
     pool =
         Databases.pooled("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 10);
     Conductor.Builder builder =
         Conductor.builder()
             .dataSource(pool)
             .name("api-test")
-            .notificationSink(NotificationSink.none())
+            .notificationSink(metrics != null ? metrics : NotificationSink.none())
             .lockRetry(2, Duration.ofMillis(10));
     if (workers != null) {
       builder.workerPool(workers);
     }
     conductor = builder.build();
-    server = new ApiServer(conductor, new InetSocketAddress("127.0.0.1", 0), auth, 8);
+    if (metrics != null) {
+      metrics.bind(conductor);
+    }
+    server = new ApiServer(conductor, new InetSocketAddress("127.0.0.1", 0), auth, 8, metrics);
     server.start();
     url = "http://127.0.0.1:" + server.address().getPort();
   }
@@ -87,7 +94,9 @@ final class TestServer implements AutoCloseable {
     }
     HttpResponse<String> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode parsed = response.body().isEmpty() ? null : JSON.readTree(response.body());
+    boolean json =
+        response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+    JsonNode parsed = response.body().isEmpty() || !json ? null : JSON.readTree(response.body());
     return new Reply(response.statusCode(), response, parsed);
   }
 

@@ -216,6 +216,19 @@ public final class NodeStore {
     return new NodePage(nodes, next);
   }
 
+  /** Node counts per value of {@code provision_state} or {@code power_state}. */
+  public static Map<String, Long> countBy(Handle handle, String column) {
+    if (!column.equals("provision_state") && !column.equals("power_state")) {
+      throw new IllegalArgumentException("cannot count nodes by " + column);
+    }
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    handle
+        .createQuery("SELECT " + column + " AS v, COUNT(*) AS n FROM nodes GROUP BY " + column)
+        .map((rs, ctx) -> Map.entry(String.valueOf(rs.getString("v")), rs.getLong("n")))
+        .forEach(e -> counts.put(e.getKey().equals("null") ? "none" : e.getKey(), e.getValue()));
+    return counts;
+  }
+
   /** Takes the node's reservation for {@code conductor} if nobody holds it. */
   public static boolean reserve(Handle handle, long id, String conductor) {
     return handle
