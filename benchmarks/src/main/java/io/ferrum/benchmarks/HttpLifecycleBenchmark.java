@@ -1,0 +1,211 @@
+package io.ferrum.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * End-to-end over HTTP: starts {@code ferrum serve} as its own process (embedded H2 in a fresh data
+ * directory), then drives N fake-hardware nodes through create, manage, provide, deploy and
+ * undeploy with C concurrent clients, waiting for each step by polling the node every 10 ms.
+ * Reports nodes per second, the server's CPU seconds per node lifecycle (from /proc), and, in a
+ * second single-client run, the p50 and p95 of the provision PUT.
+ *
+ * <p>Run (after {@code mvn -B -q package -DskipTests}): {@code java -cp
+ * benchmarks/target/benchmarks.jar io.ferrum.benchmarks.HttpLifecycleBenchmark [nodes] [clients]}.
+ */
+public final class HttpLifecycleBenchmark {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[][] STEPS = {
+    {"manage", "manageable"},
+    {"provide", "available"},
+    {"active", "active"},
+    {"deleted", "available"}
+  };
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final java.util.concurrent.atomic.AtomicLong requests =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final String url;
+
+  private HttpLifecycleBenchmark(String url) {
+    this.url = url;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+    int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    Path jar = Path.of(System.getProperty("ferrum.jar", "cli/target/ferrum.jar"));
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn -B -q package -DskipTests first");
+    }
+    Path data = Files.createTempDirectory("ferrum-bench");
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Process server =
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                data.toString(),
+                "--workers",
+                "32")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      HttpLifecycleBenchmark bench = new HttpLifecycleBenchmark("http://127.0.0.1:" + port);
+      bench.awaitUp();
+      bench.lifecycles(100, clients, "warm", new ArrayList<>()); // JIT warm-up, not measured
+      double cpuBefore = cpuSeconds(server.pid());
+      long requestsBefore = bench.requests.get();
+      long start = System.nanoTime();
+      bench.lifecycles(nodes, clients, "run", new ArrayList<>());
+      double wall = (System.nanoTime() - start) / 1e9;
+      double cpu = cpuSeconds(server.pid()) - cpuBefore;
+      long sent = bench.requests.get() - requestsBefore;
+      List<Long> puts = Collections.synchronizedList(new ArrayList<>());
+      bench.lifecycles(200, 1, "lat", puts);
+      List<Long> sorted = new ArrayList<>(puts);
+      Collections.sort(sorted);
+      System.out.printf(
+          Locale.ROOT,
+          "%d nodes, %d clients: %.1f nodes/s, server CPU %.2f ms per node lifecycle"
+              + " (%.1f requests per lifecycle, %.3f ms CPU per request)%n",
+          nodes,
+          clients,
+          nodes / wall,
+          cpu * 1000 / nodes,
+          (double) sent / nodes,
+          cpu * 1000 / sent);
+      System.out.printf(
+          Locale.ROOT,
+          "provision PUT, one client (%d requests): p50 %.2f ms, p95 %.2f ms%n",
+          sorted.size(),
+          sorted.get(sorted.size() / 2) / 1e6,
+          sorted.get((int) (sorted.size() * 0.95)) / 1e6);
+    } finally {
+      server.destroy();
+      server.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private void lifecycles(int count, int clients, String prefix, List<Long> putNanos)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String name = prefix + "-" + i;
+        futures.add(pool.submit(() -> lifecycle(name, putNanos)));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private Void lifecycle(String name, List<Long> putNanos) throws Exception {
+    send("POST", "/v1/nodes", "{\"driver\": \"fake-hardware\", \"name\": \"" + name + "\"}", 201);
+    for (String[] step : STEPS) {
+      long start = System.nanoTime();
+      int status =
+          send(
+              "PUT",
+              "/v1/nodes/" + name + "/states/provision",
+              "{\"target\": \"" + step[0] + "\"}",
+              0);
+      putNanos.add(System.nanoTime() - start);
+      if (status != 202) {
+        throw new IllegalStateException(name + ": " + step[0] + " answered " + status);
+      }
+      awaitState(name, step[1]);
+    }
+    return null;
+  }
+
+  private void awaitState(String name, String state) throws Exception {
+    for (int i = 0; i < 6000; i++) {
+      JsonNode node =
+          JSON.readTree(
+              get("/v1/nodes/" + name + "?fields=provision_state,target_provision_state"));
+      if (node.get("provision_state").asText().equals(state)
+          && node.get("target_provision_state").isNull()) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException(name + " never reached " + state);
+  }
+
+  private int send(String method, String path, String body, int expected) throws Exception {
+    requests.incrementAndGet();
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + path))
+                .header("X-OpenStack-Ironic-API-Version", "1.78")
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (expected != 0 && response.statusCode() != expected) {
+      throw new IllegalStateException(
+          method + " " + path + ": " + response.statusCode() + " " + response.body());
+    }
+    return response.statusCode();
+  }
+
+  private String get(String path) throws Exception {
+    requests.incrementAndGet();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url + path))
+                .header("X-OpenStack-Ironic-API-Version", "1.78")
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private void awaitUp() throws Exception {
+    for (int i = 0; i < 600; i++) {
+      try {
+        get("/");
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("ferrum serve did not start at " + url);
+  }
+
+  /** utime + stime of process {@code pid}, from /proc (Linux), in seconds. */
+  private static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks / 100.0; // USER_HZ is 100 on Linux
+  }
+}
