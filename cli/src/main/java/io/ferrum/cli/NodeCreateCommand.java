@@ -27,26 +27,7 @@ final class NodeCreateCommand implements Callable<Integer> {
   @Option(names = "--uuid", description = "UUID to use (default: generated).")
   String uuid;
 
-  @Option(
-      names = "--driver-info",
-      paramLabel = "KEY=VALUE",
-      description = "driver_info entry; repeatable.")
-  Map<String, String> driverInfo = new LinkedHashMap<>();
-
-  @Option(
-      names = "--instance-info",
-      paramLabel = "KEY=VALUE",
-      description = "instance_info entry; repeatable.")
-  Map<String, String> instanceInfo = new LinkedHashMap<>();
-
-  @Option(
-      names = "--property",
-      paramLabel = "KEY=VALUE",
-      description = "properties entry; repeatable.")
-  Map<String, String> properties = new LinkedHashMap<>();
-
-  @Option(names = "--extra", paramLabel = "KEY=VALUE", description = "extra entry; repeatable.")
-  Map<String, String> extra = new LinkedHashMap<>();
+  @Mixin NodeDocumentOptions documents;
 
   @Override
   public Integer call() throws Exception {
@@ -58,10 +39,7 @@ final class NodeCreateCommand implements Callable<Integer> {
     if (uuid != null) {
       body.put("uuid", uuid);
     }
-    body.put("driver_info", driverInfo);
-    body.put("instance_info", instanceInfo);
-    body.put("properties", properties);
-    body.put("extra", extra);
+    body.putAll(documents.byField());
     client.printObject(
         spec.commandLine().getOut(),
         client.client().post("/v1/nodes", body),

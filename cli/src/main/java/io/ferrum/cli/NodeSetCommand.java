@@ -28,29 +28,7 @@ final class NodeSetCommand implements Callable<Integer> {
   @Option(names = "--driver", description = "New hardware type.")
   String driver;
 
-  @Option(
-      names = "--driver-info",
-      paramLabel = "KEY=VALUE",
-      description = "Set a driver_info entry; repeatable.")
-  Map<String, String> driverInfo = new LinkedHashMap<>();
-
-  @Option(
-      names = "--instance-info",
-      paramLabel = "KEY=VALUE",
-      description = "Set an instance_info entry; repeatable.")
-  Map<String, String> instanceInfo = new LinkedHashMap<>();
-
-  @Option(
-      names = "--property",
-      paramLabel = "KEY=VALUE",
-      description = "Set a properties entry; repeatable.")
-  Map<String, String> properties = new LinkedHashMap<>();
-
-  @Option(
-      names = "--extra",
-      paramLabel = "KEY=VALUE",
-      description = "Set an extra entry; repeatable.")
-  Map<String, String> extra = new LinkedHashMap<>();
+  @Mixin NodeDocumentOptions documents;
 
   @Override
   public Integer call() throws Exception {
@@ -61,10 +39,11 @@ final class NodeSetCommand implements Callable<Integer> {
     if (driver != null) {
       patch.add(op("/driver", driver));
     }
-    driverInfo.forEach((k, v) -> patch.add(op("/driver_info/" + pointer(k), v)));
-    instanceInfo.forEach((k, v) -> patch.add(op("/instance_info/" + pointer(k), v)));
-    properties.forEach((k, v) -> patch.add(op("/properties/" + pointer(k), v)));
-    extra.forEach((k, v) -> patch.add(op("/extra/" + pointer(k), v)));
+    documents
+        .byField()
+        .forEach(
+            (field, entries) ->
+                entries.forEach((k, v) -> patch.add(op("/" + field + "/" + pointer(k), v))));
     if (patch.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "nothing to set");
     }

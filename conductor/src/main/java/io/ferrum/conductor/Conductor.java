@@ -473,6 +473,41 @@ public final class Conductor implements AutoCloseable {
     }
   }
 
+  /**
+   * Start-up recovery: work in progress lives only in the memory of the conductor that ran it, so
+   * nodes this conductor's previous run left in a working state ({@code deploying}, {@code
+   * cleaning}, ... Ironic's stuck states) take their {@code fail} edge with a {@code last_error}
+   * that says why, and power changes it left pending are cleared. Wait states are left alone: they
+   * time out or get their callback.
+   */
+  private void recoverAfterRestart() {
+    String powerReason = "Pending power operation was aborted due to conductor restart";
+    int power =
+        ctx.inTransaction(
+            "clear pending power changes",
+            h -> NodeStore.abortPendingPower(h, ctx.name, powerReason, ctx.now()));
+    if (power > 0) {
+      LOG.warn("Conductor {}: cleared {} pending power change(s) after restart", ctx.name, power);
+    }
+    List<String> states =
+        ProvisionMachine.STUCK_STATES_TREATED_AS_FAIL.stream().map(ProvisionState::value).toList();
+    for (String uuid :
+        ctx.withHandle("find stuck nodes", h -> NodeStore.stuckOn(h, ctx.name, states))) {
+      try (Task task = tasks.acquire(uuid, "recover after restart", LockMode.EXCLUSIVE)) {
+        String state = task.node().provisionState();
+        task.fail(
+            "The "
+                + state
+                + " state can't be resumed by conductor "
+                + ctx.name
+                + ". Moving to fail state.");
+        LOG.warn("Conductor {}: node {} was {} when it stopped; failed it", ctx.name, uuid, state);
+      } catch (FerrumException e) {
+        LOG.warn("Conductor {}: could not recover node {}: {}", ctx.name, uuid, e.getMessage());
+      }
+    }
+  }
+
   private void requireOpen() {
     if (closed) {
       throw new NoFreeWorkerException("Conductor " + ctx.name + " is stopping");
@@ -632,7 +667,9 @@ public final class Conductor implements AutoCloseable {
                 h, conductorName, String.join(",", drivers.names()), ctx.now());
             return null;
           });
-      return new Conductor(ctx, shutdownDeadline);
+      Conductor conductor = new Conductor(ctx, shutdownDeadline);
+      conductor.recoverAfterRestart();
+      return conductor;
     }
 
     private static String hostName() {

@@ -311,6 +311,7 @@ public final class Task implements AutoCloseable {
     Map<String, Object> columns = new HashMap<>();
     columns.put("target_power_state", target);
     columns.put("last_error", null);
+    columns.put("conductor_affinity", ctx.name);
     write(
         "start power change of",
         columns,
@@ -428,6 +429,9 @@ public final class Task implements AutoCloseable {
     columns.put("provision_updated_at", ctx.now());
     if (starting || lastError != null) {
       columns.put("last_error", lastError);
+    }
+    if (starting) {
+      columns.put("conductor_affinity", ctx.name); // whose memory the work lives in
     }
     write(
         "apply \"" + event + "\" to",

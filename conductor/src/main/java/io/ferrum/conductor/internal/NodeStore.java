@@ -229,6 +229,37 @@ public final class NodeStore {
     return counts;
   }
 
+  /**
+   * UUIDs of unreserved nodes whose last work started on {@code conductor} and that rest in one of
+   * {@code states}: work that died with that conductor's previous run.
+   */
+  public static List<String> stuckOn(Handle handle, String conductor, List<String> states) {
+    return handle
+        .createQuery(
+            "SELECT uuid FROM nodes WHERE reservation IS NULL AND conductor_affinity = :me"
+                + " AND provision_state IN (<states>) ORDER BY id")
+        .bind("me", conductor)
+        .bindList("states", states)
+        .mapTo(String.class)
+        .list();
+  }
+
+  /**
+   * Clears the target power state of unreserved nodes whose power change started on {@code
+   * conductor}, with {@code reason} as their last error; returns how many.
+   */
+  public static int abortPendingPower(Handle handle, String conductor, String reason, Instant now) {
+    return handle
+        .createUpdate(
+            "UPDATE nodes SET target_power_state = NULL, last_error = :reason, updated_at = :now,"
+                + " version = version + 1 WHERE reservation IS NULL AND conductor_affinity = :me"
+                + " AND target_power_state IS NOT NULL")
+        .bind("reason", reason)
+        .bind("me", conductor)
+        .bind("now", Sql.timestamp(now))
+        .execute();
+  }
+
   /** Takes the node's reservation for {@code conductor} if nobody holds it. */
   public static boolean reserve(Handle handle, long id, String conductor) {
     return handle

@@ -1,0 +1,93 @@
+package io.ferrum.conductor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrum.conductor.testing.ConductorEnv;
+import io.ferrum.conductor.testing.ConductorTest;
+import java.util.Map;
+
+/**
+ * A conductor that starts again fails the work its previous run left half done, and only that:
+ * Ironic's pain point of nodes stuck in "deploying" forever after a crash.
+ */
+class StartupRecoveryTest {
+
+  @ConductorTest
+  void restart_failsItsStuckNodes_clearsItsPendingPower_leavesOthersAlone(ConductorEnv env) {
+    Node deploying = env.nodeIn("available", Map.of());
+    Node cleaning = env.nodeIn("manageable", Map.of());
+    Node othersDeploy = env.nodeIn("available", Map.of());
+    Node waiting = env.nodeIn("available", Map.of());
+    Node powering = env.nodeIn("manageable", Map.of());
+    // What a crash of conductor "crashed" in the middle of its work leaves in the database.
+    crashedIn(env, deploying, "deploying", "active", "crashed");
+    crashedIn(env, cleaning, "cleaning", "available", "crashed");
+    crashedIn(env, othersDeploy, "deploying", "active", "still-alive");
+    crashedIn(env, waiting, "wait call-back", "active", "crashed");
+    env.jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "UPDATE nodes SET target_power_state = 'power on', conductor_affinity ="
+                        + " 'crashed', reservation = 'crashed' WHERE uuid = ?",
+                    powering.uuid()));
+
+    Conductor restarted = env.newConductor("crashed", 2);
+
+    Node failedDeploy = restarted.getNode(deploying.uuid());
+    assertThat(failedDeploy.provisionState()).isEqualTo("deploy failed");
+    assertThat(failedDeploy.lastError())
+        .isEqualTo(
+            "The deploying state can't be resumed by conductor crashed. Moving to fail state.");
+    assertThat(failedDeploy.reservation()).isNull();
+    assertThat(restarted.getNode(cleaning.uuid()).provisionState()).isEqualTo("clean failed");
+    assertThat(restarted.getNode(othersDeploy.uuid()).provisionState())
+        .as("another live conductor's work")
+        .isEqualTo("deploying");
+    assertThat(restarted.getNode(waiting.uuid()).provisionState())
+        .as("wait states time out instead")
+        .isEqualTo("wait call-back");
+    Node power = restarted.getNode(powering.uuid());
+    assertThat(power.targetPowerState()).isNull();
+    assertThat(power.lastError())
+        .isEqualTo("Pending power operation was aborted due to conductor restart");
+    assertThat(restarted.history(deploying.uuid()))
+        .last()
+        .satisfies(h -> assertThat(h.toState()).isEqualTo("deploy failed"));
+    // Put the other conductor's node back to rest so the matrix's invariants hold.
+    restore(env, othersDeploy);
+    restore(env, waiting);
+  }
+
+  @ConductorTest
+  void jobs_recordWhichConductorRunsThem(ConductorEnv env) {
+    Node node = env.nodeIn("manageable", Map.of());
+
+    assertThat(env.conductor().getNode(node.uuid()).conductorAffinity()).isEqualTo("conductor-1");
+  }
+
+  private static void crashedIn(
+      ConductorEnv env, Node node, String state, String target, String conductor) {
+    env.jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "UPDATE nodes SET provision_state = ?, target_provision_state = ?,"
+                        + " conductor_affinity = ?, reservation = ? WHERE uuid = ?",
+                    state,
+                    target,
+                    conductor,
+                    conductor.equals("crashed") ? conductor : null,
+                    node.uuid()));
+  }
+
+  private static void restore(ConductorEnv env, Node node) {
+    env.jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "UPDATE nodes SET provision_state = 'available', target_provision_state ="
+                        + " NULL WHERE uuid = ?",
+                    node.uuid()));
+  }
+}
