@@ -338,7 +338,13 @@ public final class NodeStore {
    */
   @SuppressWarnings("unchecked")
   public static Node applied(Node node, Map<String, Object> columns, Instant now) {
-    Map<String, Object> c = columns;
+    Map<String, Object> c = new java.util.HashMap<>(columns);
+    for (String json : JSON_COLUMNS) {
+      if (c.containsKey(json)) {
+        // As stored and read back: JSON types (a Long that fits becomes an Integer, ...).
+        c.put(json, Json.readMap(Json.write((Map<String, Object>) c.get(json))));
+      }
+    }
     return new Node(
         node.id(),
         node.uuid(),
