@@ -65,12 +65,209 @@ public final class Conductor implements AutoCloseable {
   private final ConductorContext ctx;
   private final TaskManager tasks;
   private final Duration shutdownDeadline;
+  private final java.util.concurrent.ScheduledExecutorService periodic;
   private volatile boolean closed;
 
-  private Conductor(ConductorContext ctx, Duration shutdownDeadline) {
+  private final PowerSyncPolicy powerSyncPolicy;
+  private final int powerSyncMaxRetries;
+  private final Map<String, Integer> powerSyncFailures =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> powerSyncDisagreements =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Conductor(
+      ConductorContext ctx,
+      Duration shutdownDeadline,
+      PowerSyncPolicy powerSyncPolicy,
+      int powerSyncMaxRetries) {
+    this.powerSyncPolicy = powerSyncPolicy;
+    this.powerSyncMaxRetries = powerSyncMaxRetries;
     this.ctx = ctx;
     this.tasks = new TaskManager(ctx);
     this.shutdownDeadline = shutdownDeadline;
+    this.periodic =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, ctx.name + "-periodic");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  private void schedule(Duration interval, java.util.function.IntSupplier task) {
+    if (interval.isZero() || interval.isNegative()) {
+      return;
+    }
+    long millis = interval.toMillis();
+    periodic.scheduleWithFixedDelay(
+        () -> {
+          try {
+            task.getAsInt();
+          } catch (RuntimeException e) {
+            LOG.warn("Conductor {}: periodic task failed; retrying next period", ctx.name, e);
+          }
+        },
+        millis,
+        millis,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Compares every eligible node's stored power state with what its hardware says (nodes in
+   * maintenance, reserved, with a power change in progress, or in Ironic's sync-excluded states are
+   * skipped). A node with no stored state gets what the hardware says. On disagreement the node's
+   * policy applies ({@link PowerSyncPolicy}); a driver that fails to answer more than the allowed
+   * number of consecutive times puts the node in maintenance with fault {@code power failure}.
+   * Reads take no lock; changes take the node's exclusive lock (a busy node waits for the next
+   * sync). Runs periodically; embedders and tests may call it directly.
+   *
+   * @return how many nodes were changed (state corrected, enforced, or put in maintenance)
+   */
+  public int syncPowerStates() {
+    List<String> excluded =
+        ProvisionMachine.POWER_SYNC_EXCLUDED_STATES.stream().map(ProvisionState::value).toList();
+    int changed = 0;
+    for (Node node :
+        ctx.withHandle("find nodes to sync", h -> NodeStore.powerSyncCandidates(h, excluded))) {
+      try {
+        changed += syncPowerState(node) ? 1 : 0;
+      } catch (NodeLockedException | NodeNotFoundException e) {
+        LOG.debug("Power sync skips node {}: {}", node.label(), e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.warn("Power sync of node {} failed: {}", node.label(), e.getMessage());
+      }
+    }
+    return changed;
+  }
+
+  private boolean syncPowerState(Node node) {
+    HardwareType driver = ctx.drivers.require(node.driver());
+    String actual;
+    RuntimeException failure = null;
+    try {
+      actual =
+          Task.powerValue(
+              driver
+                  .power()
+                  .getPowerState(
+                      new io.ferrum.driver.DriverNode(
+                          node.uuid(),
+                          node.name(),
+                          node.driver(),
+                          node.driverInfo(),
+                          node.instanceInfo(),
+                          node.properties())));
+    } catch (RuntimeException e) {
+      actual = "error";
+      failure = e;
+    }
+    if ("error".equals(actual)) {
+      int failures = powerSyncFailures.merge(node.uuid(), 1, Integer::sum);
+      if (failures <= powerSyncMaxRetries) {
+        LOG.warn(
+            "Power sync could not read node {} ({} of {})",
+            node.label(),
+            failures,
+            powerSyncMaxRetries);
+        return false;
+      }
+      try (Task task = tasks.acquire(node.uuid(), "power sync", LockMode.EXCLUSIVE)) {
+        task.maintenanceForFault(
+            "power failure",
+            "Power sync could not read the power state "
+                + failures
+                + " times in a row"
+                + (failure == null ? "" : ": " + failure.getMessage()),
+            failure);
+      }
+      powerSyncFailures.remove(node.uuid());
+      return true;
+    }
+    powerSyncFailures.remove(node.uuid());
+    if (actual.equals(node.powerState())) {
+      powerSyncDisagreements.remove(node.uuid());
+      return false;
+    }
+    PowerSyncPolicy policy = policyOf(node);
+    try (Task task = tasks.acquire(node.uuid(), "power sync", LockMode.EXCLUSIVE)) {
+      Node current = task.node();
+      if (current.targetPowerState() != null
+          || current.maintenance()
+          || !java.util.Objects.equals(current.powerState(), node.powerState())) {
+        return false; // someone acted meanwhile
+      }
+      if (current.powerState() == null || policy == PowerSyncPolicy.OBSERVE) {
+        task.correctPowerState(actual);
+        powerSyncDisagreements.remove(node.uuid());
+        return true;
+      }
+      int seen = powerSyncDisagreements.merge(node.uuid(), 1, Integer::sum);
+      if (seen < powerSyncMaxRetries) {
+        return false;
+      }
+      powerSyncDisagreements.remove(node.uuid());
+      DriverPowerState stored =
+          current.powerState().equals("power on")
+              ? DriverPowerState.POWER_ON
+              : DriverPowerState.POWER_OFF;
+      driver.power().setPowerState(task.driverNode(), stored, false, Duration.ofMinutes(10));
+      task.recordPowerEnforced(actual);
+      LOG.warn(
+          "Power sync pushed \"{}\" back to node {} (hardware said \"{}\")",
+          current.powerState(),
+          node.label(),
+          actual);
+      return true;
+    }
+  }
+
+  private PowerSyncPolicy policyOf(Node node) {
+    Object value = node.extra().get("power_sync_policy");
+    if (value == null) {
+      return powerSyncPolicy;
+    }
+    try {
+      return PowerSyncPolicy.valueOf(value.toString().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      LOG.warn(
+          "Node {}: unknown power_sync_policy \"{}\"; using {}",
+          node.label(),
+          value,
+          powerSyncPolicy);
+      return powerSyncPolicy;
+    }
+  }
+
+  /**
+   * Moves every node whose callback wait has expired along its {@code fail} edge, through the
+   * normal task path (the node's exclusive lock; a busy node is skipped until the next check).
+   * Deadlines are stored in the database, so any live conductor finds them, restarts included. Runs
+   * periodically; embedders and tests may call it directly.
+   *
+   * @return how many nodes timed out
+   */
+  public int checkTimeouts() {
+    int failed = 0;
+    for (String uuid : ctx.withHandle("find expired waits", h -> NodeStore.expired(h, ctx.now()))) {
+      try (Task task = tasks.acquire(uuid, "callback timeout", LockMode.EXCLUSIVE)) {
+        Node node = task.node();
+        java.time.Instant deadline =
+            ctx.withHandle("read deadline", h -> NodeStore.deadline(h, node.id()));
+        if (deadline == null || deadline.isAfter(ctx.now()) || node.maintenance()) {
+          continue; // the callback arrived, or someone intervened, meanwhile
+        }
+        task.fail(
+            "Timeout reached while waiting for callback for node "
+                + node.label()
+                + " in state \""
+                + node.provisionState()
+                + "\"");
+        failed++;
+      } catch (NodeLockedException | NodeNotFoundException e) {
+        LOG.debug("Timeout check skips node {}: {}", uuid, e.getMessage());
+      }
+    }
+    return failed;
   }
 
   /** Starts building a conductor. */
@@ -451,6 +648,7 @@ public final class Conductor implements AutoCloseable {
       return;
     }
     closed = true;
+    periodic.shutdownNow();
     boolean clean = ctx.pool.shutdown(shutdownDeadline);
     if (!clean) {
       LOG.warn(
@@ -547,6 +745,11 @@ public final class Conductor implements AutoCloseable {
     private Duration lockRetryInterval = Duration.ofSeconds(1);
     private Duration shutdownDeadline = Duration.ofSeconds(60);
     private boolean migrate = true;
+    private Duration callbackTimeout = Duration.ofMinutes(30);
+    private Duration timeoutCheckInterval = Duration.ofSeconds(60);
+    private Duration powerSyncInterval = Duration.ofSeconds(120);
+    private PowerSyncPolicy powerSyncPolicy = PowerSyncPolicy.OBSERVE;
+    private int powerSyncMaxRetries = 3;
 
     private Builder() {}
 
@@ -611,6 +814,40 @@ public final class Conductor implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a node may wait for a callback ({@code wait call-back}, {@code clean wait}, {@code
+     * inspect wait}, {@code rescue wait}, {@code service wait}) before it takes its {@code fail}
+     * edge (default 30 minutes, Ironic's).
+     */
+    public Builder callbackTimeout(Duration value) {
+      this.callbackTimeout = value;
+      return this;
+    }
+
+    /** How often expired waits are looked for (default 60 s; zero turns the check off). */
+    public Builder timeoutCheckInterval(Duration value) {
+      this.timeoutCheckInterval = value;
+      return this;
+    }
+
+    /** How often power states are synced with the hardware (default 120 s; zero: never). */
+    public Builder powerSyncInterval(Duration value) {
+      this.powerSyncInterval = value;
+      return this;
+    }
+
+    /**
+     * The power sync's default policy (default {@link PowerSyncPolicy#OBSERVE}), and how many
+     * consecutive failures or disagreements it tolerates (default 3, Ironic's): after that many
+     * failed reads a node goes into maintenance with fault {@code power failure}; under {@code
+     * ENFORCE}, a disagreement seen that many times in a row is pushed back to the hardware.
+     */
+    public Builder powerSync(PowerSyncPolicy policy, int maxRetries) {
+      this.powerSyncPolicy = policy;
+      this.powerSyncMaxRetries = maxRetries;
+      return this;
+    }
+
     /** Whether to apply database migrations at start (default true). */
     public Builder migrate(boolean value) {
       this.migrate = value;
@@ -652,7 +889,8 @@ public final class Conductor implements AutoCloseable {
               sink,
               drivers,
               lockAttempts,
-              lockRetryInterval);
+              lockRetryInterval,
+              callbackTimeout);
       ctx.inTransaction(
           "register conductor " + conductorName,
           h -> {
@@ -667,8 +905,11 @@ public final class Conductor implements AutoCloseable {
                 h, conductorName, String.join(",", drivers.names()), ctx.now());
             return null;
           });
-      Conductor conductor = new Conductor(ctx, shutdownDeadline);
+      Conductor conductor =
+          new Conductor(ctx, shutdownDeadline, powerSyncPolicy, powerSyncMaxRetries);
       conductor.recoverAfterRestart();
+      conductor.schedule(timeoutCheckInterval, conductor::checkTimeouts);
+      conductor.schedule(powerSyncInterval, conductor::syncPowerStates);
       return conductor;
     }
 

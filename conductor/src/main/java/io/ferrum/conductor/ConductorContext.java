@@ -32,6 +32,7 @@ final class ConductorContext {
   final DriverRegistry drivers;
   final int lockAttempts;
   final Duration lockRetryInterval;
+  final Duration callbackTimeout;
   final java.util.concurrent.atomic.LongAdder locksAcquired =
       new java.util.concurrent.atomic.LongAdder();
   final java.util.concurrent.atomic.LongAdder locksRefused =
@@ -47,7 +48,8 @@ final class ConductorContext {
       NotificationSink sink,
       DriverRegistry drivers,
       int lockAttempts,
-      Duration lockRetryInterval) {
+      Duration lockRetryInterval,
+      Duration callbackTimeout) {
     this.jdbi = jdbi;
     this.name = name;
     this.clock = clock;
@@ -56,6 +58,7 @@ final class ConductorContext {
     this.drivers = drivers;
     this.lockAttempts = lockAttempts;
     this.lockRetryInterval = lockRetryInterval;
+    this.callbackTimeout = callbackTimeout;
   }
 
   /** Now, to the microsecond: the precision both databases store, so snapshots match rows. */

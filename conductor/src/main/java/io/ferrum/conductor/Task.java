@@ -12,6 +12,7 @@ import io.ferrum.fsm.PowerMachine;
 import io.ferrum.fsm.PowerRequest;
 import io.ferrum.fsm.PowerState;
 import io.ferrum.fsm.ProvisionMachine;
+import io.ferrum.fsm.ProvisionState;
 import io.ferrum.fsm.StateSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -251,6 +252,81 @@ public final class Task implements AutoCloseable {
     update(Map.of("power_state", powerValue(observed)));
   }
 
+  /**
+   * Stores the power state the periodic sync read from the hardware: a history row and the {@code
+   * baremetal.node.power_state_corrected.success} notification.
+   */
+  void correctPowerState(String actual) {
+    String from = node.powerState();
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("power_state", actual);
+    write(
+        "correct power state of",
+        columns,
+        ctx.history(
+            "power",
+            "power_state_corrected",
+            from,
+            actual,
+            null,
+            "INFO",
+            "Power state corrected from \""
+                + from
+                + "\" to \""
+                + actual
+                + "\" (read from the hardware)",
+            null,
+            null));
+    Map<String, Object> extra = new HashMap<>();
+    extra.put("from_power", from);
+    ctx.notify("power_state_corrected", "success", node, extra);
+  }
+
+  /** Records that the power sync pushed the stored power state back to the hardware. */
+  void recordPowerEnforced(String hardwareSaid) {
+    write(
+        "record power enforcement on",
+        new HashMap<>(),
+        ctx.history(
+            "power",
+            "power_state_enforced",
+            hardwareSaid,
+            node.powerState(),
+            null,
+            "INFO",
+            "The hardware said \""
+                + hardwareSaid
+                + "\"; the stored \""
+                + node.powerState()
+                + "\" was pushed back",
+            null,
+            null));
+  }
+
+  /** Puts the node in maintenance with a fault, recording why (power sync gave up). */
+  void maintenanceForFault(String fault, String reason, Throwable failure) {
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("maintenance", true);
+    columns.put("maintenance_reason", reason);
+    columns.put("fault", fault);
+    columns.put("power_state", null);
+    columns.put("last_error", reason);
+    write(
+        "put in maintenance",
+        columns,
+        ctx.history(
+            "fault",
+            null,
+            node.provisionState(),
+            node.provisionState(),
+            null,
+            "ERROR",
+            reason,
+            failure,
+            null));
+    ctx.notify("maintenance_set", "end", node, Map.of());
+  }
+
   /** Merges {@code values} into the node's properties. */
   public void mergeProperties(Map<String, Object> values) {
     Map<String, Object> merged = new LinkedHashMap<>(node.properties());
@@ -347,11 +423,14 @@ public final class Task implements AutoCloseable {
     String reason = truncate(purpose + " failed: " + describe(failure));
     LOG.warn("Node {}: {}", node.label(), reason, failure);
     try {
-      node = ctx.withHandle("reload node", h -> NodeStore.findById(h, node.id())).orElse(null);
-      if (node == null) {
-        LOG.warn("Node deleted during failed work ({}); nothing to record", purpose);
+      long id = node.id();
+      Node current = ctx.withHandle("reload node", h -> NodeStore.findById(h, id)).orElse(null);
+      if (current == null) {
+        LOG.warn(
+            "Node {} deleted during failed work ({}); nothing to record", node.label(), purpose);
         return;
       }
+      node = current;
       if (job instanceof PowerPending p) {
         failPower(p.request(), reason, failure);
       } else if (failureHandled) {
@@ -364,7 +443,7 @@ public final class Task implements AutoCloseable {
     } catch (Throwable handlingFailure) {
       LOG.error(
           "Node {}: could not record the failure of '{}' ({}); periodic recovery will find it",
-          node == null ? "?" : node.label(),
+          node.label(),
           purpose,
           reason,
           handlingFailure);
@@ -433,6 +512,12 @@ public final class Task implements AutoCloseable {
     if (starting) {
       columns.put("conductor_affinity", ctx.name); // whose memory the work lives in
     }
+    boolean waits =
+        ProvisionState.fromValue(fired.to())
+            .map(ProvisionMachine.WAIT_STATES::contains)
+            .orElse(false);
+    // Entering a wait state starts its timeout; leaving one ends it. Stored, so it survives us.
+    columns.put("deadline_at", waits ? ctx.now().plus(ctx.callbackTimeout) : null);
     write(
         "apply \"" + event + "\" to",
         columns,

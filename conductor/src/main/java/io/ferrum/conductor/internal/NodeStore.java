@@ -48,7 +48,8 @@ public final class NodeStore {
           "maintenance",
           "maintenance_reason",
           "fault",
-          "conductor_affinity");
+          "conductor_affinity",
+          "deadline_at");
 
   private static final Set<String> JSON_COLUMNS =
       Set.of("driver_info", "driver_internal_info", "instance_info", "properties", "extra");
@@ -258,6 +259,44 @@ public final class NodeStore {
         .bind("me", conductor)
         .bind("now", Sql.timestamp(now))
         .execute();
+  }
+
+  /**
+   * Nodes the power sync looks at: unreserved, outside maintenance, with no power change in
+   * progress, and not in {@code excluded} provision states.
+   */
+  public static List<Node> powerSyncCandidates(Handle handle, List<String> excluded) {
+    return handle
+        .createQuery(
+            "SELECT "
+                + NODE_COLUMNS
+                + " FROM nodes WHERE reservation IS NULL AND maintenance ="
+                + " FALSE AND target_power_state IS NULL AND provision_state NOT IN (<excluded>)"
+                + " ORDER BY id")
+        .bindList("excluded", excluded)
+        .map((rs, ctx) -> node(rs))
+        .list();
+  }
+
+  /** UUIDs of unreserved nodes outside maintenance whose wait deadline has passed. */
+  public static List<String> expired(Handle handle, Instant now) {
+    return handle
+        .createQuery(
+            "SELECT uuid FROM nodes WHERE deadline_at <= :now AND reservation IS NULL"
+                + " AND maintenance = FALSE ORDER BY deadline_at")
+        .bind("now", Sql.timestamp(now))
+        .mapTo(String.class)
+        .list();
+  }
+
+  /** The node's wait deadline, or {@code null}. */
+  public static Instant deadline(Handle handle, long id) {
+    return handle
+        .createQuery("SELECT deadline_at FROM nodes WHERE id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> Sql.instant(rs, 1))
+        .findOne()
+        .orElse(null);
   }
 
   /** Takes the node's reservation for {@code conductor} if nobody holds it. */

@@ -21,7 +21,7 @@ class SchemaMigrationTest {
   void migrate_emptyDatabase_createsEveryTableAndColumn(TestDatabases.Kind kind) throws Exception {
     skipUnlessAvailable(kind);
     try (TestDatabases.Fresh db = TestDatabases.create(kind)) {
-      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(1);
+      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(2);
       assertThat(Migrations.migrate(db.dataSource())).as("idempotent").isZero();
 
       try (Connection c = db.dataSource().getConnection()) {
@@ -57,6 +57,7 @@ class SchemaMigrationTest {
             }) {
           assertThat(nodes.get(state)).as("%s fits Ironic's 15 characters", state).isEqualTo(15);
         }
+        assertThat(nodes).containsKey("deadline_at");
         assertThat(columns(c, "node_history"))
             .containsKeys(
                 "uuid",

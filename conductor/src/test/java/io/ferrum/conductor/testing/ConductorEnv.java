@@ -58,11 +58,17 @@ public final class ConductorEnv implements AutoCloseable {
 
   /** A conductor on this cell's database and pool kind, closed with the cell. */
   public Conductor newConductor(String name, int workers) {
+    return newConductor(name, workers, builder -> {});
+  }
+
+  /** The same, with extra builder settings. */
+  public Conductor newConductor(
+      String name, int workers, java.util.function.Consumer<Conductor.Builder> customize) {
     WorkerPool workerPool =
         pool == Pool.REAL
             ? new BoundedWorkerPool(name, workers)
             : new SynchronousWorkerPool(workers);
-    Conductor created =
+    Conductor.Builder builder =
         Conductor.builder()
             .dataSource(flaky)
             .name(name)
@@ -70,7 +76,11 @@ public final class ConductorEnv implements AutoCloseable {
             .notificationSink(sink)
             .lockRetry(3, Duration.ofMillis(20))
             .shutdownDeadline(Duration.ofSeconds(10))
-            .build();
+            // Periodic tasks stay off so tests are deterministic; tests run them by hand.
+            .timeoutCheckInterval(Duration.ZERO)
+            .powerSyncInterval(Duration.ZERO);
+    customize.accept(builder);
+    Conductor created = builder.build();
     conductors.add(created);
     return created;
   }

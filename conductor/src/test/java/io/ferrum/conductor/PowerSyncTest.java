@@ -1,0 +1,85 @@
+package io.ferrum.conductor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrum.conductor.testing.ConductorEnv;
+import io.ferrum.conductor.testing.ConductorTest;
+import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.fake.FakeHardware;
+import java.util.List;
+import java.util.Map;
+
+/** The periodic power-state sync, run by hand. */
+class PowerSyncTest {
+
+  @ConductorTest
+  void observe_storesWhatTheHardwareSays_withHistoryAndNotification(ConductorEnv env) {
+    Node node = env.nodeIn("manageable", Map.of());
+    FakeHardware.setHardwarePowerState(node.uuid(), DriverPowerState.POWER_ON);
+
+    assertThat(env.conductor().syncPowerStates()).isEqualTo(1);
+
+    assertThat(env.conductor().getNode(node.uuid()).powerState()).isEqualTo("power on");
+    assertThat(env.conductor().history(node.uuid()))
+        .last()
+        .satisfies(h -> assertThat(h.event()).isEqualTo("power_state_corrected"));
+    assertThat(env.notifications().forNode(node.uuid()))
+        .last()
+        .satisfies(
+            n -> {
+              assertThat(n.eventType()).isEqualTo("baremetal.node.power_state_corrected.success");
+              assertThat(n.payload()).containsEntry("from_power", "power off");
+            });
+    assertThat(env.conductor().syncPowerStates()).as("in agreement now").isZero();
+  }
+
+  @ConductorTest
+  void enforce_pushesTheStoredStateBack_afterRepeatedDisagreement(ConductorEnv env) {
+    Node node = env.nodeIn("manageable", Map.of());
+    env.conductor()
+        .updateNode(
+            node.uuid(), List.of(PatchOperation.add("/extra/power_sync_policy", "enforce")));
+    FakeHardware.setHardwarePowerState(node.uuid(), DriverPowerState.POWER_ON);
+
+    assertThat(env.conductor().syncPowerStates()).isZero();
+    assertThat(env.conductor().syncPowerStates()).isZero();
+    assertThat(env.conductor().syncPowerStates()).isEqualTo(1);
+
+    assertThat(FakeHardware.hardwarePowerState(node.uuid())).isEqualTo(DriverPowerState.POWER_OFF);
+    assertThat(env.conductor().getNode(node.uuid()).powerState()).isEqualTo("power off");
+    assertThat(env.conductor().history(node.uuid()))
+        .last()
+        .satisfies(h -> assertThat(h.event()).isEqualTo("power_state_enforced"));
+  }
+
+  @ConductorTest
+  void unreadableHardware_goesToMaintenanceWithPowerFailure_afterRetries(ConductorEnv env) {
+    Node node = env.nodeIn("manageable", Map.of());
+    env.conductor()
+        .updateNode(
+            node.uuid(), List.of(PatchOperation.add("/driver_info/fake_fail", "power.get")));
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(env.conductor().syncPowerStates()).isZero();
+    }
+    assertThat(env.conductor().syncPowerStates()).isEqualTo(1);
+
+    Node after = env.conductor().getNode(node.uuid());
+    assertThat(after.maintenance()).isTrue();
+    assertThat(after.fault()).isEqualTo("power failure");
+    assertThat(after.maintenanceReason())
+        .startsWith(
+            "Power sync could not read the power state 4 times in a row: fake power.get failed");
+    assertThat(after.powerState()).isNull();
+    assertThat(env.conductor().syncPowerStates()).as("maintenance nodes are skipped").isZero();
+  }
+
+  @ConductorTest
+  void excludedStates_andBusyNodes_areSkipped(ConductorEnv env) {
+    Node enrolled = env.createNode(Map.of());
+    FakeHardware.setHardwarePowerState(enrolled.uuid(), DriverPowerState.POWER_ON);
+
+    assertThat(env.conductor().syncPowerStates()).isZero();
+    assertThat(env.conductor().getNode(enrolled.uuid()).powerState()).isNull();
+  }
+}
