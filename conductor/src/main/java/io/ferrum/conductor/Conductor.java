@@ -62,6 +62,9 @@ public final class Conductor implements AutoCloseable {
   private static final Set<String> DOCUMENTS =
       Set.of("driver_info", "instance_info", "properties", "extra");
 
+  /** How many nodes the power sync asks at once (Ironic's sync_power_state_workers). */
+  private static final int POWER_SYNC_WORKERS = 8;
+
   private final ConductorContext ctx;
   private final TaskManager tasks;
   private final Duration shutdownDeadline;
@@ -126,18 +129,52 @@ public final class Conductor implements AutoCloseable {
   public int syncPowerStates() {
     List<String> excluded =
         ProvisionMachine.POWER_SYNC_EXCLUDED_STATES.stream().map(ProvisionState::value).toList();
-    int changed = 0;
-    for (Node node :
-        ctx.withHandle("find nodes to sync", h -> NodeStore.powerSyncCandidates(h, excluded))) {
-      try {
-        changed += syncPowerState(node) ? 1 : 0;
-      } catch (NodeLockedException | NodeNotFoundException e) {
-        LOG.debug("Power sync skips node {}: {}", node.label(), e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.warn("Power sync of node {} failed: {}", node.label(), e.getMessage());
-      }
+    List<Node> nodes =
+        ctx.withHandle("find nodes to sync", h -> NodeStore.powerSyncCandidates(h, excluded));
+    if (nodes.isEmpty()) {
+      return 0;
     }
-    return changed;
+    // A bounded parallel sweep: slow BMCs do not hold up the others, and at most
+    // POWER_SYNC_WORKERS of them are asked at once.
+    java.util.concurrent.ExecutorService sweep =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            Math.min(POWER_SYNC_WORKERS, nodes.size()),
+            r -> {
+              Thread thread = new Thread(r, ctx.name + "-power-sync");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+      for (Node node : nodes) {
+        results.add(sweep.submit(() -> syncOne(node)));
+      }
+      int changed = 0;
+      for (java.util.concurrent.Future<Boolean> result : results) {
+        try {
+          changed += result.get() ? 1 : 0;
+        } catch (java.util.concurrent.ExecutionException e) {
+          LOG.warn("Power sync task failed", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return changed;
+    } finally {
+      sweep.shutdownNow();
+    }
+  }
+
+  private boolean syncOne(Node node) {
+    try {
+      return syncPowerState(node);
+    } catch (NodeLockedException | NodeNotFoundException e) {
+      LOG.debug("Power sync skips node {}: {}", node.label(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("Power sync of node {} failed: {}", node.label(), e.getMessage());
+    }
+    return false;
   }
 
   private boolean syncPowerState(Node node) {
