@@ -32,7 +32,8 @@ import org.libvirt.LibvirtException;
  * <p>{@code driver_info}: {@code libvirt_uri} (e.g. {@code qemu:///system}, {@code
  * qemu+ssh://host/system}, {@code test:///default}), {@code libvirt_domain} (name or UUID), and
  * optionally {@code libvirt_sasl_username} with {@code libvirt_sasl_password}. {@code
- * instance_info.image_source} is the absolute path of the disk image a deploy attaches.
+ * instance_info.image_source} is the disk image a deploy attaches: an absolute path on the libvirt
+ * host, or a libvirt volume as {@code POOL/VOLUME}.
  *
  * <ul>
  *   <li>power: domain state; on = start, off = destroy (hard) or shutdown (soft, waiting up to the
@@ -185,16 +186,35 @@ public final class LibvirtHardware
 
   @Override
   public void prepareInstance(DriverNode node) {
-    String image = imageSource(node);
+    String image = imagePath(node);
     redefine(node, "attaching the image", xml -> DomainXml.withDisk(xml, image));
   }
 
   @Override
   public void cleanUpInstance(DriverNode node) {
-    Object image = node.instanceInfo().get("image_source");
-    if (image != null) {
-      redefine(node, "detaching the image", xml -> DomainXml.withoutDisk(xml, image.toString()));
+    if (node.instanceInfo().get("image_source") != null) {
+      String image = imagePath(node);
+      redefine(node, "detaching the image", xml -> DomainXml.withoutDisk(xml, image));
     }
+  }
+
+  /** The file behind {@code image_source}: the path itself, or a volume's path in its pool. */
+  private String imagePath(DriverNode node) {
+    String image = imageSource(node);
+    if (image.startsWith("/")) {
+      return image;
+    }
+    String pool = image.substring(0, image.indexOf('/'));
+    String volume = image.substring(image.indexOf('/') + 1);
+    return call(
+        node,
+        "finding volume \"" + volume + "\" in pool \"" + pool + "\"",
+        domain ->
+            domain
+                .getConnect()
+                .storagePoolLookupByName(pool)
+                .storageVolLookupByName(volume)
+                .getPath());
   }
 
   @Override
@@ -332,10 +352,13 @@ public final class LibvirtHardware
       throw new InvalidDriverInfoException(
           "instance_info.image_source is missing: the libvirt driver attaches that disk image");
     }
-    if (!image.toString().startsWith("/")) {
+    String text = image.toString();
+    boolean path = text.startsWith("/");
+    boolean volume = text.matches("[^/:]+/[^/]+");
+    if (!path && !volume) {
       throw new InvalidDriverInfoException(
           "instance_info.image_source must be the absolute path of a disk image on the libvirt"
-              + " host, not \""
+              + " host, or a libvirt volume as POOL/VOLUME, not \""
               + image
               + "\"");
     }

@@ -39,6 +39,12 @@ class LibvirtHardwareTest {
 
   private static final String URI = "test:///default";
 
+  /**
+   * Held open for the whole class: the test driver frees its shared state when its last connection
+   * closes (a garbage-collected Connect closes itself), which would wipe the domains.
+   */
+  private static Connect libvirt;
+
   private JdbcConnectionPool pool;
   private Conductor conductor;
   private String domain;
@@ -47,7 +53,7 @@ class LibvirtHardwareTest {
   static void requireLibvirt() {
     String reason = null;
     try {
-      new Connect(URI).close();
+      libvirt = new Connect(URI);
     } catch (Throwable e) {
       reason = "libvirt is not installed (Debian: apt-get install libvirt0): " + e;
     }
@@ -74,8 +80,7 @@ class LibvirtHardwareTest {
             .notificationSink(NotificationSink.none())
             .build();
     domain = "ferrum-" + UUID.randomUUID().toString().substring(0, 8);
-    Connect connect = new Connect(URI);
-    connect.domainDefineXML(
+    libvirt.domainDefineXML(
         "<domain type='test'><name>"
             + domain
             + "</name><memory unit='MiB'>2048</memory>"
@@ -88,9 +93,8 @@ class LibvirtHardwareTest {
   void stop() throws Exception {
     conductor.close();
     pool.dispose();
-    Connect connect = new Connect(URI);
     try {
-      var d = connect.domainLookupByName(domain);
+      var d = libvirt.domainLookupByName(domain);
       if (d.isActive() == 1) {
         d.destroy();
       }
@@ -116,7 +120,7 @@ class LibvirtHardwareTest {
   }
 
   private String xml() throws Exception {
-    return new Connect(URI).domainLookupByName(domain).getXMLDesc(0);
+    return libvirt.domainLookupByName(domain).getXMLDesc(0);
   }
 
   @Test
@@ -267,5 +271,44 @@ class LibvirtHardwareTest {
     assertThat(xml).doesNotContain("<x y=").contains("&lt;devices&gt;");
     libvirt.cleanUpInstance(node);
     assertThat(xml()).doesNotContain("/tmp/a'");
+  }
+
+  @Test
+  void deploy_fromALibvirtVolume_attachesTheVolumesPath() throws Exception {
+    String volume = domain + ".img";
+    libvirt
+        .storagePoolLookupByName("default-pool")
+        .storageVolCreateXML(
+            "<volume><name>" + volume + "</name><capacity unit='M'>10</capacity></volume>", 0);
+    Node node =
+        conductor.createNode(
+            NodeSpec.of("libvirt", info())
+                .withInitialState("available")
+                .withInstanceInfo(Map.of("image_source", "default-pool/" + volume)));
+
+    Node active = finish(conductor.provision(node.uuid(), ProvisionRequest.of("deploy")));
+
+    assertThat(active.provisionState()).isEqualTo("active");
+    assertThat(xml()).contains("/default-pool/" + volume);
+    finish(conductor.provision(node.uuid(), ProvisionRequest.of("undeploy")));
+    assertThat(xml()).doesNotContain(volume);
+    libvirt.storagePoolLookupByName("default-pool").storageVolLookupByName(volume).delete(0);
+  }
+
+  @Test
+  void imageSource_neitherPathNorVolume_isRefused() {
+    LibvirtHardware libvirt = new LibvirtHardware();
+    DriverNode node =
+        new DriverNode(
+            UUID.randomUUID().toString(),
+            null,
+            "libvirt",
+            info(),
+            Map.of("image_source", "http://x/y.img"),
+            Map.of());
+
+    assertThatThrownBy(() -> libvirt.prepareInstance(node))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("or a libvirt volume as POOL/VOLUME, not \"http://x/y.img\"");
   }
 }
