@@ -464,7 +464,9 @@ public final class Conductor implements AutoCloseable {
                         .isPresent()) {
                   throw new NodeConflictException("A node with name " + name + " already exists.");
                 }
-                NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now());
+                if (!NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now())) {
+                  throw lockLost(node, "update");
+                }
                 return NodeStore.findById(handle, node.id()).orElseThrow();
               });
       ctx.notify("update", "end", updated, Map.of());
@@ -508,7 +510,13 @@ public final class Conductor implements AutoCloseable {
                 + " or in maintenance.");
       }
       ctx.inTransaction(
-          "delete node " + node.label(), h -> NodeStore.delete(h, node.id(), ctx.name));
+          "delete node " + node.label(),
+          h -> {
+            if (!NodeStore.delete(h, node.id(), ctx.name)) {
+              throw lockLost(node, "delete");
+            }
+            return null;
+          });
       ctx.notify("delete", "end", node, Map.of());
     }
   }
@@ -741,6 +749,18 @@ public final class Conductor implements AutoCloseable {
         LOG.warn("Conductor {}: could not recover node {}: {}", ctx.name, uuid, e.getMessage());
       }
     }
+  }
+
+  /** The write found the node no longer reserved by this conductor (or gone): say so. */
+  private LockLostException lockLost(Node node, String what) {
+    return new LockLostException(
+        "Node "
+            + node.label()
+            + " is no longer reserved by conductor "
+            + ctx.name
+            + " (or was deleted); its "
+            + what
+            + " was not applied");
   }
 
   private void requireOpen() {
