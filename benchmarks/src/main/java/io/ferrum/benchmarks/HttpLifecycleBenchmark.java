@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,20 +64,27 @@ public final class HttpLifecycleBenchmark {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
+    List<String> command = new ArrayList<>(List.of("java"));
+    // Extra options for the server's JVM (a profiler, a heap size), split on spaces.
+    String serverJvm = System.getProperty("ferrum.serverJvm", "").trim();
+    if (!serverJvm.isEmpty()) {
+      command.addAll(List.of(serverJvm.split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "serve",
+            "--port",
+            Integer.toString(port),
+            "--data-dir",
+            data.toString(),
+            "--workers",
+            "32"));
     Process server =
-        new ProcessBuilder(
-                "java",
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--port",
-                Integer.toString(port),
-                "--data-dir",
-                data.toString(),
-                "--workers",
-                "32")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
+        new ProcessBuilder(command)
+            .redirectOutput(data.resolve("server.log").toFile())
+            .redirectErrorStream(true)
             .start();
     try {
       HttpLifecycleBenchmark bench = new HttpLifecycleBenchmark("http://127.0.0.1:" + port);
@@ -83,15 +92,35 @@ public final class HttpLifecycleBenchmark {
       // Warm-up, not measured: until the JIT has compiled the hot paths, its compiler threads
       // use more CPU than the requests themselves.
       bench.lifecycles(warmUp, clients, "warm", new ArrayList<>());
-      double cpuBefore = cpuSeconds(server.pid());
+      // -Dferrum.beforeRun / -Dferrum.afterRun: shell commands run around the measured run (not
+      // the warm-up), {pid} replaced by the server's: to start and stop a profiler, say.
+      hook("ferrum.beforeRun", server.pid());
+      double[] cpuBefore = cpuSeconds(server.pid());
       double jitBefore = compilerSeconds(server.pid());
+      Map<String, Double> threadsBefore = threadSeconds(server.pid());
       long requestsBefore = bench.requests.get();
       long start = System.nanoTime();
       bench.lifecycles(nodes, clients, "run", new ArrayList<>());
       double wall = (System.nanoTime() - start) / 1e9;
-      double cpu = cpuSeconds(server.pid()) - cpuBefore;
+      double[] cpuAfter = cpuSeconds(server.pid());
+      double user = cpuAfter[0] - cpuBefore[0];
+      double system = cpuAfter[1] - cpuBefore[1];
+      double cpu = user + system;
       double jit = compilerSeconds(server.pid()) - jitBefore;
+      Map<String, Double> threadsAfter = threadSeconds(server.pid());
       long sent = bench.requests.get() - requestsBefore;
+      hook("ferrum.afterRun", server.pid());
+      if (Boolean.getBoolean("ferrum.threads")) {
+        // -Dferrum.threads=true: where the server's CPU went, by thread group.
+        threadsAfter.forEach(
+            (group, seconds) -> {
+              double used = seconds - threadsBefore.getOrDefault(group, 0.0);
+              if (used > 0) {
+                System.out.printf(
+                    Locale.ROOT, "  %-28s %6.3f ms per lifecycle%n", group, used * 1000 / nodes);
+              }
+            });
+      }
       List<Long> puts = Collections.synchronizedList(new ArrayList<>());
       bench.lifecycles(200, 1, "lat", puts);
       List<Long> sorted = new ArrayList<>(puts);
@@ -99,12 +128,13 @@ public final class HttpLifecycleBenchmark {
       System.out.printf(
           Locale.ROOT,
           "%d nodes, %d clients: %.1f nodes/s, server CPU %.2f ms per node lifecycle"
-              + " (%.1f requests per lifecycle, %.3f ms CPU per request; JIT compiler threads %.2f ms"
-              + " of it)%n",
+              + " (%.0f%% of it in the kernel; %.1f requests per lifecycle, %.3f ms CPU per request;"
+              + " JIT compiler threads %.2f ms of it)%n",
           nodes,
           clients,
           nodes / wall,
           cpu * 1000 / nodes,
+          100 * system / cpu,
           (double) sent / nodes,
           cpu * 1000 / sent,
           jit * 1000 / nodes);
@@ -114,6 +144,9 @@ public final class HttpLifecycleBenchmark {
           sorted.size(),
           sorted.get(sorted.size() / 2) / 1e6,
           sorted.get((int) (sorted.size() * 0.95)) / 1e6);
+    } catch (Exception e) {
+      System.err.println("The server's output is in " + data.resolve("server.log"));
+      throw e;
     } finally {
       server.destroy();
       server.waitFor(60, TimeUnit.SECONDS);
@@ -209,6 +242,41 @@ public final class HttpLifecycleBenchmark {
     throw new IllegalStateException("ferrum serve did not start at " + url);
   }
 
+  private static void hook(String property, long pid) throws Exception {
+    String command = System.getProperty(property);
+    if (command == null) {
+      return;
+    }
+    command = command.replace("{pid}", Long.toString(pid));
+    Process shell = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+    String output = new String(shell.getInputStream().readAllBytes());
+    if (shell.waitFor() != 0) {
+      throw new IllegalStateException(property + ": " + command + " failed: " + output);
+    }
+  }
+
+  /**
+   * CPU seconds per thread group of process {@code pid} (thread names with digits removed), from
+   * /proc (Linux); threads that ended are not counted.
+   */
+  private static Map<String, Double> threadSeconds(long pid) throws IOException {
+    Map<String, Double> groups = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "N");
+          String stat = Files.readString(task.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+          groups.merge(name, seconds, Double::sum);
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return groups;
+  }
+
   /** CPU seconds of the process's JIT compiler threads (C1, C2), from /proc (Linux). */
   private static double compilerSeconds(long pid) throws IOException {
     double total = 0;
@@ -228,11 +296,11 @@ public final class HttpLifecycleBenchmark {
     return total;
   }
 
-  /** utime + stime of process {@code pid}, from /proc (Linux), in seconds. */
-  private static double cpuSeconds(long pid) throws IOException {
+  /** User and system CPU seconds of process {@code pid}, from /proc (Linux). */
+  private static double[] cpuSeconds(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return ticks / 100.0; // USER_HZ is 100 on Linux
+    // utime and stime, in ticks of USER_HZ (100 on Linux)
+    return new double[] {Long.parseLong(fields[11]) / 100.0, Long.parseLong(fields[12]) / 100.0};
   }
 }
