@@ -2,6 +2,7 @@ package io.ferrum.benchmarks;
 
 import io.ferrum.conductor.BoundedWorkerPool;
 import io.ferrum.conductor.Conductor;
+import io.ferrum.conductor.ConnectionPool;
 import io.ferrum.conductor.Databases;
 import io.ferrum.conductor.LockMode;
 import io.ferrum.conductor.Node;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * End-to-end conductor benchmark, in-process, fake driver without delays, on H2 and (when
@@ -78,7 +78,7 @@ public final class ConductorBenchmark {
   }
 
   private static void run(String label, String url, double seconds) throws Exception {
-    JdbcConnectionPool pool = Databases.pooled(url, null, null, 16);
+    ConnectionPool pool = Databases.pooled(url, null, null, 16);
     CountingDataSource counting = new CountingDataSource(pool);
     // Timings run on the plain pool; statements are counted in a separate, untimed run, since
     // the counting proxy slows every JDBC call.
@@ -106,7 +106,7 @@ public final class ConductorBenchmark {
           perCycle,
           perCycle / REQUIRED_STATEMENTS_PER_CYCLE);
     } finally {
-      pool.dispose();
+      pool.close();
     }
   }
 
@@ -120,8 +120,7 @@ public final class ConductorBenchmark {
   }
 
   /** Reserve + release with two prepared UPDATEs on one connection, autocommit. */
-  private static double rawLocks(JdbcConnectionPool pool, long id, double seconds)
-      throws Exception {
+  private static double rawLocks(ConnectionPool pool, long id, double seconds) throws Exception {
     try (Connection c = pool.getConnection();
         PreparedStatement reserve =
             c.prepareStatement(

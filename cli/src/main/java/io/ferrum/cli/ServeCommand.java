@@ -4,6 +4,7 @@ import io.ferrum.cli.api.ApiServer;
 import io.ferrum.cli.api.BasicAuth;
 import io.ferrum.cli.api.Metrics;
 import io.ferrum.conductor.Conductor;
+import io.ferrum.conductor.ConnectionPool;
 import io.ferrum.conductor.Databases;
 import io.ferrum.conductor.LoggingNotificationSink;
 import java.io.PrintWriter;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.h2.jdbcx.JdbcConnectionPool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -186,7 +186,7 @@ final class ServeCommand implements Callable<Integer> {
     } else {
       databaseLabel = url.replaceAll("password=[^&;]*", "password=******");
     }
-    JdbcConnectionPool pool =
+    ConnectionPool pool =
         Databases.pooled(
             url,
             settings.get("db-user", dbUser, null),
@@ -232,7 +232,7 @@ final class ServeCommand implements Callable<Integer> {
       out.println("Stopping: finishing running work (up to " + shutdownSeconds + " s)...");
       out.flush();
     } finally {
-      pool.dispose();
+      pool.close();
       if (dataLock != null) {
         dataLock.release();
       }

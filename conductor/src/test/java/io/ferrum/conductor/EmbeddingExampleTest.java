@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,7 @@ class EmbeddingExampleTest {
       deploy = conductor.provision(node.uuid(), ProvisionRequest.of("active"));
       deployed = deploy.await(Duration.ofMinutes(10));
     } finally {
-      ((JdbcConnectionPool) db).dispose();
+      ((ConnectionPool) db).close();
     }
 
     assertThat(deploy.applied().provisionState()).isEqualTo("deploying");

@@ -3,6 +3,7 @@ package io.ferrum.cli.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferrum.conductor.Conductor;
+import io.ferrum.conductor.ConnectionPool;
 import io.ferrum.conductor.Databases;
 import io.ferrum.conductor.NotificationSink;
 import io.ferrum.conductor.WorkerPool;
@@ -14,14 +15,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /** An API server on a free loopback port over a fresh in-memory database, and a raw client. */
 final class TestServer implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final JdbcConnectionPool pool;
+  final ConnectionPool pool;
   final Conductor conductor;
   final ApiServer server;
   final String url;
@@ -110,6 +110,6 @@ final class TestServer implements AutoCloseable {
   public void close() {
     server.close();
     conductor.close();
-    pool.dispose();
+    pool.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.ferrum.conductor.testing;
 
+import io.ferrum.conductor.ConnectionPool;
 import io.ferrum.conductor.Databases;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,7 +9,6 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * Fresh, empty databases for tests: an in-memory H2 database, or a new schema in the PostgreSQL
@@ -57,7 +57,7 @@ public final class TestDatabases {
   public static Fresh create(Kind kind) {
     String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     if (kind == Kind.H2) {
-      JdbcConnectionPool pool =
+      ConnectionPool pool =
           Databases.pooled("jdbc:h2:mem:" + id + ";DB_CLOSE_DELAY=-1", "sa", "", 20);
       return new Fresh(
           pool,
@@ -66,18 +66,18 @@ public final class TestDatabases {
                 Statement s = c.createStatement()) {
               s.execute("SHUTDOWN");
             }
-            pool.dispose();
+            pool.close();
           });
     }
     String url = System.getenv(PG_URL_VARIABLE);
     String schema = "ferrum_" + id;
     exec(url, "CREATE SCHEMA " + schema);
     String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-    JdbcConnectionPool pool = Databases.pooled(schemaUrl, null, null, 20);
+    ConnectionPool pool = Databases.pooled(schemaUrl, null, null, 20);
     return new Fresh(
         pool,
         () -> {
-          pool.dispose();
+          pool.close();
           exec(url, "DROP SCHEMA " + schema + " CASCADE");
         });
   }

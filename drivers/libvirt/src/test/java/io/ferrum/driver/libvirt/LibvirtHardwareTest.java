@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferrum.conductor.ActionHandle;
 import io.ferrum.conductor.Conductor;
+import io.ferrum.conductor.ConnectionPool;
 import io.ferrum.conductor.Databases;
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.NodeSpec;
@@ -22,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +45,7 @@ class LibvirtHardwareTest {
    */
   private static Connect libvirt;
 
-  private JdbcConnectionPool pool;
+  private ConnectionPool pool;
   private Conductor conductor;
   private String domain;
 
@@ -92,7 +92,7 @@ class LibvirtHardwareTest {
   @AfterEach
   void stop() throws Exception {
     conductor.close();
-    pool.dispose();
+    pool.close();
     try {
       var d = libvirt.domainLookupByName(domain);
       if (d.isActive() == 1) {

@@ -2,6 +2,7 @@ package io.ferrum.examples.libvirtlab;
 
 import io.ferrum.conductor.ActionHandle;
 import io.ferrum.conductor.Conductor;
+import io.ferrum.conductor.ConnectionPool;
 import io.ferrum.conductor.Databases;
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.NodeSpec;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.libvirt.Connect;
 
 /**
@@ -56,7 +56,7 @@ public final class LibvirtLab {
       domains.add(name);
     }
     out.println("Defined " + count + " domains on " + URI + ": " + String.join(", ", domains));
-    JdbcConnectionPool db =
+    ConnectionPool db =
         Databases.pooled("jdbc:h2:mem:" + lab + ";DB_CLOSE_DELAY=-1", null, null, 8);
     int failures = 0;
     try (Conductor conductor =
@@ -108,7 +108,7 @@ public final class LibvirtLab {
         }
       }
     } finally {
-      db.dispose();
+      db.close();
       for (String domain : domains) {
         var d = libvirt.domainLookupByName(domain);
         if (d.isActive() == 1) {
