@@ -1,5 +1,6 @@
 package io.ferrum.conductor;
 
+import io.ferrum.conductor.internal.Dialect;
 import io.ferrum.conductor.internal.DriverRegistry;
 import io.ferrum.conductor.internal.Migrations;
 import io.ferrum.conductor.internal.NodeStore;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -371,29 +373,37 @@ public final class Conductor implements AutoCloseable {
       throw new InvalidParameterException(
           "A node starts in \"enroll\" or \"available\", not \"" + state + "\"");
     }
-    Node node =
-        ctx.inTransaction(
-            "create node",
-            handle -> {
-              if (NodeStore.findByUuid(handle, uuidLower).isPresent()) {
-                throw new NodeConflictException("A node with UUID " + uuid + " already exists.");
-              }
-              if (spec.name() != null && NodeStore.findByName(handle, spec.name()).isPresent()) {
-                throw new NodeConflictException(
-                    "A node with name " + spec.name() + " already exists.");
-              }
-              return NodeStore.insert(
-                  handle,
-                  uuidLower,
-                  spec.name(),
-                  spec.driver(),
-                  spec.driverInfo(),
-                  spec.instanceInfo(),
-                  spec.properties(),
-                  spec.extra(),
-                  state,
-                  ctx.now());
-            });
+    Node node;
+    try {
+      // One statement; the unique keys on uuid and name catch a clash, also between conductors.
+      node =
+          ctx.inTransaction(
+              "create node",
+              handle ->
+                  NodeStore.insert(
+                      handle,
+                      uuidLower,
+                      spec.name(),
+                      spec.driver(),
+                      spec.driverInfo(),
+                      spec.instanceInfo(),
+                      spec.properties(),
+                      spec.extra(),
+                      state,
+                      ctx.now()));
+    } catch (DatabaseException e) {
+      if (!isUniqueViolation(e)) {
+        throw e;
+      }
+      boolean uuidTaken =
+          ctx.withHandle(
+              "read node " + uuidLower, h -> NodeStore.findByUuid(h, uuidLower).isPresent());
+      throw new NodeConflictException(
+          uuidTaken
+              ? "A node with UUID " + uuid + " already exists."
+              : "A node with name " + spec.name() + " already exists.",
+          e);
+    }
     ctx.notify("create", "end", node, Map.of());
     return node;
   }
@@ -769,6 +779,16 @@ public final class Conductor implements AutoCloseable {
     }
   }
 
+  private static boolean isUniqueViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql
+          && NodeStore.UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void validateName(String name) {
     if (name == null) {
       return;
@@ -937,9 +957,17 @@ public final class Conductor implements AutoCloseable {
         }
       }
       WorkerPool workerPool = pool != null ? pool : new BoundedWorkerPool(conductorName, workers);
+      Jdbi jdbi = Jdbi.create(dataSource);
+      Dialect dialect;
+      try {
+        dialect = jdbi.withHandle(h -> Dialect.of(h.getConnection()));
+      } catch (JdbiException | java.sql.SQLException e) {
+        throw new DatabaseException("Could not reach the database: " + e.getMessage(), e);
+      }
       ConductorContext ctx =
           new ConductorContext(
-              Jdbi.create(dataSource),
+              jdbi,
+              dialect,
               conductorName,
               clock,
               workerPool,

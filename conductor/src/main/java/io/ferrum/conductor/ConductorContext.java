@@ -1,5 +1,6 @@
 package io.ferrum.conductor;
 
+import io.ferrum.conductor.internal.Dialect;
 import io.ferrum.conductor.internal.DriverRegistry;
 import io.ferrum.conductor.internal.NodeStore;
 import java.time.Clock;
@@ -25,6 +26,7 @@ final class ConductorContext {
   private static final Logger LOG = LoggerFactory.getLogger(ConductorContext.class);
 
   final Jdbi jdbi;
+  final Dialect dialect;
   final String name;
   final Clock clock;
   final WorkerPool pool;
@@ -42,6 +44,7 @@ final class ConductorContext {
 
   ConductorContext(
       Jdbi jdbi,
+      Dialect dialect,
       String name,
       Clock clock,
       WorkerPool pool,
@@ -51,6 +54,7 @@ final class ConductorContext {
       Duration lockRetryInterval,
       Duration callbackTimeout) {
     this.jdbi = jdbi;
+    this.dialect = dialect;
     this.name = name;
     this.clock = clock;
     this.pool = pool;

@@ -48,8 +48,7 @@ final class ProvisionFlows {
     DriverNode node = task.driverNode();
     driver.power().validate(node);
     driver.management().validate(node);
-    task.recordPowerState(driver.power().getPowerState(node));
-    task.processEvent("done");
+    task.processEvent("done", driver.power().getPowerState(node));
   }
 
   /** deploy / rebuild, or resume after the deploy ramdisk called back. */
@@ -69,8 +68,7 @@ final class ProvisionFlows {
       task.processEvent("wait");
       return;
     }
-    task.recordPowerState(driver.power().getPowerState(node));
-    task.processEvent("done");
+    task.processEvent("done", driver.power().getPowerState(node));
   }
 
   /** active (and friends) --delete--> deleting, then automated cleaning. */
@@ -79,8 +77,7 @@ final class ProvisionFlows {
     DriverNode node = task.driverNode();
     driver.deploy().tearDown(node);
     driver.boot().cleanUpInstance(node);
-    task.recordPowerState(driver.power().getPowerState(node));
-    FiredTransition cleaning = task.processEvent("clean");
+    FiredTransition cleaning = task.processEvent("clean", driver.power().getPowerState(node));
     clean(task, cleaning, List.of());
   }
 
@@ -115,8 +112,7 @@ final class ProvisionFlows {
     DriverNode node = task.driverNode();
     driver.deploy().validate(node);
     driver.deploy().takeOver(node);
-    task.recordPowerState(driver.power().getPowerState(node));
-    task.processEvent("done");
+    task.processEvent("done", driver.power().getPowerState(node));
   }
 
   private static void rescue(Task task) {

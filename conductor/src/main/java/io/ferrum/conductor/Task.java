@@ -235,7 +235,20 @@ public final class Task implements AutoCloseable {
    * @throws InvalidStateRequestedException if the machine does not allow it
    */
   public FiredTransition processEvent(String event) {
-    return applyProvisionEvent(event, null, false, null, null);
+    return applyProvisionEvent(event, null, false, null, null, null);
+  }
+
+  /**
+   * Fires {@code event} as {@link #processEvent(String)} does, storing the power state just read
+   * from the hardware ({@code null} for unknown) in the same write: the usual end of work that
+   * changed the power, in one statement instead of two.
+   *
+   * @throws InvalidStateRequestedException if the machine does not allow it
+   */
+  public FiredTransition processEvent(String event, DriverPowerState observedPower) {
+    Map<String, Object> power = new HashMap<>();
+    power.put("power_state", powerValue(observedPower));
+    return applyProvisionEvent(event, null, false, null, null, power);
   }
 
   /**
@@ -244,7 +257,7 @@ public final class Task implements AutoCloseable {
    */
   public FiredTransition fail(String reason) {
     failureHandled = true;
-    return applyProvisionEvent("fail", null, false, reason, null);
+    return applyProvisionEvent("fail", null, false, reason, null, null);
   }
 
   /** Stores a power state read from the hardware ({@code null} for unknown). */
@@ -377,7 +390,7 @@ public final class Task implements AutoCloseable {
 
   private FiredTransition postProcessEvent(Pending job) {
     if (job instanceof ProvisionPending p) {
-      return applyProvisionEvent(p.event(), p.targetOverride(), true, null, null);
+      return applyProvisionEvent(p.event(), p.targetOverride(), true, null, null, null);
     }
     PowerPending p = (PowerPending) job;
     MachineInstance power = PowerMachine.instance(currentPower());
@@ -436,7 +449,7 @@ public final class Task implements AutoCloseable {
       } else if (failureHandled) {
         LOG.info("Node {}: failure already handled by the work itself", node.label());
       } else if (provisionInstance().canFire("fail")) {
-        applyProvisionEvent("fail", null, false, reason, failure);
+        applyProvisionEvent("fail", null, false, reason, failure, null);
       } else {
         recordFault(reason, failure);
       }
@@ -490,7 +503,12 @@ public final class Task implements AutoCloseable {
   }
 
   private FiredTransition applyProvisionEvent(
-      String event, String override, boolean starting, String lastError, Throwable failure) {
+      String event,
+      String override,
+      boolean starting,
+      String lastError,
+      Throwable failure,
+      Map<String, Object> alsoWrite) {
     requireExclusive();
     MachineInstance instance = provisionInstance();
     FiredTransition fired;
@@ -518,6 +536,9 @@ public final class Task implements AutoCloseable {
             .orElse(false);
     // Entering a wait state starts its timeout; leaving one ends it. Stored, so it survives us.
     columns.put("deadline_at", waits ? ctx.now().plus(ctx.callbackTimeout) : null);
+    if (alsoWrite != null) {
+      columns.putAll(alsoWrite);
+    }
     write(
         "apply \"" + event + "\" to",
         columns,

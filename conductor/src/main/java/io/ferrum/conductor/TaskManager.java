@@ -51,13 +51,15 @@ public final class TaskManager {
 
   private Task acquireAs(String ident, String purpose, LockMode mode) {
     if (mode == LockMode.EXCLUSIVE) {
-      // The common case in two statements: reserve by key, read back. Only a busy or missing
-      // node takes the slower path with retries.
+      // The common case in one statement: reserve by key, returning the row. Only a busy or
+      // missing node takes the slower path with retries.
       String column = ConductorContext.keyColumn(ident);
       String value = ConductorContext.keyValue(ident);
+      // A single statement needs no transaction of its own: auto-commit saves the COMMIT.
       Node reserved =
-          ctx.inTransaction(
-                  "reserve node " + ident, h -> NodeStore.reserveBy(h, column, value, ctx.name))
+          ctx.withHandle(
+                  "reserve node " + ident,
+                  h -> NodeStore.reserveBy(h, ctx.dialect, column, value, ctx.name))
               .orElse(null);
       if (reserved != null) {
         return new Task(ctx, reserved, purpose, LockMode.EXCLUSIVE);

@@ -98,13 +98,24 @@ final class NodeView {
 
   /** The names of every field a client may ask for at {@code version}. */
   static Set<String> fieldNames(ApiVersion version) {
-    Set<String> names = new java.util.TreeSet<>();
-    for (Field field : FIELDS) {
-      if (version.atLeast(field.since)) {
-        names.add(field.name);
+    return FIELD_NAMES.get(version.minor());
+  }
+
+  /** {@link #fieldNames} by minor version, computed once: every GET with fields= asks. */
+  private static final List<Set<String>> FIELD_NAMES = fieldNamesByVersion();
+
+  private static List<Set<String>> fieldNamesByVersion() {
+    List<Set<String>> byMinor = new java.util.ArrayList<>();
+    for (int minor = 0; minor <= ApiVersion.MAX.minor(); minor++) {
+      Set<String> names = new java.util.TreeSet<>();
+      for (Field field : FIELDS) {
+        if (minor >= field.since) {
+          names.add(field.name);
+        }
       }
+      byMinor.add(java.util.Collections.unmodifiableSet(names));
     }
-    return names;
+    return List.copyOf(byMinor);
   }
 
   /**

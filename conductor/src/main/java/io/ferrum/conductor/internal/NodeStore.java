@@ -5,8 +5,10 @@ import io.ferrum.conductor.InvalidParameterException;
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.NodePage;
 import io.ferrum.conductor.NodeQuery;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,6 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.Update;
 
 /**
  * SQL for nodes, their history and conductors. Every method takes the {@link Handle} to run on, so
@@ -26,6 +27,11 @@ import org.jdbi.v3.core.statement.Update;
  * ... SET reservation = :me WHERE id = :id AND reservation IS NULL}), so exactly one of any number
  * of racing conductors or threads gets it, and every change made under it is guarded by {@code AND
  * reservation = :me}: a task that lost its lock can change nothing.
+ *
+ * <p>The statements every request runs (read one node, reserve, release, update, append history,
+ * insert) use plain JDBC on the handle's connection with positional parameters: Jdbi's
+ * per-statement binding and mapping machinery cost more than the statement itself on the embedded
+ * database. The rest uses Jdbi. Either way the handle decides the transaction.
  */
 public final class NodeStore {
 
@@ -51,6 +57,9 @@ public final class NodeStore {
           "conductor_affinity",
           "deadline_at");
 
+  private static final Set<String> TIMESTAMP_COLUMNS =
+      Set.of("provision_updated_at", "deadline_at");
+
   private static final Set<String> JSON_COLUMNS =
       Set.of("driver_info", "driver_internal_info", "instance_info", "properties", "extra");
 
@@ -72,7 +81,12 @@ public final class NodeStore {
 
   private NodeStore() {}
 
-  /** Inserts a node and returns it as stored. */
+  /**
+   * Inserts a node and returns it as stored, without reading it back.
+   *
+   * @throws org.jdbi.v3.core.JdbiException on a unique-key clash (SQL state {@value
+   *     #UNIQUE_VIOLATION}) as on any database failure
+   */
   public static Node insert(
       Handle handle,
       String uuid,
@@ -84,50 +98,97 @@ public final class NodeStore {
       Map<String, Object> extra,
       String provisionState,
       Instant now) {
-    handle
-        .createUpdate(
-            "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
-                + " instance_info, properties, extra, provision_state, provision_updated_at,"
-                + " maintenance, created_at, version) VALUES (:uuid, :name, :driver, :driverInfo,"
-                + " '{}', :instanceInfo, :properties, :extra, :state, :now, FALSE, :now, 0)")
-        .bind("uuid", uuid)
-        .bind("name", name)
-        .bind("driver", driver)
-        .bind("driverInfo", Json.write(driverInfo))
-        .bind("instanceInfo", Json.write(instanceInfo))
-        .bind("properties", Json.write(properties))
-        .bind("extra", Json.write(extra))
-        .bind("state", provisionState)
-        .bind("now", Sql.timestamp(now))
-        .execute();
-    return findByUuid(handle, uuid).orElseThrow();
+    String driverInfoJson = Json.write(driverInfo);
+    String instanceInfoJson = Json.write(instanceInfo);
+    String propertiesJson = Json.write(properties);
+    String extraJson = Json.write(extra);
+    long id;
+    try (PreparedStatement insert =
+        handle
+            .getConnection()
+            .prepareStatement(
+                "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
+                    + " instance_info, properties, extra, provision_state, provision_updated_at,"
+                    + " maintenance, created_at, version) VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?,"
+                    + " FALSE, ?, 0)",
+                new String[] {"id"})) {
+      insert.setString(1, uuid);
+      setString(insert, 2, name);
+      insert.setString(3, driver);
+      insert.setString(4, driverInfoJson);
+      insert.setString(5, instanceInfoJson);
+      insert.setString(6, propertiesJson);
+      insert.setString(7, extraJson);
+      insert.setString(8, provisionState);
+      Sql.setInstant(insert, 9, now);
+      Sql.setInstant(insert, 10, now);
+      insert.executeUpdate();
+      try (ResultSet keys = insert.getGeneratedKeys()) {
+        keys.next();
+        id = keys.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw Sql.failure(e);
+    }
+    // As stored and read back: JSON types (a Long that fits becomes an Integer, ...).
+    return new Node(
+        id,
+        uuid,
+        name,
+        driver,
+        Json.readMap(driverInfoJson),
+        Map.of(),
+        Json.readMap(instanceInfoJson),
+        Json.readMap(propertiesJson),
+        Json.readMap(extraJson),
+        provisionState,
+        null,
+        now,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        now,
+        null,
+        0);
   }
+
+  /** SQL state of a unique-key violation, on both databases. */
+  public static final String UNIQUE_VIOLATION = "23505";
 
   /** The node with {@code uuid}. */
   public static Optional<Node> findByUuid(Handle handle, String uuid) {
-    return handle
-        .createQuery("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uuid = :uuid")
-        .bind("uuid", uuid)
-        .map((rs, ctx) -> node(rs))
-        .findOne();
+    return findOne(handle, "SELECT " + NODE_COLUMNS + " FROM nodes WHERE uuid = ?", uuid);
   }
 
   /** The node called {@code name}. */
   public static Optional<Node> findByName(Handle handle, String name) {
-    return handle
-        .createQuery("SELECT " + NODE_COLUMNS + " FROM nodes WHERE name = :name")
-        .bind("name", name)
-        .map((rs, ctx) -> node(rs))
-        .findOne();
+    return findOne(handle, "SELECT " + NODE_COLUMNS + " FROM nodes WHERE name = ?", name);
   }
 
   /** The node with database id {@code id}. */
   public static Optional<Node> findById(Handle handle, long id) {
-    return handle
-        .createQuery("SELECT " + NODE_COLUMNS + " FROM nodes WHERE id = :id")
-        .bind("id", id)
-        .map((rs, ctx) -> node(rs))
-        .findOne();
+    return findOne(handle, "SELECT " + NODE_COLUMNS + " FROM nodes WHERE id = ?", id);
+  }
+
+  /** The one node {@code sql} (selecting {@link #NODE_COLUMNS}) finds with {@code key}. */
+  private static Optional<Node> findOne(Handle handle, String sql, Object key) {
+    try (PreparedStatement select = handle.getConnection().prepareStatement(sql)) {
+      if (key instanceof Long id) {
+        select.setLong(1, id);
+      } else {
+        select.setString(1, (String) key);
+      }
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? Optional.of(node(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw Sql.failure(e);
+    }
   }
 
   /** UUIDs of every node reserved by {@code conductor}. */
@@ -301,24 +362,38 @@ public final class NodeStore {
 
   /** Takes the node's reservation for {@code conductor} if nobody holds it. */
   public static boolean reserve(Handle handle, long id, String conductor) {
-    return handle
-            .createUpdate(
-                "UPDATE nodes SET reservation = :me WHERE id = :id AND reservation IS NULL")
-            .bind("me", conductor)
-            .bind("id", id)
-            .execute()
+    return executeUpdate(
+            handle,
+            "UPDATE nodes SET reservation = ? WHERE id = ? AND reservation IS NULL",
+            conductor,
+            id)
         == 1;
   }
 
   /** Gives the reservation back, if {@code conductor} holds it. */
   public static boolean release(Handle handle, long id, String conductor) {
-    return handle
-            .createUpdate(
-                "UPDATE nodes SET reservation = NULL WHERE id = :id AND reservation = :me")
-            .bind("me", conductor)
-            .bind("id", id)
-            .execute()
+    return executeUpdate(
+            handle,
+            "UPDATE nodes SET reservation = NULL WHERE id = ? AND reservation = ?",
+            id,
+            conductor)
         == 1;
+  }
+
+  /** Runs an update with a string or long parameter per value; returns the rows it changed. */
+  private static int executeUpdate(Handle handle, String sql, Object... values) {
+    try (PreparedStatement update = handle.getConnection().prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] instanceof Long number) {
+          update.setLong(i + 1, number);
+        } else {
+          update.setString(i + 1, (String) values[i]);
+        }
+      }
+      return update.executeUpdate();
+    } catch (SQLException e) {
+      throw Sql.failure(e);
+    }
   }
 
   /** Clears every reservation held by {@code conductor}; returns how many. */
@@ -338,37 +413,43 @@ public final class NodeStore {
    */
   public static boolean update(
       Handle handle, long id, String reservation, Map<String, Object> columns, Instant now) {
-    StringJoiner sets = new StringJoiner(", ");
+    StringBuilder sql = new StringBuilder("UPDATE nodes SET ");
     for (String column : columns.keySet()) {
       if (!UPDATABLE.contains(column)) {
         throw new IllegalArgumentException("not an updatable column: " + column);
       }
-      sets.add(column + " = :" + column);
+      sql.append(column).append(" = ?, ");
     }
-    sets.add("updated_at = :now").add("version = version + 1");
-    Update update =
-        handle.createUpdate(
-            "UPDATE nodes SET "
-                + sets
-                + " WHERE id = :id"
-                + (reservation == null ? "" : " AND reservation = :me"));
-    columns.forEach(
-        (column, value) -> {
-          if (JSON_COLUMNS.contains(column)) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> document = (Map<String, Object>) value;
-            update.bind(column, Json.write(document));
-          } else if (value instanceof Instant instant) {
-            update.bind(column, Sql.timestamp(instant));
-          } else {
-            update.bind(column, value);
-          }
-        });
-    update.bind("id", id).bind("now", Sql.timestamp(now));
+    sql.append("updated_at = ?, version = version + 1 WHERE id = ?");
     if (reservation != null) {
-      update.bind("me", reservation);
+      sql.append(" AND reservation = ?");
     }
-    return update.execute() == 1;
+    try (PreparedStatement update = handle.getConnection().prepareStatement(sql.toString())) {
+      int i = 1;
+      for (Map.Entry<String, Object> entry : columns.entrySet()) {
+        Object value = entry.getValue();
+        if (JSON_COLUMNS.contains(entry.getKey())) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> document = (Map<String, Object>) value;
+          update.setString(i, Json.write(document));
+        } else if (value instanceof Instant || TIMESTAMP_COLUMNS.contains(entry.getKey())) {
+          Sql.setInstant(update, i, (Instant) value);
+        } else if (value instanceof Boolean flag) {
+          update.setBoolean(i, flag);
+        } else {
+          setString(update, i, (String) value);
+        }
+        i++;
+      }
+      Sql.setInstant(update, i++, now);
+      update.setLong(i++, id);
+      if (reservation != null) {
+        update.setString(i, reservation);
+      }
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw Sql.failure(e);
+    }
   }
 
   /**
@@ -432,27 +513,28 @@ public final class NodeStore {
    * Takes the reservation of the node whose {@code column} ({@code uuid} or {@code name}) is {@code
    * value}, if nobody holds it, and returns the node as now stored.
    */
-  public static Optional<Node> reserveBy(Handle handle, String column, String value, String me) {
+  public static Optional<Node> reserveBy(
+      Handle handle, Dialect dialect, String column, String value, String me) {
     if (!column.equals("uuid") && !column.equals("name")) {
       throw new IllegalArgumentException("not a node key: " + column);
     }
-    int updated =
-        handle
-            .createUpdate(
-                "UPDATE nodes SET reservation = :me WHERE "
-                    + column
-                    + " = :value AND reservation IS NULL")
-            .bind("me", me)
-            .bind("value", value)
-            .execute();
-    if (updated != 1) {
-      return Optional.empty();
+    String update =
+        "UPDATE nodes SET reservation = ? WHERE " + column + " = ? AND reservation IS NULL";
+    // One statement: the updated row comes back with the update.
+    String sql =
+        switch (dialect) {
+          case H2 -> "SELECT " + NODE_COLUMNS + " FROM FINAL TABLE (" + update + ")";
+          case POSTGRESQL -> update + " RETURNING " + NODE_COLUMNS;
+        };
+    try (PreparedStatement reserve = handle.getConnection().prepareStatement(sql)) {
+      reserve.setString(1, me);
+      reserve.setString(2, value);
+      try (ResultSet rs = reserve.executeQuery()) {
+        return rs.next() ? Optional.of(node(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw Sql.failure(e);
     }
-    return handle
-        .createQuery("SELECT " + NODE_COLUMNS + " FROM nodes WHERE " + column + " = :value")
-        .bind("value", value)
-        .map((rs, ctx) -> node(rs))
-        .findOne();
   }
 
   /** Deletes the node (its history goes with it) if {@code reservation} holds it. */
@@ -467,26 +549,43 @@ public final class NodeStore {
 
   /** Appends a history row. */
   public static void insertHistory(Handle handle, long nodeId, HistoryEvent event) {
-    handle
-        .createUpdate(
-            "INSERT INTO node_history (uuid, node_id, conductor, event_type, event, from_state,"
-                + " to_state, target_state, severity, message, exception_class, duration_ms,"
-                + " created_at) VALUES (:uuid, :node, :conductor, :type, :event, :from, :to,"
-                + " :target, :severity, :message, :exception, :duration, :at)")
-        .bind("uuid", event.uuid())
-        .bind("node", nodeId)
-        .bind("conductor", event.conductor())
-        .bind("type", event.eventType())
-        .bind("event", event.event())
-        .bind("from", event.fromState())
-        .bind("to", event.toState())
-        .bind("target", event.targetState())
-        .bind("severity", event.severity())
-        .bind("message", event.message())
-        .bind("exception", event.exceptionClass())
-        .bind("duration", event.durationMillis())
-        .bind("at", Sql.timestamp(event.createdAt()))
-        .execute();
+    try (PreparedStatement insert =
+        handle
+            .getConnection()
+            .prepareStatement(
+                "INSERT INTO node_history (uuid, node_id, conductor, event_type, event,"
+                    + " from_state, to_state, target_state, severity, message, exception_class,"
+                    + " duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, event.uuid());
+      insert.setLong(2, nodeId);
+      setString(insert, 3, event.conductor());
+      insert.setString(4, event.eventType());
+      setString(insert, 5, event.event());
+      setString(insert, 6, event.fromState());
+      setString(insert, 7, event.toState());
+      setString(insert, 8, event.targetState());
+      insert.setString(9, event.severity());
+      setString(insert, 10, event.message());
+      setString(insert, 11, event.exceptionClass());
+      if (event.durationMillis() == null) {
+        insert.setNull(12, Types.BIGINT);
+      } else {
+        insert.setLong(12, event.durationMillis());
+      }
+      Sql.setInstant(insert, 13, event.createdAt());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw Sql.failure(e);
+    }
+  }
+
+  private static void setString(PreparedStatement statement, int index, String value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value);
+    }
   }
 
   /** The node's history, oldest first. */
