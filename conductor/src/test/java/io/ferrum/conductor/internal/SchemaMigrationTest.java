@@ -21,7 +21,7 @@ class SchemaMigrationTest {
   void migrate_emptyDatabase_createsEveryTableAndColumn(TestDatabases.Kind kind) throws Exception {
     skipUnlessAvailable(kind);
     try (TestDatabases.Fresh db = TestDatabases.create(kind)) {
-      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(2);
+      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(3);
       assertThat(Migrations.migrate(db.dataSource())).as("idempotent").isZero();
 
       try (Connection c = db.dataSource().getConnection()) {
@@ -73,6 +73,10 @@ class SchemaMigrationTest {
                 "exception_class",
                 "duration_ms",
                 "created_at");
+        assertThat(uniqueIndexColumns(c, "node_history"))
+            .as("V3: history UUIDs are not indexed; only the primary key is unique")
+            .containsExactly("id");
+        assertThat(uniqueIndexColumns(c, "nodes")).contains("uuid", "name");
         assertThat(columns(c, "conductors"))
             .containsKeys("hostname", "online", "hardware_types", "heartbeat_at", "created_at");
       }
@@ -91,6 +95,21 @@ class SchemaMigrationTest {
       }
     }
     assertThat(columns).as("table %s exists", table).isNotEmpty();
+    return columns;
+  }
+
+  private static java.util.Set<String> uniqueIndexColumns(Connection c, String table)
+      throws Exception {
+    java.util.Set<String> columns = new java.util.TreeSet<>();
+    for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
+      try (ResultSet rs = c.getMetaData().getIndexInfo(null, c.getSchema(), name, true, false)) {
+        while (rs.next()) {
+          if (rs.getString("COLUMN_NAME") != null) {
+            columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+          }
+        }
+      }
+    }
     return columns;
   }
 
