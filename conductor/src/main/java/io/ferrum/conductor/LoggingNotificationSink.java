@@ -1,9 +1,9 @@
 package io.ferrum.conductor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.io.StringWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,22 +18,32 @@ public final class LoggingNotificationSink implements NotificationSink {
 
   @Override
   public void emit(Notification notification) {
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("event_type", notification.eventType());
-    line.put("priority", notification.priority());
-    line.put("publisher_id", notification.publisherId());
-    line.put("timestamp", notification.timestamp().toString());
-    line.put("payload", notification.payload());
-    String text;
-    try {
-      text = JSON.writeValueAsString(line);
-    } catch (JsonProcessingException e) {
-      text = line.toString();
+    if ("ERROR".equals(notification.priority()) ? !LOG.isErrorEnabled() : !LOG.isInfoEnabled()) {
+      return;
     }
+    String text = json(notification);
     if ("ERROR".equals(notification.priority())) {
       LOG.error(text);
     } else {
       LOG.info(text);
     }
+  }
+
+  /** The notification as one line of JSON, written field by field (one per transition). */
+  static String json(Notification notification) {
+    StringWriter out = new StringWriter(512);
+    try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("event_type", notification.eventType());
+      json.writeStringField("priority", notification.priority());
+      json.writeStringField("publisher_id", notification.publisherId());
+      json.writeStringField("timestamp", notification.timestamp().toString());
+      json.writeFieldName("payload");
+      JSON.writeValue(json, notification.payload());
+      json.writeEndObject();
+    } catch (IOException e) {
+      return notification.toString();
+    }
+    return out.toString();
   }
 }
