@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,11 +146,22 @@ public final class HttpLifecycleBenchmark {
           sorted.get(sorted.size() / 2) / 1e6,
           sorted.get((int) (sorted.size() * 0.95)) / 1e6);
     } catch (Exception e) {
+      // Kept for the post-mortem: the database and the server's log.
       System.err.println("The server's output is in " + data.resolve("server.log"));
-      throw e;
-    } finally {
       server.destroy();
       server.waitFor(60, TimeUnit.SECONDS);
+      throw e;
+    }
+    server.destroy();
+    server.waitFor(60, TimeUnit.SECONDS);
+    deleteTree(data); // a run leaves tens of megabytes of database and log behind
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 
