@@ -97,7 +97,6 @@ public final class HttpLifecycleBenchmark {
       // the warm-up), {pid} replaced by the server's: to start and stop a profiler, say.
       hook("ferrum.beforeRun", server.pid());
       double[] cpuBefore = cpuSeconds(server.pid());
-      double jitBefore = compilerSeconds(server.pid());
       Map<String, Double> threadsBefore = threadSeconds(server.pid());
       long requestsBefore = bench.requests.get();
       long start = System.nanoTime();
@@ -107,8 +106,8 @@ public final class HttpLifecycleBenchmark {
       double user = cpuAfter[0] - cpuBefore[0];
       double system = cpuAfter[1] - cpuBefore[1];
       double cpu = user + system;
-      double jit = compilerSeconds(server.pid()) - jitBefore;
       Map<String, Double> threadsAfter = threadSeconds(server.pid());
+      double jit = compilerSeconds(threadsAfter) - compilerSeconds(threadsBefore);
       long sent = bench.requests.get() - requestsBefore;
       hook("ferrum.afterRun", server.pid());
       if (Boolean.getBoolean("ferrum.threads")) {
@@ -277,10 +276,8 @@ public final class HttpLifecycleBenchmark {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
           String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "N");
-          String stat = Files.readString(task.resolve("stat"));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-          groups.merge(name, seconds, Double::sum);
+          double[] used = statSeconds(task.resolve("stat"));
+          groups.merge(name, used[0] + used[1], Double::sum);
         } catch (IOException e) {
           // the thread ended meanwhile
         }
@@ -289,29 +286,23 @@ public final class HttpLifecycleBenchmark {
     return groups;
   }
 
-  /** CPU seconds of the process's JIT compiler threads (C1, C2), from /proc (Linux). */
-  private static double compilerSeconds(long pid) throws IOException {
-    double total = 0;
-    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        try {
-          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-            String stat = Files.readString(task.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-          }
-        } catch (IOException e) {
-          // the thread ended meanwhile
-        }
-      }
-    }
-    return total;
+  /** CPU seconds of the JIT compiler threads (C1, C2) among {@code threadSeconds}'s groups. */
+  private static double compilerSeconds(Map<String, Double> groups) {
+    return groups.entrySet().stream()
+        .filter(group -> group.getKey().contains("CompilerThre"))
+        .mapToDouble(Map.Entry::getValue)
+        .sum();
   }
 
   /** User and system CPU seconds of process {@code pid}, from /proc (Linux). */
   private static double[] cpuSeconds(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return statSeconds(Path.of("/proc/" + pid + "/stat"));
+  }
+
+  /** User and system CPU seconds from a process's or thread's /proc stat file. */
+  private static double[] statSeconds(Path stat) throws IOException {
+    String text = Files.readString(stat);
+    String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
     // utime and stime, in ticks of USER_HZ (100 on Linux)
     return new double[] {Long.parseLong(fields[11]) / 100.0, Long.parseLong(fields[12]) / 100.0};
   }

@@ -18,14 +18,12 @@ public final class LoggingNotificationSink implements NotificationSink {
 
   @Override
   public void emit(Notification notification) {
-    if ("ERROR".equals(notification.priority()) ? !LOG.isErrorEnabled() : !LOG.isInfoEnabled()) {
-      return;
-    }
-    String text = json(notification);
     if ("ERROR".equals(notification.priority())) {
-      LOG.error(text);
-    } else {
-      LOG.info(text);
+      if (LOG.isErrorEnabled()) {
+        LOG.error(json(notification));
+      }
+    } else if (LOG.isInfoEnabled()) {
+      LOG.info(json(notification));
     }
   }
 

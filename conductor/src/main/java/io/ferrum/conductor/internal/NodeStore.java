@@ -177,17 +177,33 @@ public final class NodeStore {
 
   /** The one node {@code sql} (selecting {@link #NODE_COLUMNS}) finds with {@code key}. */
   private static Optional<Node> findOne(Handle handle, String sql, Object key) {
-    try (PreparedStatement select = handle.getConnection().prepareStatement(sql)) {
-      if (key instanceof Long id) {
-        select.setLong(1, id);
-      } else {
-        select.setString(1, (String) key);
-      }
-      try (ResultSet rs = select.executeQuery()) {
-        return rs.next() ? Optional.of(node(rs)) : Optional.empty();
-      }
+    try (PreparedStatement select = prepare(handle, sql, key);
+        ResultSet rs = select.executeQuery()) {
+      return rs.next() ? Optional.of(node(rs)) : Optional.empty();
     } catch (SQLException e) {
       throw Sql.failure(e);
+    }
+  }
+
+  /**
+   * {@code sql} prepared on the handle's connection with {@code params} bound in order, each a
+   * {@link Long} or a non-null {@link String}.
+   */
+  private static PreparedStatement prepare(Handle handle, String sql, Object... params)
+      throws SQLException {
+    PreparedStatement statement = handle.getConnection().prepareStatement(sql);
+    try {
+      for (int i = 0; i < params.length; i++) {
+        if (params[i] instanceof Long number) {
+          statement.setLong(i + 1, number);
+        } else {
+          statement.setString(i + 1, (String) params[i]);
+        }
+      }
+      return statement;
+    } catch (SQLException | RuntimeException e) {
+      statement.close();
+      throw e;
     }
   }
 
@@ -380,16 +396,9 @@ public final class NodeStore {
         == 1;
   }
 
-  /** Runs an update with a string or long parameter per value; returns the rows it changed. */
-  private static int executeUpdate(Handle handle, String sql, Object... values) {
-    try (PreparedStatement update = handle.getConnection().prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] instanceof Long number) {
-          update.setLong(i + 1, number);
-        } else {
-          update.setString(i + 1, (String) values[i]);
-        }
-      }
+  /** Runs an update with {@code params} (see {@link #prepare}); returns the rows it changed. */
+  private static int executeUpdate(Handle handle, String sql, Object... params) {
+    try (PreparedStatement update = prepare(handle, sql, params)) {
       return update.executeUpdate();
     } catch (SQLException e) {
       throw Sql.failure(e);
@@ -432,7 +441,7 @@ public final class NodeStore {
           @SuppressWarnings("unchecked")
           Map<String, Object> document = (Map<String, Object>) value;
           update.setString(i, Json.write(document));
-        } else if (value instanceof Instant || TIMESTAMP_COLUMNS.contains(entry.getKey())) {
+        } else if (TIMESTAMP_COLUMNS.contains(entry.getKey())) {
           Sql.setInstant(update, i, (Instant) value);
         } else if (value instanceof Boolean flag) {
           update.setBoolean(i, flag);
@@ -526,12 +535,9 @@ public final class NodeStore {
           case H2 -> "SELECT " + NODE_COLUMNS + " FROM FINAL TABLE (" + update + ")";
           case POSTGRESQL -> update + " RETURNING " + NODE_COLUMNS;
         };
-    try (PreparedStatement reserve = handle.getConnection().prepareStatement(sql)) {
-      reserve.setString(1, me);
-      reserve.setString(2, value);
-      try (ResultSet rs = reserve.executeQuery()) {
-        return rs.next() ? Optional.of(node(rs)) : Optional.empty();
-      }
+    try (PreparedStatement reserve = prepare(handle, sql, me, value);
+        ResultSet rs = reserve.executeQuery()) {
+      return rs.next() ? Optional.of(node(rs)) : Optional.empty();
     } catch (SQLException e) {
       throw Sql.failure(e);
     }
