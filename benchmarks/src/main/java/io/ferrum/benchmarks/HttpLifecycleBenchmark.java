@@ -56,15 +56,64 @@ public final class HttpLifecycleBenchmark {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-    Path jar = Path.of(System.getProperty("ferrum.jar", "cli/target/ferrum.jar"));
+    Path jar = Path.of("cli/target/ferrum.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run mvn -B -q package -DskipTests first");
     }
-    Path data = Files.createTempDirectory("ferrum-bench");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+    // -Dferrum.ironic=N: the same workload against Ironic afterwards, N nodes (see ironic()).
+    String ironicNodes = System.getProperty("ferrum.ironic");
+    String ironicVersion = ironicNodes == null ? null : ironicVersion();
+
+    Server ferrum = ferrum(jar, freePort());
+    Result ours;
+    List<Long> puts = Collections.synchronizedList(new ArrayList<>());
+    try {
+      ours = ferrum.measure(nodes, clients, warmUp, true);
+      ferrum.bench.lifecycles(200, 1, "lat", puts);
+    } catch (Exception e) {
+      ferrum.fail();
+      throw e;
     }
+    ferrum.stop();
+    ours.print("Ferrum", clients);
+    List<Long> sorted = new ArrayList<>(puts);
+    Collections.sort(sorted);
+    System.out.printf(
+        Locale.ROOT,
+        "provision PUT, one client (%d requests): p50 %.2f ms, p95 %.2f ms%n",
+        sorted.size(),
+        sorted.get(sorted.size() / 2) / 1e6,
+        sorted.get((int) (sorted.size() * 0.95)) / 1e6);
+
+    if (ironicNodes != null) {
+      int count = Integer.parseInt(ironicNodes);
+      Server ironic = ironic(freePort());
+      Result theirs;
+      try {
+        theirs = ironic.measure(count, clients, Math.max(5, count / 10), false);
+      } catch (Exception e) {
+        ironic.fail();
+        throw e;
+      }
+      ironic.stop();
+      theirs.print("Ironic " + ironicVersion, clients);
+      System.out.printf(
+          Locale.ROOT,
+          "Ferrum used %.0f times less server CPU per node lifecycle than Ironic %s%n",
+          theirs.cpuMs() / ours.cpuMs(),
+          ironicVersion);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** {@code ferrum serve} on embedded H2 in a fresh data directory, 32 workers. */
+  private static Server ferrum(Path jar, int port) throws IOException {
+    Path data = Files.createTempDirectory("ferrum-bench");
     List<String> command = new ArrayList<>(List.of("java"));
     // Extra options for the server's JVM (a profiler, a heap size), split on spaces.
     String serverJvm = System.getProperty("ferrum.serverJvm", "").trim();
@@ -82,78 +131,218 @@ public final class HttpLifecycleBenchmark {
             data.toString(),
             "--workers",
             "32"));
-    Process server =
-        new ProcessBuilder(command)
-            .redirectOutput(data.resolve("server.log").toFile())
+    return Server.start("ferrum serve", command, data, port);
+  }
+
+  /**
+   * Ironic as Debian bookworm packages it (python3-ironic 21.4), the way its standalone guide runs
+   * it: one process with API and conductor ({@code rpc_transport = none}), no authentication,
+   * fake-hardware, SQLite in a fresh directory, everything else at its defaults (automated cleaning
+   * on, as in Ferrum).
+   */
+  private static Server ironic(int port) throws IOException, InterruptedException {
+    Path data = Files.createTempDirectory("ironic-bench");
+    Path config = data.resolve("ironic.conf");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "[DEFAULT]",
+            "auth_strategy = noauth",
+            "host = bench",
+            "rpc_transport = none",
+            "enabled_hardware_types = fake-hardware",
+            "enabled_boot_interfaces = fake",
+            "enabled_deploy_interfaces = fake",
+            "enabled_management_interfaces = fake",
+            "enabled_power_interfaces = fake",
+            "enabled_inspect_interfaces = no-inspect,fake",
+            "enabled_vendor_interfaces = no-vendor,fake",
+            "enabled_network_interfaces = noop",
+            "default_network_interface = noop",
+            "use_stderr = true",
+            "[api]",
+            "host_ip = 127.0.0.1",
+            "port = " + port,
+            "api_workers = 1",
+            "[database]",
+            "connection = sqlite:///" + data.resolve("ironic.sqlite"),
+            "[dhcp]",
+            "dhcp_provider = none",
+            ""));
+    Process schema =
+        new ProcessBuilder(
+                IRONIC_PYTHON,
+                "-c",
+                "from ironic.cmd.dbsync import main; main()",
+                "--config-file",
+                config.toString(),
+                "create_schema")
+            .redirectOutput(data.resolve("dbsync.log").toFile())
             .redirectErrorStream(true)
             .start();
-    try {
-      HttpLifecycleBenchmark bench = new HttpLifecycleBenchmark("http://127.0.0.1:" + port);
-      bench.awaitUp();
+    if (schema.waitFor() != 0) {
+      throw new IllegalStateException(
+          "ironic-dbsync failed: " + Files.readString(data.resolve("dbsync.log")));
+    }
+    return Server.start(
+        "Ironic",
+        List.of(
+            IRONIC_PYTHON,
+            "-c",
+            "from ironic.cmd.singleprocess import main; main()",
+            "--config-file",
+            config.toString()),
+        data,
+        port);
+  }
+
+  private static final String IRONIC_PYTHON =
+      System.getProperty("ferrum.ironicPython", "/usr/bin/python3");
+
+  /** Ironic's version, or a clear stop if it cannot be imported. */
+  private static String ironicVersion() throws IOException, InterruptedException {
+    Process probe =
+        new ProcessBuilder(
+                IRONIC_PYTHON,
+                "-c",
+                "from ironic import version; print(version.version_info.release_string())")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(probe.getInputStream().readAllBytes()).trim();
+    if (probe.waitFor() != 0) {
+      System.err.println(
+          "-Dferrum.ironic: "
+              + IRONIC_PYTHON
+              + " cannot import Ironic (Debian: apt-get install python3-ironic; another Python"
+              + " with -Dferrum.ironicPython=PATH):\n"
+              + output);
+      System.exit(2);
+    }
+    return output;
+  }
+
+  /** A server process under measurement, with its data directory and a client for it. */
+  private static final class Server {
+    final String name;
+    final Process process;
+    final Path data;
+    final HttpLifecycleBenchmark bench;
+
+    private Server(String name, Process process, Path data, HttpLifecycleBenchmark bench) {
+      this.name = name;
+      this.process = process;
+      this.data = data;
+      this.bench = bench;
+    }
+
+    static Server start(String name, List<String> command, Path data, int port) throws IOException {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(data.resolve("server.log").toFile())
+              .redirectErrorStream(true)
+              .start();
+      return new Server(
+          name, process, data, new HttpLifecycleBenchmark("http://127.0.0.1:" + port));
+    }
+
+    /**
+     * Warm-up, then the measured run; {@code hooks}: run the before/after commands and report
+     * threads.
+     */
+    Result measure(int nodes, int clients, int warmUp, boolean hooks) throws Exception {
+      bench.awaitUp(name, process);
       // Warm-up, not measured: until the JIT has compiled the hot paths, its compiler threads
       // use more CPU than the requests themselves.
       bench.lifecycles(warmUp, clients, "warm", new ArrayList<>());
+      long pid = process.pid();
       // -Dferrum.beforeRun / -Dferrum.afterRun: shell commands run around the measured run (not
       // the warm-up), {pid} replaced by the server's: to start and stop a profiler, say.
-      hook("ferrum.beforeRun", server.pid());
-      double[] cpuBefore = cpuSeconds(server.pid());
-      Map<String, Double> threadsBefore = threadSeconds(server.pid());
+      if (hooks) {
+        hook("ferrum.beforeRun", pid);
+      }
+      double[] cpuBefore = cpuSeconds(process);
+      Map<String, Double> threadsBefore = threadSeconds(pid);
       long requestsBefore = bench.requests.get();
       long start = System.nanoTime();
       bench.lifecycles(nodes, clients, "run", new ArrayList<>());
       double wall = (System.nanoTime() - start) / 1e9;
-      double[] cpuAfter = cpuSeconds(server.pid());
+      double[] cpuAfter = cpuSeconds(process);
+      Map<String, Double> threadsAfter = threadSeconds(pid);
+      long sent = bench.requests.get() - requestsBefore;
+      if (hooks) {
+        hook("ferrum.afterRun", pid);
+      }
+      Map<String, Double> threads = new TreeMap<>();
+      threadsAfter.forEach(
+          (group, seconds) -> {
+            double used = seconds - threadsBefore.getOrDefault(group, 0.0);
+            if (used > 0) {
+              threads.put(group, used);
+            }
+          });
       double user = cpuAfter[0] - cpuBefore[0];
       double system = cpuAfter[1] - cpuBefore[1];
-      double cpu = user + system;
-      Map<String, Double> threadsAfter = threadSeconds(server.pid());
-      double jit = compilerSeconds(threadsAfter) - compilerSeconds(threadsBefore);
-      long sent = bench.requests.get() - requestsBefore;
-      hook("ferrum.afterRun", server.pid());
+      return new Result(
+          nodes / wall,
+          (user + system) * 1000 / nodes,
+          system / (user + system),
+          (double) sent / nodes,
+          (compilerSeconds(threadsAfter) - compilerSeconds(threadsBefore)) * 1000 / nodes,
+          threads,
+          nodes);
+    }
+
+    void stop() throws Exception {
+      process.destroy();
+      process.waitFor(60, TimeUnit.SECONDS);
+      deleteTree(data); // a run leaves tens of megabytes of database and log behind
+    }
+
+    /** Kept for the post-mortem: the database and the server's log. */
+    void fail() throws InterruptedException {
+      System.err.println(name + "'s output is in " + data.resolve("server.log"));
+      process.destroy();
+      process.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** What one measured run cost the server. */
+  private record Result(
+      double nodesPerSecond,
+      double cpuMs,
+      double kernelShare,
+      double requestsPerLifecycle,
+      double jitMs,
+      Map<String, Double> threads,
+      int nodes) {
+
+    void print(String server, int clients) {
       if (Boolean.getBoolean("ferrum.threads")) {
         // -Dferrum.threads=true: where the server's CPU went, by thread group.
-        threadsAfter.forEach(
-            (group, seconds) -> {
-              double used = seconds - threadsBefore.getOrDefault(group, 0.0);
-              if (used > 0) {
+        threads.forEach(
+            (group, seconds) ->
                 System.out.printf(
-                    Locale.ROOT, "  %-28s %6.3f ms per lifecycle%n", group, used * 1000 / nodes);
-              }
-            });
+                    Locale.ROOT,
+                    "  %-28s %6.3f ms per lifecycle%n",
+                    group,
+                    seconds * 1000 / nodes));
       }
-      List<Long> puts = Collections.synchronizedList(new ArrayList<>());
-      bench.lifecycles(200, 1, "lat", puts);
-      List<Long> sorted = new ArrayList<>(puts);
-      Collections.sort(sorted);
       System.out.printf(
           Locale.ROOT,
-          "%d nodes, %d clients: %.1f nodes/s, server CPU %.2f ms per node lifecycle"
+          "%s, %d nodes, %d clients: %.1f nodes/s, server CPU %.2f ms per node lifecycle"
               + " (%.0f%% of it in the kernel; %.1f requests per lifecycle, %.3f ms CPU per request;"
               + " JIT compiler threads %.2f ms of it)%n",
+          server,
           nodes,
           clients,
-          nodes / wall,
-          cpu * 1000 / nodes,
-          100 * system / cpu,
-          (double) sent / nodes,
-          cpu * 1000 / sent,
-          jit * 1000 / nodes);
-      System.out.printf(
-          Locale.ROOT,
-          "provision PUT, one client (%d requests): p50 %.2f ms, p95 %.2f ms%n",
-          sorted.size(),
-          sorted.get(sorted.size() / 2) / 1e6,
-          sorted.get((int) (sorted.size() * 0.95)) / 1e6);
-    } catch (Exception e) {
-      // Kept for the post-mortem: the database and the server's log.
-      System.err.println("The server's output is in " + data.resolve("server.log"));
-      server.destroy();
-      server.waitFor(60, TimeUnit.SECONDS);
-      throw e;
+          nodesPerSecond,
+          cpuMs,
+          100 * kernelShare,
+          requestsPerLifecycle,
+          cpuMs / requestsPerLifecycle,
+          jitMs);
     }
-    server.destroy();
-    server.waitFor(60, TimeUnit.SECONDS);
-    deleteTree(data); // a run leaves tens of megabytes of database and log behind
   }
 
   private static void deleteTree(Path root) throws IOException {
@@ -241,8 +430,11 @@ public final class HttpLifecycleBenchmark {
         .body();
   }
 
-  private void awaitUp() throws Exception {
+  private void awaitUp(String name, Process process) throws Exception {
     for (int i = 0; i < 600; i++) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue());
+      }
       try {
         get("/");
         return;
@@ -250,7 +442,7 @@ public final class HttpLifecycleBenchmark {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("ferrum serve did not start at " + url);
+    throw new IllegalStateException(name + " did not start at " + url);
   }
 
   private static void hook(String property, long pid) throws Exception {
@@ -294,9 +486,19 @@ public final class HttpLifecycleBenchmark {
         .sum();
   }
 
-  /** User and system CPU seconds of process {@code pid}, from /proc (Linux). */
-  private static double[] cpuSeconds(long pid) throws IOException {
-    return statSeconds(Path.of("/proc/" + pid + "/stat"));
+  /** User and system CPU seconds of a process and the processes it started, from /proc (Linux). */
+  private static double[] cpuSeconds(Process process) throws IOException {
+    double[] total = statSeconds(Path.of("/proc/" + process.pid() + "/stat"));
+    for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+      try {
+        double[] used = statSeconds(Path.of("/proc/" + child.pid() + "/stat"));
+        total[0] += used[0];
+        total[1] += used[1];
+      } catch (IOException e) {
+        // it ended meanwhile
+      }
+    }
+    return total;
   }
 
   /** User and system CPU seconds from a process's or thread's /proc stat file. */
