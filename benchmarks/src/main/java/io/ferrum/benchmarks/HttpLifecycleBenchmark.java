@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * undeploy with C concurrent clients, waiting for each step by polling the node every 10 ms, after
  * W warm-up lifecycles (default 2,000). Reports nodes per second, the server's CPU seconds per node
  * lifecycle (from /proc), and, in a second single-client run, the p50 and p95 of the provision PUT.
+ * With {@code -Dferrum.ironic=M} it then runs the same workload with M nodes against Ironic
+ * (Debian's python3-ironic) on the same machine and prints the ratio of the two servers' CPU per
+ * lifecycle.
  *
  * <p>Run (after {@code mvn -B -q package -DskipTests}): {@code java -cp
  * benchmarks/target/benchmarks.jar io.ferrum.benchmarks.HttpLifecycleBenchmark [nodes] [clients]
@@ -328,11 +331,12 @@ public final class HttpLifecycleBenchmark {
                     group,
                     seconds * 1000 / nodes));
       }
+      // A JIT's share, where the server has one (a JVM's compiler threads).
+      boolean jit = threads.keySet().stream().anyMatch(group -> group.contains("CompilerThre"));
       System.out.printf(
           Locale.ROOT,
           "%s, %d nodes, %d clients: %.1f nodes/s, server CPU %.2f ms per node lifecycle"
-              + " (%.0f%% of it in the kernel; %.1f requests per lifecycle, %.3f ms CPU per request;"
-              + " JIT compiler threads %.2f ms of it)%n",
+              + " (%.0f%% of it in the kernel; %.1f requests per lifecycle, %.3f ms CPU per request%s)%n",
           server,
           nodes,
           clients,
@@ -341,7 +345,7 @@ public final class HttpLifecycleBenchmark {
           100 * kernelShare,
           requestsPerLifecycle,
           cpuMs / requestsPerLifecycle,
-          jitMs);
+          jit ? String.format(Locale.ROOT, "; JIT compiler threads %.2f ms of it", jitMs) : "");
     }
   }
 

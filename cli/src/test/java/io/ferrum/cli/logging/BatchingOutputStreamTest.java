@@ -63,6 +63,16 @@ class BatchingOutputStreamTest {
     assertThat(target.writeCount()).isEqualTo(1);
   }
 
+  /** Waits (up to 30 s, for a slow machine) until the writer thread passed on {@code expected}. */
+  private static void awaitText(RecordingTarget target, String expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (target.text().length() < expected.length() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(target.text()).isEqualTo(expected);
+  }
+
   @Test
   void theWriterThreadPassesTheBatchOnAfterTheLinger() throws Exception {
     RecordingTarget target = new RecordingTarget();
@@ -70,19 +80,11 @@ class BatchingOutputStreamTest {
         new BatchingOutputStream(target, Duration.ofMillis(5), 1 << 20, "t-linger");
     try {
       writeLines(out, 0, 3);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (target.text().length() < lines(0, 3).length() && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertThat(target.text()).isEqualTo(lines(0, 3));
+      awaitText(target, lines(0, 3));
 
       // A second batch after the first was written: the writer is woken again.
       writeLines(out, 3, 5);
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (target.text().length() < lines(0, 5).length() && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertThat(target.text()).isEqualTo(lines(0, 5));
+      awaitText(target, lines(0, 5));
     } finally {
       out.close();
     }
