@@ -50,9 +50,11 @@ public final class HttpLifecycleBenchmark {
   private final java.util.concurrent.atomic.AtomicLong requests =
       new java.util.concurrent.atomic.AtomicLong();
   private final String url;
+  private final String server;
 
-  private HttpLifecycleBenchmark(String url) {
+  private HttpLifecycleBenchmark(String url, String server) {
     this.url = url;
+    this.server = server;
   }
 
   public static void main(String[] args) throws Exception {
@@ -246,7 +248,7 @@ public final class HttpLifecycleBenchmark {
               .redirectErrorStream(true)
               .start();
       return new Server(
-          name, process, data, new HttpLifecycleBenchmark("http://127.0.0.1:" + port));
+          name, process, data, new HttpLifecycleBenchmark("http://127.0.0.1:" + port, name));
     }
 
     /**
@@ -357,6 +359,10 @@ public final class HttpLifecycleBenchmark {
     }
   }
 
+  /**
+   * Runs {@code count} lifecycles on {@code clients} threads, node names starting with {@code
+   * prefix}; prints progress to standard error every tenth of the way.
+   */
   private void lifecycles(int count, int clients, String prefix, List<Long> putNanos)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -366,13 +372,28 @@ public final class HttpLifecycleBenchmark {
         String name = prefix + "-" + i;
         futures.add(pool.submit(() -> lifecycle(name, putNanos)));
       }
-      for (Future<?> future : futures) {
-        future.get();
+      long start = System.nanoTime();
+      int step = Math.max(1, count / 10);
+      for (int done = 1; done <= count; done++) {
+        futures.get(done - 1).get();
+        if (done % step == 0 || done == count) {
+          System.err.printf(
+              Locale.ROOT,
+              "%s, %s: %d/%d lifecycles (%.0f s)%n",
+              server,
+              PHASES.getOrDefault(prefix, prefix),
+              done,
+              count,
+              (System.nanoTime() - start) / 1e9);
+        }
       }
     } finally {
-      pool.shutdown();
+      pool.shutdownNow();
     }
   }
+
+  private static final Map<String, String> PHASES =
+      Map.of("warm", "warm-up", "run", "measured run", "lat", "single-client PUT timing");
 
   private Void lifecycle(String name, List<Long> putNanos) throws Exception {
     send("POST", "/v1/nodes", "{\"driver\": \"fake-hardware\", \"name\": \"" + name + "\"}", 201);
