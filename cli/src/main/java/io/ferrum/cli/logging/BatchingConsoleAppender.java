@@ -40,7 +40,10 @@ public class BatchingConsoleAppender extends ConsoleAppender<ILoggingEvent> {
       return;
     }
     super.start();
-    if (batching != null) {
+    if (batching != null && !isStarted()) {
+      closeQuietly(batching); // misconfigured (no encoder, say): no writer thread left behind
+      batching = null;
+    } else if (batching != null) {
       BatchingOutputStream stream = batching;
       // Logback's own shutdown hook is optional; lines logged while the daemon shuts down must not
       // wait in the buffer, so the stream switches to writing through when the JVM begins to exit.

@@ -125,8 +125,8 @@ final class BatchingOutputStream extends OutputStream {
   }
 
   /**
-   * Drains the buffer and stops the writer thread; later writes go straight to the target. Does not
-   * close the target (standard error stays open).
+   * Drains the buffer and stops the writer thread (waiting up to a second for it to end); later
+   * writes go straight to the target. Does not close the target (standard error stays open).
    */
   @Override
   public void close() throws IOException {
@@ -135,6 +135,13 @@ final class BatchingOutputStream extends OutputStream {
     }
     LockSupport.unpark(writer);
     drain();
+    if (Thread.currentThread() != writer) {
+      try {
+        writer.join(1000); // it only has to notice the close
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void writeThrough(byte[] bytes, int offset, int length) throws IOException {

@@ -75,6 +75,18 @@ class BatchingConsoleAppenderTest {
   }
 
   @Test
+  void anAppenderThatFailsToStartLeavesNoWriterThread() {
+    BatchingConsoleAppender bad = new BatchingConsoleAppender();
+    bad.setContext(context);
+    bad.setName("no-encoder");
+    bad.start(); // no encoder: logback refuses to start it
+
+    assertThat(bad.isStarted()).isFalse();
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(thread -> thread.getName().equals("ferrum-log-writer-no-encoder"));
+  }
+
+  @Test
   void aNegativeLingerIsAConfigurationError() {
     BatchingConsoleAppender bad = new BatchingConsoleAppender();
     bad.setContext(context);
