@@ -61,7 +61,7 @@ public final class HttpLifecycleBenchmark {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-    Path jar = Path.of("cli/target/ferrum.jar");
+    Path jar = Path.of(System.getProperty("ferrum.jar", "cli/target/ferrum.jar"));
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run mvn -B -q package -DskipTests first");
     }
@@ -251,10 +251,7 @@ public final class HttpLifecycleBenchmark {
           name, process, data, new HttpLifecycleBenchmark("http://127.0.0.1:" + port, name));
     }
 
-    /**
-     * Warm-up, then the measured run; {@code hooks}: run the before/after commands and report
-     * threads.
-     */
+    /** Warm-up, then the measured run; {@code hooks}: run the before/after commands around it. */
     Result measure(int nodes, int clients, int warmUp, boolean hooks) throws Exception {
       bench.awaitUp(name, process);
       // Warm-up, not measured: until the JIT has compiled the hot paths, its compiler threads
@@ -293,7 +290,6 @@ public final class HttpLifecycleBenchmark {
           (user + system) * 1000 / nodes,
           system / (user + system),
           (double) sent / nodes,
-          (compilerSeconds(threadsAfter) - compilerSeconds(threadsBefore)) * 1000 / nodes,
           threads,
           nodes);
     }
@@ -318,7 +314,6 @@ public final class HttpLifecycleBenchmark {
       double cpuMs,
       double kernelShare,
       double requestsPerLifecycle,
-      double jitMs,
       Map<String, Double> threads,
       int nodes) {
 
@@ -334,7 +329,7 @@ public final class HttpLifecycleBenchmark {
                     seconds * 1000 / nodes));
       }
       // A JIT's share, where the server has one (a JVM's compiler threads).
-      boolean jit = threads.keySet().stream().anyMatch(group -> group.contains("CompilerThre"));
+      double jitMs = compilerSeconds(threads) * 1000 / nodes;
       System.out.printf(
           Locale.ROOT,
           "%s, %d nodes, %d clients: %.1f nodes/s, server CPU %.2f ms per node lifecycle"
@@ -347,7 +342,9 @@ public final class HttpLifecycleBenchmark {
           100 * kernelShare,
           requestsPerLifecycle,
           cpuMs / requestsPerLifecycle,
-          jit ? String.format(Locale.ROOT, "; JIT compiler threads %.2f ms of it", jitMs) : "");
+          jitMs > 0
+              ? String.format(Locale.ROOT, "; JIT compiler threads %.2f ms of it", jitMs)
+              : "");
     }
   }
 
