@@ -1,7 +1,8 @@
 package io.ferrum.conductor;
 
 import java.time.Duration;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -9,26 +10,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link WorkerPool} of up to {@code size} threads and no queue (Ironic's pool, minus the
- * backlog): a job starts at once on a free thread or is refused. Idle threads end after a minute.
- * Thread-safe.
+ * A {@link WorkerPool} of {@code size} workers and no queue (Ironic's pool, minus the backlog): a
+ * job starts at once on a free worker or is refused. A worker is free again as soon as its job
+ * returned, before the job's future completes, so back-to-back jobs are never refused. Threads are
+ * made as needed and end after a minute idle. Thread-safe.
  */
 public final class BoundedWorkerPool implements WorkerPool {
 
-  private final ThreadPoolExecutor executor;
-  private final int size;
+  private final WorkerSlots slots;
+  private final ExecutorService threads;
 
-  /** A pool of at most {@code size} workers named {@code <name>-worker-N}. */
+  /** A pool of at most {@code size} running jobs, on threads named {@code <name>-worker-N}. */
   public BoundedWorkerPool(String name, int size) {
-    if (size < 1) {
-      throw new IllegalArgumentException("worker pool size must be at least 1, not " + size);
-    }
-    this.size = size;
+    this.slots = new WorkerSlots(size);
     AtomicInteger counter = new AtomicInteger();
-    this.executor =
+    // Slots bound the jobs; the executor only supplies threads, reusing idle ones. A thread whose
+    // job returned may still be on its way back when the next job is submitted: the executor then
+    // makes another, so the bound on threads is a little above the bound on jobs.
+    this.threads =
         new ThreadPoolExecutor(
-            size,
-            size,
+            0,
+            Integer.MAX_VALUE,
             60,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
@@ -36,46 +38,50 @@ public final class BoundedWorkerPool implements WorkerPool {
               Thread thread = new Thread(runnable, name + "-worker-" + counter.incrementAndGet());
               thread.setDaemon(true);
               return thread;
-            },
-            new ThreadPoolExecutor.AbortPolicy());
-    this.executor.allowCoreThreadTimeOut(true);
+            });
   }
 
   @Override
-  public Future<?> submit(Runnable job) {
+  public CompletableFuture<Void> submit(Runnable job) {
+    slots.take();
+    CompletableFuture<Void> done = new CompletableFuture<>();
     try {
-      return executor.submit(job);
+      threads.execute(() -> slots.run(job, done));
     } catch (RejectedExecutionException e) {
-      throw new NoFreeWorkerException(
-          executor.isShutdown()
-              ? "The conductor is stopping and takes no new work"
-              : "No free conductor worker: all " + size + " are busy; retry later",
-          e);
+      slots.giveBack();
+      throw new NoFreeWorkerException("The conductor is stopping and takes no new work", e);
+    } catch (Throwable t) {
+      slots.giveBack();
+      throw t;
     }
+    return done;
   }
 
   @Override
   public int active() {
-    return executor.getActiveCount();
+    return slots.active();
   }
 
   @Override
   public int capacity() {
-    return size;
+    return slots.capacity();
   }
 
   @Override
   public boolean shutdown(Duration deadline) {
-    executor.shutdown();
+    slots.stop();
+    threads.shutdown();
     try {
-      if (executor.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (threads.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
         return true;
       }
-      executor.shutdownNow();
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+      // Interrupted jobs that answer the interrupt end within moments; the rest are left to the
+      // conductor, which fences and fails their nodes.
+      threads.shutdownNow();
+      threads.awaitTermination(200, TimeUnit.MILLISECONDS);
       return false;
     } catch (InterruptedException e) {
-      executor.shutdownNow();
+      threads.shutdownNow();
       Thread.currentThread().interrupt();
       return false;
     }

@@ -64,57 +64,28 @@ public final class Conductor implements AutoCloseable {
   private static final Set<String> DOCUMENTS =
       Set.of("driver_info", "instance_info", "properties", "extra");
 
-  /** How many nodes the power sync asks at once (Ironic's sync_power_state_workers). */
-  private static final int POWER_SYNC_WORKERS = 8;
-
   private final ConductorContext ctx;
   private final TaskManager tasks;
   private final Duration shutdownDeadline;
-  private final java.util.concurrent.ScheduledExecutorService periodic;
+  private final Periodics periodics;
+  private final PowerSync powerSync;
+  private final CallbackTimeouts timeouts;
+  private final ReservationRecovery recovery;
   private volatile boolean closed;
-
-  private final PowerSyncPolicy powerSyncPolicy;
-  private final int powerSyncMaxRetries;
-  private final Map<String, Integer> powerSyncFailures =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, Integer> powerSyncDisagreements =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Conductor(
       ConductorContext ctx,
       Duration shutdownDeadline,
       PowerSyncPolicy powerSyncPolicy,
-      int powerSyncMaxRetries) {
-    this.powerSyncPolicy = powerSyncPolicy;
-    this.powerSyncMaxRetries = powerSyncMaxRetries;
+      int powerSyncMaxRetries,
+      Duration recoveryInterval) {
     this.ctx = ctx;
     this.tasks = new TaskManager(ctx);
     this.shutdownDeadline = shutdownDeadline;
-    this.periodic =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, ctx.name + "-periodic");
-              thread.setDaemon(true);
-              return thread;
-            });
-  }
-
-  private void schedule(Duration interval, java.util.function.IntSupplier task) {
-    if (interval.isZero() || interval.isNegative()) {
-      return;
-    }
-    long millis = interval.toMillis();
-    periodic.scheduleWithFixedDelay(
-        () -> {
-          try {
-            task.getAsInt();
-          } catch (RuntimeException e) {
-            LOG.warn("Conductor {}: periodic task failed; retrying next period", ctx.name, e);
-          }
-        },
-        millis,
-        millis,
-        java.util.concurrent.TimeUnit.MILLISECONDS);
+    this.periodics = new Periodics(ctx.name);
+    this.powerSync = new PowerSync(ctx, tasks, powerSyncPolicy, powerSyncMaxRetries);
+    this.timeouts = new CallbackTimeouts(ctx, tasks);
+    this.recovery = new ReservationRecovery(ctx, recoveryInterval);
   }
 
   /**
@@ -122,191 +93,51 @@ public final class Conductor implements AutoCloseable {
    * maintenance, reserved, with a power change in progress, or in Ironic's sync-excluded states are
    * skipped). A node with no stored state gets what the hardware says. On disagreement the node's
    * policy applies ({@link PowerSyncPolicy}); a driver that fails to answer more than the allowed
-   * number of consecutive times puts the node in maintenance with fault {@code power failure}.
-   * Reads take no lock; changes take the node's exclusive lock (a busy node waits for the next
-   * sync). Runs periodically; embedders and tests may call it directly.
+   * number of consecutive times (or not within the power interface's deadline) puts the node in
+   * maintenance with fault {@code power failure}. Reads take no lock; changes take the node's
+   * exclusive lock and re-check the node under it (a busy node waits for the next sync). Runs
+   * periodically on a thread of its own; embedders and tests may call it directly.
    *
    * @return how many nodes were changed (state corrected, enforced, or put in maintenance)
    */
   public int syncPowerStates() {
-    List<String> excluded =
-        ProvisionMachine.POWER_SYNC_EXCLUDED_STATES.stream().map(ProvisionState::value).toList();
-    List<Node> nodes =
-        ctx.withHandle("find nodes to sync", h -> NodeStore.powerSyncCandidates(h, excluded));
-    if (nodes.isEmpty()) {
-      return 0;
-    }
-    // A bounded parallel sweep: slow BMCs do not hold up the others, and at most
-    // POWER_SYNC_WORKERS of them are asked at once.
-    java.util.concurrent.ExecutorService sweep =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            Math.min(POWER_SYNC_WORKERS, nodes.size()),
-            r -> {
-              Thread thread = new Thread(r, ctx.name + "-power-sync");
-              thread.setDaemon(true);
-              return thread;
-            });
-    try {
-      List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
-      for (Node node : nodes) {
-        results.add(sweep.submit(() -> syncOne(node)));
-      }
-      int changed = 0;
-      for (java.util.concurrent.Future<Boolean> result : results) {
-        try {
-          changed += result.get() ? 1 : 0;
-        } catch (java.util.concurrent.ExecutionException e) {
-          LOG.warn("Power sync task failed", e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      return changed;
-    } finally {
-      sweep.shutdownNow();
-    }
-  }
-
-  private boolean syncOne(Node node) {
-    try {
-      return syncPowerState(node);
-    } catch (NodeLockedException | NodeNotFoundException e) {
-      LOG.debug("Power sync skips node {}: {}", node.label(), e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.warn("Power sync of node {} failed: {}", node.label(), e.getMessage());
-    }
-    return false;
-  }
-
-  private boolean syncPowerState(Node node) {
-    HardwareType driver = ctx.drivers.require(node.driver());
-    String actual;
-    RuntimeException failure = null;
-    try {
-      actual =
-          Task.powerValue(
-              driver
-                  .power()
-                  .getPowerState(
-                      new io.ferrum.driver.DriverNode(
-                          node.uuid(),
-                          node.name(),
-                          node.driver(),
-                          node.driverInfo(),
-                          node.instanceInfo(),
-                          node.properties())));
-    } catch (RuntimeException e) {
-      actual = "error";
-      failure = e;
-    }
-    if ("error".equals(actual)) {
-      int failures = powerSyncFailures.merge(node.uuid(), 1, Integer::sum);
-      if (failures <= powerSyncMaxRetries) {
-        LOG.warn(
-            "Power sync could not read node {} ({} of {})",
-            node.label(),
-            failures,
-            powerSyncMaxRetries);
-        return false;
-      }
-      try (Task task = tasks.acquire(node.uuid(), "power sync", LockMode.EXCLUSIVE)) {
-        task.maintenanceForFault(
-            "power failure",
-            "Power sync could not read the power state "
-                + failures
-                + " times in a row"
-                + (failure == null ? "" : ": " + failure.getMessage()),
-            failure);
-      }
-      powerSyncFailures.remove(node.uuid());
-      return true;
-    }
-    powerSyncFailures.remove(node.uuid());
-    if (actual.equals(node.powerState())) {
-      powerSyncDisagreements.remove(node.uuid());
-      return false;
-    }
-    PowerSyncPolicy policy = policyOf(node);
-    try (Task task = tasks.acquire(node.uuid(), "power sync", LockMode.EXCLUSIVE)) {
-      Node current = task.node();
-      if (current.targetPowerState() != null
-          || current.maintenance()
-          || !java.util.Objects.equals(current.powerState(), node.powerState())) {
-        return false; // someone acted meanwhile
-      }
-      if (current.powerState() == null || policy == PowerSyncPolicy.OBSERVE) {
-        task.correctPowerState(actual);
-        powerSyncDisagreements.remove(node.uuid());
-        return true;
-      }
-      int seen = powerSyncDisagreements.merge(node.uuid(), 1, Integer::sum);
-      if (seen < powerSyncMaxRetries) {
-        return false;
-      }
-      powerSyncDisagreements.remove(node.uuid());
-      DriverPowerState stored =
-          current.powerState().equals("power on")
-              ? DriverPowerState.POWER_ON
-              : DriverPowerState.POWER_OFF;
-      driver.power().setPowerState(task.driverNode(), stored, false, Duration.ofMinutes(10));
-      task.recordPowerEnforced(actual);
-      LOG.warn(
-          "Power sync pushed \"{}\" back to node {} (hardware said \"{}\")",
-          current.powerState(),
-          node.label(),
-          actual);
-      return true;
-    }
-  }
-
-  private PowerSyncPolicy policyOf(Node node) {
-    Object value = node.extra().get("power_sync_policy");
-    if (value == null) {
-      return powerSyncPolicy;
-    }
-    try {
-      return PowerSyncPolicy.valueOf(value.toString().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      LOG.warn(
-          "Node {}: unknown power_sync_policy \"{}\"; using {}",
-          node.label(),
-          value,
-          powerSyncPolicy);
-      return powerSyncPolicy;
-    }
+    return powerSync.sweep();
   }
 
   /**
    * Moves every node whose callback wait has expired along its {@code fail} edge, through the
    * normal task path (the node's exclusive lock; a busy node is skipped until the next check).
    * Deadlines are stored in the database, so any live conductor finds them, restarts included. Runs
-   * periodically; embedders and tests may call it directly.
+   * periodically on a thread of its own; embedders and tests may call it directly.
    *
    * @return how many nodes timed out
    */
   public int checkTimeouts() {
-    int failed = 0;
-    for (String uuid : ctx.withHandle("find expired waits", h -> NodeStore.expired(h, ctx.now()))) {
-      try (Task task = tasks.acquire(uuid, "callback timeout", LockMode.EXCLUSIVE)) {
-        Node node = task.node();
-        java.time.Instant deadline =
-            ctx.withHandle("read deadline", h -> NodeStore.deadline(h, node.id()));
-        if (deadline == null || deadline.isAfter(ctx.now()) || node.maintenance()) {
-          continue; // the callback arrived, or someone intervened, meanwhile
-        }
-        task.fail(
-            "Timeout reached while waiting for callback for node "
-                + node.label()
-                + " in state \""
-                + node.provisionState()
-                + "\"");
-        failed++;
-      } catch (NodeLockedException | NodeNotFoundException e) {
-        LOG.debug("Timeout check skips node {}: {}", uuid, e.getMessage());
-      }
-    }
-    return failed;
+    return timeouts.check();
+  }
+
+  /**
+   * Repairs what this conductor's tasks left behind: reservations under its name that no live task
+   * holds (a release that failed while the database was down), and nodes whose work ran here that
+   * rest in a working state ({@code deploying}, {@code cleaning}, ...) or with a pending power
+   * change although no job runs on them. Working states take their {@code fail} edge and pending
+   * power changes are cleared, each with {@code last_error}, a history row and an error
+   * notification; then the reservation is released. Runs every recovery interval and soon after a
+   * failed release, on a thread of its own; embedders and tests may call it directly.
+   *
+   * @return how many nodes were repaired
+   * @throws DatabaseException if the database fails meanwhile (the next pass starts over)
+   */
+  public int recoverReservations() {
+    return recovery.pass(ReservationRecovery.Occasion.LIVE);
+  }
+
+  /**
+   * How many nodes reservation recovery repaired since this conductor started, its start-up pass
+   * included. With a healthy database and healthy drivers it stays at what start-up found.
+   */
+  public long nodesRepaired() {
+    return recovery.repaired();
   }
 
   /** Starts building a conductor. */
@@ -463,25 +294,37 @@ public final class Conductor implements AutoCloseable {
         }
         ctx.drivers.require(name);
       }
-      Node updated =
-          ctx.inTransaction(
-              "update node " + node.label(),
-              handle -> {
-                Object name = columns.get("name");
-                if (name != null
-                    && NodeStore.findByName(handle, (String) name)
-                        .filter(other -> other.id() != node.id())
-                        .isPresent()) {
-                  throw new NodeConflictException("A node with name " + name + " already exists.");
-                }
-                if (!NodeStore.update(handle, node.id(), ctx.name, columns, ctx.now())) {
-                  throw lockLost(node, "update");
-                }
-                return NodeStore.findById(handle, node.id()).orElseThrow();
-              });
-      ctx.notify("update", "end", updated, Map.of());
-      return updated.withReservation(null); // as the caller will find it: the task releases it now
+      java.util.concurrent.locks.Lock order = ctx.notificationOrder(node.id());
+      order.lock();
+      try {
+        return updateAndRelease(task, node, columns);
+      } finally {
+        order.unlock();
+      }
     }
+  }
+
+  /** The update and the release in one transaction, then the notification. */
+  private Node updateAndRelease(Task task, Node node, Map<String, Object> columns) {
+    Node updated =
+        ctx.inTransaction(
+            "update node " + node.label(),
+            handle -> {
+              Object name = columns.get("name");
+              if (name != null
+                  && NodeStore.findByName(handle, (String) name)
+                      .filter(other -> other.id() != node.id())
+                      .isPresent()) {
+                throw new NodeConflictException("A node with name " + name + " already exists.");
+              }
+              if (!NodeStore.update(handle, node.id(), task.token(), columns, ctx.now(), true)) {
+                throw lockLost(node, "update");
+              }
+              return NodeStore.findById(handle, node.id()).orElseThrow();
+            });
+    task.released();
+    ctx.notify("update", "end", updated, Map.of());
+    return updated;
   }
 
   /**
@@ -522,11 +365,12 @@ public final class Conductor implements AutoCloseable {
       ctx.inTransaction(
           "delete node " + node.label(),
           h -> {
-            if (!NodeStore.delete(h, node.id(), ctx.name)) {
+            if (!NodeStore.delete(h, node.id(), task.token())) {
               throw lockLost(node, "delete");
             }
             return null;
           });
+      task.released();
       ctx.notify("delete", "end", node, Map.of());
     }
   }
@@ -659,7 +503,11 @@ public final class Conductor implements AutoCloseable {
       } catch (InvalidDriverInfoException e) {
         throw new InvalidParameterException(e.getMessage(), e);
       }
-      Duration soft = Task.orDefault(timeout);
+      // The timeout only means something to soft requests: how long the operating system gets.
+      Duration soft =
+          request == PowerRequest.SOFT_POWER_OFF || request == PowerRequest.SOFT_REBOOT
+              ? Task.orDefault(timeout)
+              : Duration.ZERO;
       task.spawnPowerAfter(request, (t, applied) -> changePower(t, request, soft));
       return task.handOff();
     }
@@ -693,9 +541,10 @@ public final class Conductor implements AutoCloseable {
   // ---- lifecycle ----
 
   /**
-   * Stops: takes no new work, lets running jobs finish within the shutdown deadline (then
-   * interrupts them), releases every reservation this conductor still holds, and marks it offline.
-   * Idempotent.
+   * Stops: takes no new work and stops the periodic tasks; lets running jobs finish within the
+   * shutdown deadline, then interrupts them; fails the nodes of jobs still running after that
+   * (their late writes are fenced out) and repairs whatever else this conductor left behind; then
+   * gives back every reservation it holds and marks it offline. Idempotent.
    */
   @Override
   public void close() {
@@ -703,17 +552,16 @@ public final class Conductor implements AutoCloseable {
       return;
     }
     closed = true;
-    periodic.shutdownNow();
+    periodics.shutdown(Duration.ofSeconds(5));
     boolean clean = ctx.pool.shutdown(shutdownDeadline);
     if (!clean) {
       LOG.warn(
           "Conductor {}: work still running after {}; interrupted", ctx.name, shutdownDeadline);
     }
     try {
-      int released =
-          ctx.inTransaction("release reservations", h -> NodeStore.releaseAll(h, ctx.name));
-      if (released > 0) {
-        LOG.warn("Conductor {}: released {} reservation(s) at shutdown", ctx.name, released);
+      int repaired = recovery.pass(ReservationRecovery.Occasion.SHUTDOWN);
+      if (repaired > 0) {
+        LOG.warn("Conductor {}: repaired {} node(s) at shutdown", ctx.name, repaired);
       }
       ctx.inTransaction(
           "unregister conductor",
@@ -721,43 +569,13 @@ public final class Conductor implements AutoCloseable {
             NodeStore.unregisterConductor(h, ctx.name, ctx.now());
             return null;
           });
-    } catch (DatabaseException e) {
-      LOG.error("Conductor {}: could not clean up at shutdown", ctx.name, e);
-    }
-  }
-
-  /**
-   * Start-up recovery: work in progress lives only in the memory of the conductor that ran it, so
-   * nodes this conductor's previous run left in a working state ({@code deploying}, {@code
-   * cleaning}, ... Ironic's stuck states) take their {@code fail} edge with a {@code last_error}
-   * that says why, and power changes it left pending are cleared. Wait states are left alone: they
-   * time out or get their callback.
-   */
-  private void recoverAfterRestart() {
-    String powerReason = "Pending power operation was aborted due to conductor restart";
-    int power =
-        ctx.inTransaction(
-            "clear pending power changes",
-            h -> NodeStore.abortPendingPower(h, ctx.name, powerReason, ctx.now()));
-    if (power > 0) {
-      LOG.warn("Conductor {}: cleared {} pending power change(s) after restart", ctx.name, power);
-    }
-    List<String> states =
-        ProvisionMachine.STUCK_STATES_TREATED_AS_FAIL.stream().map(ProvisionState::value).toList();
-    for (String uuid :
-        ctx.withHandle("find stuck nodes", h -> NodeStore.stuckOn(h, ctx.name, states))) {
-      try (Task task = tasks.acquire(uuid, "recover after restart", LockMode.EXCLUSIVE)) {
-        String state = task.node().provisionState();
-        task.fail(
-            "The "
-                + state
-                + " state can't be resumed by conductor "
-                + ctx.name
-                + ". Moving to fail state.");
-        LOG.warn("Conductor {}: node {} was {} when it stopped; failed it", ctx.name, uuid, state);
-      } catch (FerrumException e) {
-        LOG.warn("Conductor {}: could not recover node {}: {}", ctx.name, uuid, e.getMessage());
-      }
+    } catch (RuntimeException e) {
+      LOG.error(
+          "Conductor {}: could not clean up at shutdown; its next start recovers what is left",
+          ctx.name,
+          e);
+    } finally {
+      ctx.driverCalls.shutdown();
     }
   }
 
@@ -818,8 +636,9 @@ public final class Conductor implements AutoCloseable {
     private final List<HardwareType> hardwareTypes = new ArrayList<>();
     private NotificationSink sink = new LoggingNotificationSink();
     private Clock clock = Clock.systemUTC();
-    private int lockAttempts = 3;
-    private Duration lockRetryInterval = Duration.ofSeconds(1);
+    private Duration lockWait = Duration.ofSeconds(2);
+    private Duration recoveryInterval = Duration.ofSeconds(15);
+    private final Map<String, Duration> driverCallTimeouts = new java.util.HashMap<>();
     private Duration shutdownDeadline = Duration.ofSeconds(60);
     private boolean migrate = true;
     private Duration callbackTimeout = Duration.ofMinutes(30);
@@ -878,10 +697,41 @@ public final class Conductor implements AutoCloseable {
       return this;
     }
 
-    /** How a busy node is retried: attempts (default 3) and interval (default 1 s). */
-    public Builder lockRetry(int attempts, Duration interval) {
-      this.lockAttempts = attempts;
-      this.lockRetryInterval = interval;
+    /**
+     * How long a request waits for a busy node before {@link NodeLockedException} (default 2 s, the
+     * total of Ironic's 3 attempts 1 s apart). Retries start after 10 ms and double, at most half a
+     * second apart, so a node released a moment later is taken a moment later. Zero: one attempt.
+     */
+    public Builder lockWait(Duration value) {
+      this.lockWait = value;
+      return this;
+    }
+
+    /**
+     * How often reservations and nodes this conductor's tasks left behind are looked for and
+     * repaired (default 15 s; zero turns the periodic pass off, but a failed release still asks for
+     * one soon).
+     */
+    public Builder recoveryInterval(Duration value) {
+      this.recoveryInterval = value;
+      return this;
+    }
+
+    /**
+     * The deadline of every call to hardware interface {@code hardwareInterface} ({@code power},
+     * {@code management}, {@code boot}, {@code deploy}, {@code clean}, {@code inspect}, {@code
+     * rescue}). Defaults: 60 s for power and management, 10 minutes for boot, 30 minutes for the
+     * others; a call given a timeout of its own (a soft power off) gets that much more. A call past
+     * its deadline fails its operation ({@code last_error} says which call) and frees the node,
+     * even if the driver's thread never returns. Zero runs the calls on the caller's thread without
+     * a deadline (for deterministic tests).
+     */
+    public Builder driverCallTimeout(String hardwareInterface, Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new InvalidParameterException(
+            "The deadline of " + hardwareInterface + " calls must be zero or more");
+      }
+      this.driverCallTimeouts.put(hardwareInterface, value);
       return this;
     }
 
@@ -932,23 +782,30 @@ public final class Conductor implements AutoCloseable {
     }
 
     /**
-     * Migrates the database (unless told not to), registers the conductor, clears reservations a
-     * previous run under the same name left behind, and returns the running conductor.
+     * Migrates the database (unless told not to), registers the conductor, repairs what a previous
+     * run under the same name left behind (its reservations are released; nodes it left in a
+     * working state take their {@code fail} edge; power changes it left pending are cleared),
+     * starts the periodic tasks and returns the running conductor.
      *
-     * @throws IllegalArgumentException for missing or contradictory settings
+     * @throws InvalidParameterException for missing or contradictory settings
      * @throws DatabaseException if the database cannot be reached or migrated
      */
     public Conductor build() {
       if (dataSource == null) {
-        throw new IllegalArgumentException("Conductor.builder() needs a dataSource");
+        throw new InvalidParameterException("Conductor.builder() needs a dataSource");
       }
-      if (lockAttempts < 1) {
-        throw new IllegalArgumentException("lock attempts must be at least 1");
+      if (lockWait == null || lockWait.isNegative()) {
+        throw new InvalidParameterException("The lock wait must be zero or more");
       }
       String conductorName = name == null ? hostName() : name;
-      DriverRegistry drivers =
-          DriverRegistry.load(
-              hardwareTypes, enabledHardwareTypes, Conductor.class.getClassLoader());
+      DriverRegistry drivers;
+      try {
+        drivers =
+            DriverRegistry.load(
+                hardwareTypes, enabledHardwareTypes, Conductor.class.getClassLoader());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidParameterException(e.getMessage(), e);
+      }
       if (migrate) {
         try {
           Migrations.migrate(dataSource);
@@ -964,6 +821,13 @@ public final class Conductor implements AutoCloseable {
       } catch (JdbiException | java.sql.SQLException e) {
         throw new DatabaseException("Could not reach the database: " + e.getMessage(), e);
       }
+      DriverCalls driverCalls =
+          new DriverCalls(
+              conductorName,
+              driverCallTimeouts,
+              workerPool.capacity() == Integer.MAX_VALUE
+                  ? 1024
+                  : Math.min(workerPool.capacity(), 4096) + PowerSync.WORKERS + 64);
       ConductorContext ctx =
           new ConductorContext(
               jdbi,
@@ -973,28 +837,29 @@ public final class Conductor implements AutoCloseable {
               workerPool,
               sink,
               drivers,
-              lockAttempts,
-              lockRetryInterval,
+              driverCalls,
+              lockWait,
               callbackTimeout);
       ctx.inTransaction(
           "register conductor " + conductorName,
           h -> {
-            int stale = NodeStore.releaseAll(h, conductorName);
-            if (stale > 0) {
-              LOG.warn(
-                  "Conductor {}: cleared {} reservation(s) left by its previous run",
-                  conductorName,
-                  stale);
-            }
             NodeStore.registerConductor(
                 h, conductorName, String.join(",", drivers.names()), ctx.now());
             return null;
           });
       Conductor conductor =
-          new Conductor(ctx, shutdownDeadline, powerSyncPolicy, powerSyncMaxRetries);
-      conductor.recoverAfterRestart();
-      conductor.schedule(timeoutCheckInterval, conductor::checkTimeouts);
-      conductor.schedule(powerSyncInterval, conductor::syncPowerStates);
+          new Conductor(
+              ctx, shutdownDeadline, powerSyncPolicy, powerSyncMaxRetries, recoveryInterval);
+      int repaired = conductor.recovery.pass(ReservationRecovery.Occasion.STARTUP);
+      if (repaired > 0) {
+        LOG.warn(
+            "Conductor {}: repaired {} node(s) its previous run left behind",
+            conductorName,
+            repaired);
+      }
+      conductor.recovery.schedule(conductor.periodics.task("recovery", conductor.recovery::run));
+      conductor.periodics.task("timeouts", conductor::checkTimeouts).every(timeoutCheckInterval);
+      conductor.periodics.task("power-sync", conductor::syncPowerStates).every(powerSyncInterval);
       return conductor;
     }
 

@@ -3,6 +3,7 @@ package io.ferrum.conductor;
 import io.ferrum.conductor.internal.Dialect;
 import io.ferrum.conductor.internal.DriverRegistry;
 import io.ferrum.conductor.internal.NodeStore;
+import io.ferrum.driver.HardwareType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a conductor's parts share: database, name, clock, pool, sink, drivers and lock settings.
- * Immutable and thread-safe.
+ * What a conductor's parts share: database, name, clock, pool, sink, drivers and their deadlines,
+ * lock settings, the live reservations and the orphans recovery repairs. Thread-safe.
  */
 final class ConductorContext {
 
@@ -32,9 +33,13 @@ final class ConductorContext {
   final WorkerPool pool;
   final NotificationSink sink;
   final DriverRegistry drivers;
-  final int lockAttempts;
-  final Duration lockRetryInterval;
+  final DriverCalls driverCalls;
+  final Duration lockWait;
   final Duration callbackTimeout;
+  final LiveReservations live = new LiveReservations();
+  private final java.util.concurrent.locks.ReentrantLock[] notificationOrder =
+      new java.util.concurrent.locks.ReentrantLock[64];
+  final Orphans orphans = new Orphans();
   final java.util.concurrent.atomic.LongAdder locksAcquired =
       new java.util.concurrent.atomic.LongAdder();
   final java.util.concurrent.atomic.LongAdder locksRefused =
@@ -50,8 +55,8 @@ final class ConductorContext {
       WorkerPool pool,
       NotificationSink sink,
       DriverRegistry drivers,
-      int lockAttempts,
-      Duration lockRetryInterval,
+      DriverCalls driverCalls,
+      Duration lockWait,
       Duration callbackTimeout) {
     this.jdbi = jdbi;
     this.dialect = dialect;
@@ -60,9 +65,26 @@ final class ConductorContext {
     this.pool = pool;
     this.sink = sink;
     this.drivers = drivers;
-    this.lockAttempts = lockAttempts;
-    this.lockRetryInterval = lockRetryInterval;
+    this.driverCalls = driverCalls;
+    this.lockWait = lockWait;
     this.callbackTimeout = callbackTimeout;
+    for (int i = 0; i < notificationOrder.length; i++) {
+      notificationOrder[i] = new java.util.concurrent.locks.ReentrantLock();
+    }
+  }
+
+  /**
+   * The lock that keeps a node's notifications in the order of its changes. A write that releases
+   * the node holds it from before its commit until its own notification is out, so the next task,
+   * which can take the node the moment the commit lands, emits only after it.
+   */
+  java.util.concurrent.locks.Lock notificationOrder(long nodeId) {
+    return notificationOrder[(int) (nodeId & (notificationOrder.length - 1))];
+  }
+
+  /** The enabled hardware type {@code name}, with a deadline on every hardware call. */
+  HardwareType driver(String name) {
+    return driverCalls.guard(drivers.require(name));
   }
 
   /** Now, to the microsecond: the precision both databases store, so snapshots match rows. */
@@ -75,7 +97,7 @@ final class ConductorContext {
     try {
       return jdbi.inTransaction(work::apply);
     } catch (JdbiException e) {
-      throw new DatabaseException("Database failure while trying to " + what + ": " + e, e);
+      throw databaseFailure(what, e);
     }
   }
 
@@ -84,8 +106,27 @@ final class ConductorContext {
     try {
       return jdbi.withHandle(work::apply);
     } catch (JdbiException e) {
-      throw new DatabaseException("Database failure while trying to " + what + ": " + e, e);
+      throw databaseFailure(what, e);
     }
+  }
+
+  /**
+   * The failure as callers see it: what was being done and the SQL state, never the driver's
+   * message (it may name the database's host, its user or the statement); that stays in the cause,
+   * for the log.
+   */
+  static DatabaseException databaseFailure(String what, Throwable e) {
+    String state = null;
+    for (Throwable t = e; t != null && state == null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql) {
+        state = sql.getSQLState();
+      }
+    }
+    return new DatabaseException(
+        "Database failure while trying to "
+            + what
+            + (state == null ? "" : " (SQL state " + state + ")"),
+        e);
   }
 
   /** Reads a node by UUID or name. */
@@ -122,36 +163,9 @@ final class ConductorContext {
     }
   }
 
-  /** A history row written by this conductor now. */
-  HistoryEvent history(
-      String type,
-      String event,
-      String from,
-      String to,
-      String target,
-      String severity,
-      String message,
-      Throwable failure,
-      Instant since) {
-    Instant now = now();
-    return new HistoryEvent(
-        UUID.randomUUID().toString(),
-        name,
-        type,
-        event,
-        from,
-        to,
-        target,
-        severity,
-        message,
-        failure == null ? null : failure.getClass().getName(),
-        since == null ? null : Duration.between(since, now).toMillis(),
-        now);
-  }
-
   /**
-   * Emits {@code baremetal.node.<action>.<status>} for {@code node}. Never throws: a failing sink
-   * is logged and ignored.
+   * Emits {@code baremetal.node.<action>.<status>} for {@code node}. Never throws: a sink that
+   * fails, with an {@link Error} as much as with an exception, is logged and ignored.
    */
   void notify(String action, String status, Node node, Map<String, Object> extra) {
     Map<String, Object> payload = new LinkedHashMap<>();
@@ -178,10 +192,14 @@ final class ConductorContext {
             "ferrum-conductor." + name,
             now(),
             payload);
+    java.util.concurrent.locks.Lock order = notificationOrder(node.id());
+    order.lock();
     try {
       sink.emit(notification);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // NOPMD: no sink may break a node's work, whatever it throws
       LOG.warn("Notification sink failed on {}; ignored", notification.eventType(), e);
+    } finally {
+      order.unlock();
     }
   }
 }

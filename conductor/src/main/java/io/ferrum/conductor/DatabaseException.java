@@ -1,6 +1,10 @@
 package io.ferrum.conductor;
 
-/** The database failed; the message says during what. */
+/**
+ * The database failed or did not answer in time; the message says during what (and the SQL state),
+ * never the driver's own words, which may name hosts and users: those stay in the cause. Try again
+ * later: a conductor repairs what an outage left behind once the database answers.
+ */
 public class DatabaseException extends FerrumException {
   private static final long serialVersionUID = 1L;
 
@@ -14,6 +18,6 @@ public class DatabaseException extends FerrumException {
 
   @Override
   public ErrorKind kind() {
-    return ErrorKind.INTERNAL;
+    return ErrorKind.TEMPORARY;
   }
 }

@@ -11,9 +11,9 @@ public enum ErrorKind {
   NOT_FOUND(404),
   /** The request clashes with the node's current situation: locked, busy, duplicate. */
   CONFLICT(409),
-  /** Try again later: no free worker, conductor stopping. */
+  /** Try again later: no free worker, conductor stopping, database unavailable. */
   TEMPORARY(503),
-  /** Something broke inside Ferrum or below it (database down). */
+  /** Something broke inside Ferrum. */
   INTERNAL(500);
 
   private final int httpStatus;

@@ -1,8 +1,9 @@
 package io.ferrum.conductor;
 
 /**
- * A task found its node no longer reserved by its conductor (taken over after a stall); it stops
- * changing the node.
+ * A task found its node no longer reserved by it: its reservation was recovered or taken over (its
+ * conductor stalled or was declared dead, or stopped), or the node was deleted. The task changes
+ * nothing more.
  */
 public class LockLostException extends FerrumException {
   private static final long serialVersionUID = 1L;
@@ -17,6 +18,6 @@ public class LockLostException extends FerrumException {
 
   @Override
   public ErrorKind kind() {
-    return ErrorKind.INTERNAL;
+    return ErrorKind.CONFLICT;
   }
 }

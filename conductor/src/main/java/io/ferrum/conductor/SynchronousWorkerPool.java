@@ -1,27 +1,23 @@
 package io.ferrum.conductor;
 
 import java.time.Duration;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link WorkerPool} that runs each job on the calling thread before {@link #submit} returns; for
- * tests and deterministic simulation. It behaves like a real pool in every other way: {@code
- * submit} never throws the job's exception (only the returned future's {@code get} does), and it
- * refuses jobs once shut down. {@code capacity} concurrent callers may be inside jobs at once; more
- * are refused, as a full pool would. Thread-safe.
+ * tests and deterministic simulation. It behaves like {@link BoundedWorkerPool} in every other way,
+ * through the same accounting: {@code submit} never throws the job's exception (the returned future
+ * completes with it), {@code capacity} callers may be inside jobs at once and more are refused, a
+ * slot is free again before the job's future completes, and it refuses jobs once shut down.
+ * Thread-safe.
  */
 public final class SynchronousWorkerPool implements WorkerPool {
 
-  private final int capacity;
-  private final AtomicInteger running = new AtomicInteger();
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final WorkerSlots slots;
 
   /** A pool that runs at most {@code capacity} jobs at once (one per calling thread). */
   public SynchronousWorkerPool(int capacity) {
-    this.capacity = capacity;
+    this.slots = new WorkerSlots(capacity);
   }
 
   /** A pool with room for any number of callers. */
@@ -30,37 +26,35 @@ public final class SynchronousWorkerPool implements WorkerPool {
   }
 
   @Override
-  public Future<?> submit(Runnable job) {
-    if (stopped.get()) {
-      throw new NoFreeWorkerException("The conductor is stopping and takes no new work");
-    }
-    if (running.incrementAndGet() > capacity) {
-      running.decrementAndGet();
-      throw new NoFreeWorkerException(
-          "No free conductor worker: all " + capacity + " are busy; retry later");
-    }
-    try {
-      FutureTask<Void> task = new FutureTask<>(job, null);
-      task.run(); // FutureTask keeps any exception for get(); run() itself never throws it.
-      return task;
-    } finally {
-      running.decrementAndGet();
-    }
+  public CompletableFuture<Void> submit(Runnable job) {
+    slots.take();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    slots.run(job, done);
+    return done;
   }
 
   @Override
   public int active() {
-    return running.get();
+    return slots.active();
   }
 
   @Override
   public int capacity() {
-    return capacity;
+    return slots.capacity();
   }
 
   @Override
   public boolean shutdown(Duration deadline) {
-    stopped.set(true);
-    return running.get() == 0;
+    slots.stop();
+    long end = System.nanoTime() + deadline.toNanos();
+    while (slots.active() > 0 && System.nanoTime() < end) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return slots.active() == 0;
   }
 }

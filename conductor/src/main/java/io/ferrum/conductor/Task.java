@@ -19,20 +19,39 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+/*
+ * Design of the lock.
+ *
+ * Lock: an exclusive task holds the node's reservation: the conductor's name and the task's own
+ * random token, registered as live in LiveReservations before the token is written. Every write
+ * is guarded by the token, so a task whose reservation was recovered or taken over (the token was
+ * replaced) changes nothing: its writes fail with LockLostException.
+ *
+ * Release: by close(), on the thread that acquired the task; or, once handed off, by the job. A
+ * job's write that leaves the working states (deploying, cleaning, ...: states whose work lives
+ * only in memory) releases the reservation in the same transaction, so a client that sees the
+ * final state can lock the node at once. A release that fails (database down) leaves an orphan
+ * that ReservationRecovery repairs.
+ *
+ * Unknown outcomes: a write whose commit reports a failure may still have landed. The task reads
+ * the row back (version and token) to tell; if the read fails too, the outcome stays unknown and
+ * recovery settles it once the database answers.
+ */
 /**
  * Everything done to one node happens inside a task: {@code try (Task task = tasks.acquire(node,
  * purpose, EXCLUSIVE)) { ... }}.
  *
  * <p>An {@link LockMode#EXCLUSIVE exclusive} task holds the node's reservation in the database from
  * {@link TaskManager#acquire} until it is released: by {@link #close()}, or, once the task was
- * {@link #handOff() handed off}, by its worker's job when the job ends, whatever happens in it.
+ * {@link #handOff() handed off}, by its worker's job. Every write the task makes is guarded by the
+ * reservation, so a task whose reservation was taken from it changes nothing.
  *
- * <h2>Asynchronous work: spawnAfter, then handOff (DESIGN.md steps 1-5, seed 004)</h2>
+ * <h2>Asynchronous work: spawnAfter, then handOff</h2>
  *
  * <ol>
  *   <li>On the request thread, {@link #spawnAfter} checks the event against the machine (an event
@@ -41,25 +60,28 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #handOff()} submits one job to the worker pool. If no worker is free, it throws
  *       {@link NoFreeWorkerException}; the task still owns the reservation and {@code close()}
  *       releases it, leaving the node exactly as it was.
- *   <li>The job's first step, on the worker thread, is post-process-event: apply the event, persist
- *       state, target, {@code provision_updated_at} and a history row in one transaction, then emit
- *       the {@code start} notification. Then it runs the work.
- *   <li>The reservation belongs to the job from the moment it is submitted; the job releases it in
- *       its {@code finally}.
+ *   <li>The job's first step, on the worker thread, is post-process-event: apply the event and
+ *       persist state, target, {@code provision_updated_at} and a history row in one transaction,
+ *       then emit the {@code start} notification. Then it runs the work.
+ *   <li>The reservation belongs to the job from the moment it is submitted. The write that moves
+ *       the node out of the working states ({@code deploying}, {@code cleaning}, ...) into a
+ *       stable, failure, hold or wait state releases it in the same transaction; whatever happens,
+ *       the job releases it at its end.
  *   <li>{@code handOff()} returns only once post-process-event has committed, so a caller who reads
  *       the node next sees the transient state and its target. If that commit fails, {@code
- *       handOff()} throws and nothing changed.
+ *       handOff()} throws and no work runs.
  * </ol>
  *
- * <h2>Failure inside the work (seeds 000 and 001)</h2>
+ * <h2>Failure inside the work</h2>
  *
  * <p>The request has returned long before the work fails, so the job handles every {@link
  * Throwable} itself: the node takes its machine's {@code fail} edge (for power work: {@code
  * power_state} becomes what the driver observes, or {@code error}, and {@code target_power_state}
  * is cleared), {@code last_error} gets a short reason, a fault record is written to history, the
  * {@code error} notification is emitted, and the reservation is released. Work that already moved
- * the node along {@code fail} itself is not handled twice. If the handling itself fails (database
- * down), that is logged and the node is left for periodic recovery.
+ * the node along {@code fail} itself (and whose write committed) is not handled twice. If the
+ * handling itself fails (database down), the conductor's reservation recovery finishes it once the
+ * database answers. Every driver call runs with a deadline, so no work holds the node forever.
  *
  * <p>Not thread-safe: a task is used by one thread at a time; handing it off passes it to the
  * worker, after which the request thread may only call {@code close()}.
@@ -74,7 +96,9 @@ public final class Task implements AutoCloseable {
   public interface Work {
     /**
      * Does the work. May fire follow-up events with {@link Task#processEvent(String)}; may throw
-     * anything, which the job handles.
+     * anything, which the job handles. The event that leaves the working states (into a stable,
+     * failure, hold or wait state) gives the node's reservation back, so it must be the work's last
+     * write.
      *
      * @param task the task, now owned by the worker thread
      * @param applied the transition post-process-event applied
@@ -82,28 +106,41 @@ public final class Task implements AutoCloseable {
     void run(Task task, FiredTransition applied) throws Exception;
   }
 
-  private sealed interface Pending permits ProvisionPending, PowerPending {
+  /** What {@link #handOff()} passes to its job. */
+  sealed interface Pending permits ProvisionPending, PowerPending {
     Work work();
   }
 
-  private record ProvisionPending(String event, String targetOverride, Work work)
-      implements Pending {}
+  record ProvisionPending(String event, String targetOverride, Work work) implements Pending {}
 
-  private record PowerPending(PowerRequest request, Work work) implements Pending {}
+  record PowerPending(PowerRequest request, Work work) implements Pending {}
 
-  private final ConductorContext ctx;
+  final ConductorContext ctx;
   private final String purpose;
-  private LockMode mode;
   private Node node;
+  private LockMode mode;
+  private long token;
+  private boolean held;
   private Pending pending;
   private volatile boolean handedOff;
   private boolean failureHandled;
+  private boolean lastWriteUnknown;
+  private String failReason;
 
-  Task(ConductorContext ctx, Node node, String purpose, LockMode mode) {
+  /** A shared task: reads only. */
+  Task(ConductorContext ctx, Node node, String purpose) {
     this.ctx = ctx;
     this.node = node;
     this.purpose = purpose;
-    this.mode = mode;
+    this.mode = LockMode.SHARED;
+  }
+
+  /** An exclusive task holding the node's reservation with {@code token} (already live). */
+  Task(ConductorContext ctx, Node node, String purpose, long token) {
+    this(ctx, node, purpose);
+    this.mode = LockMode.EXCLUSIVE;
+    this.token = token;
+    this.held = true;
   }
 
   /** The node as this task last read or wrote it. */
@@ -116,14 +153,19 @@ public final class Task implements AutoCloseable {
     return purpose;
   }
 
-  /** The current lock mode. */
+  /** The current lock mode: {@link LockMode#SHARED} once the reservation was given back. */
   public LockMode mode() {
     return mode;
   }
 
-  /** The node's hardware type. */
+  /** Whether this task holds the node's reservation now. */
+  public boolean holdsLock() {
+    return held;
+  }
+
+  /** The node's hardware type; each of its hardware calls runs with a deadline. */
   public HardwareType driver() {
-    return ctx.drivers.require(node.driver());
+    return ctx.driver(node.driver());
   }
 
   /** What the driver sees of the node now. */
@@ -138,8 +180,8 @@ public final class Task implements AutoCloseable {
   }
 
   /**
-   * Turns a shared task into an exclusive one, with the same retries as {@link
-   * TaskManager#acquire}, and reloads the node. Does nothing if already exclusive.
+   * Turns a shared task into an exclusive one, waiting as {@link TaskManager#acquire} does, and
+   * reloads the node. Does nothing if already exclusive.
    *
    * @throws NodeLockedException if the node stays reserved by someone else
    */
@@ -147,7 +189,15 @@ public final class Task implements AutoCloseable {
     if (mode == LockMode.EXCLUSIVE) {
       return;
     }
-    node = TaskManager.reserve(ctx, node, purpose);
+    long fresh = ctx.live.open(purpose);
+    try {
+      node = TaskManager.reserve(ctx, node, purpose, fresh);
+    } catch (Throwable t) {
+      ctx.live.close(fresh);
+      throw t;
+    }
+    token = fresh;
+    held = true;
     mode = LockMode.EXCLUSIVE;
   }
 
@@ -160,7 +210,7 @@ public final class Task implements AutoCloseable {
    * @throws InvalidStateRequestedException if the machine does not allow {@code event} now
    */
   public void spawnAfter(String event, String targetOverride, Work work) {
-    requireExclusive();
+    requireHeld();
     try {
       provisionInstance().dryRun(event, targetOverride);
     } catch (InvalidTransitionException e) {
@@ -175,7 +225,7 @@ public final class Task implements AutoCloseable {
    * @throws InvalidStateRequestedException if the power machine does not allow it now
    */
   public void spawnPowerAfter(PowerRequest request, Work work) {
-    requireExclusive();
+    requireHeld();
     MachineInstance power = PowerMachine.instance(currentPower());
     if (!power.canFire(request.event())) {
       throw new InvalidStateRequestedException(
@@ -197,33 +247,26 @@ public final class Task implements AutoCloseable {
    * @return the handle with both moments
    * @throws NoFreeWorkerException if no worker is free; the node is untouched and {@code close()}
    *     releases it
-   * @throws DatabaseException if the worker could not commit the event; nothing changed
+   * @throws DatabaseException if the worker could not commit the event; no work runs, and if the
+   *     database took the event after all, the conductor's recovery moves the node along its fail
+   *     edge
    */
   public ActionHandle handOff() {
-    requireExclusive();
+    requireHeld();
     if (pending == null) {
       throw new IllegalStateException("handOff() without spawnAfter()");
     }
-    Pending job = pending;
+    Job job = new Job(this, pending);
     pending = null;
-    CompletableFuture<Node> applied = new CompletableFuture<>();
-    CompletableFuture<Node> done = new CompletableFuture<>();
     handedOff = true;
+    CompletableFuture<Void> finished;
     try {
-      ctx.pool.submit(() -> runJob(job, applied, done));
-    } catch (RuntimeException e) {
-      handedOff = false;
-      throw e;
+      finished = ctx.pool.submit(job);
+    } catch (Throwable t) {
+      handedOff = false; // the reservation is ours again: close() gives it back
+      throw t;
     }
-    try {
-      return new ActionHandle(applied.join(), done);
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof FerrumException ferrum) {
-        throw ferrum;
-      }
-      throw new DatabaseException("Could not apply the event: " + cause, cause);
-    }
+    return job.handle(finished);
   }
 
   /**
@@ -253,98 +296,28 @@ public final class Task implements AutoCloseable {
 
   /**
    * Moves the node along {@code fail} with {@code reason} as {@code last_error}, from inside work
-   * that handles its own failure; the job will then not handle it again.
+   * that handles its own failure. Once this write has committed, the job does not handle the
+   * failure again; if it fails, the job does.
    */
   public FiredTransition fail(String reason) {
+    failReason = truncate(reason);
+    FiredTransition fired = applyProvisionEvent("fail", null, false, failReason, null, null);
     failureHandled = true;
-    return applyProvisionEvent("fail", null, false, reason, null, null);
+    return fired;
   }
 
   /** Stores a power state read from the hardware ({@code null} for unknown). */
   public void recordPowerState(DriverPowerState observed) {
-    update(Map.of("power_state", powerValue(observed)));
-  }
-
-  /**
-   * Stores the power state the periodic sync read from the hardware: a history row and the {@code
-   * baremetal.node.power_state_corrected.success} notification.
-   */
-  void correctPowerState(String actual) {
-    String from = node.powerState();
     Map<String, Object> columns = new HashMap<>();
-    columns.put("power_state", actual);
-    write(
-        "correct power state of",
-        columns,
-        ctx.history(
-            "power",
-            "power_state_corrected",
-            from,
-            actual,
-            null,
-            "INFO",
-            "Power state corrected from \""
-                + from
-                + "\" to \""
-                + actual
-                + "\" (read from the hardware)",
-            null,
-            null));
-    Map<String, Object> extra = new HashMap<>();
-    extra.put("from_power", from);
-    ctx.notify("power_state_corrected", "success", node, extra);
-  }
-
-  /** Records that the power sync pushed the stored power state back to the hardware. */
-  void recordPowerEnforced(String hardwareSaid) {
-    write(
-        "record power enforcement on",
-        new HashMap<>(),
-        ctx.history(
-            "power",
-            "power_state_enforced",
-            hardwareSaid,
-            node.powerState(),
-            null,
-            "INFO",
-            "The hardware said \""
-                + hardwareSaid
-                + "\"; the stored \""
-                + node.powerState()
-                + "\" was pushed back",
-            null,
-            null));
-  }
-
-  /** Puts the node in maintenance with a fault, recording why (power sync gave up). */
-  void maintenanceForFault(String fault, String reason, Throwable failure) {
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("maintenance", true);
-    columns.put("maintenance_reason", reason);
-    columns.put("fault", fault);
-    columns.put("power_state", null);
-    columns.put("last_error", reason);
-    write(
-        "put in maintenance",
-        columns,
-        ctx.history(
-            "fault",
-            null,
-            node.provisionState(),
-            node.provisionState(),
-            null,
-            "ERROR",
-            reason,
-            failure,
-            null));
-    ctx.notify("maintenance_set", "end", node, Map.of());
+    columns.put("power_state", powerValue(observed));
+    write("update", columns, null, false);
   }
 
   /** Merges {@code values} into the node's properties. */
   public void mergeProperties(Map<String, Object> values) {
     Map<String, Object> merged = new LinkedHashMap<>(node.properties());
     merged.putAll(values);
-    update(Map.of("properties", merged));
+    write("update", Map.of("properties", merged), null, false);
   }
 
   /** Releases the reservation unless the task was handed off; idempotent. */
@@ -357,159 +330,70 @@ public final class Task implements AutoCloseable {
     releaseLock();
   }
 
-  // ---- the job, on the worker thread ----
+  // ---- for the job, the periodic tasks and recovery ----
 
-  private void runJob(Pending job, CompletableFuture<Node> applied, CompletableFuture<Node> done) {
-    Throwable failure = null;
-    try {
-      FiredTransition transition;
-      try {
-        transition = postProcessEvent(job);
-      } catch (Throwable t) {
-        applied.completeExceptionally(t);
-        failure = t;
-        return;
-      }
-      applied.complete(node);
-      try {
-        job.work().run(this, transition);
-      } catch (Throwable t) {
-        handleFailure(job, t);
-        failure = t;
-      }
-    } finally {
-      releaseLock();
-      // Completed only now, so whoever waits for the work sees the node released.
-      if (failure == null) {
-        done.complete(node == null ? null : node.withReservation(null));
-      } else {
-        done.completeExceptionally(failure);
-      }
+  /** The token guarding this task's writes. */
+  long token() {
+    requireHeld();
+    return token;
+  }
+
+  /** The caller's own guarded write gave the reservation back in its transaction. */
+  void released() {
+    markReleased();
+  }
+
+  /** Whether work moved the node along {@code fail} itself, and that write committed. */
+  boolean failureHandled() {
+    return failureHandled;
+  }
+
+  /** The reason work gave {@link #fail}, if it called it, whether or not that write committed. */
+  String failReason() {
+    return failReason;
+  }
+
+  /** Whether the last failed write may have landed all the same (the row could not be read). */
+  boolean lastWriteUnknown() {
+    return lastWriteUnknown;
+  }
+
+  /**
+   * Rereads the node under the reservation; its state may differ from the snapshot after an unknown
+   * write.
+   */
+  void reload() {
+    requireHeld();
+    long id = node.id();
+    Node current =
+        ctx.withHandle(
+            "reload node " + node.label(),
+            h ->
+                Objects.equals(NodeStore.tokenOf(h, id), token)
+                    ? NodeStore.findById(h, id).orElse(null)
+                    : null);
+    if (current == null) {
+      markReleased();
+      throw lockLost();
     }
+    node = current;
   }
 
-  private FiredTransition postProcessEvent(Pending job) {
-    if (job instanceof ProvisionPending p) {
-      return applyProvisionEvent(p.event(), p.targetOverride(), true, null, null, null);
-    }
-    PowerPending p = (PowerPending) job;
-    MachineInstance power = PowerMachine.instance(currentPower());
-    FiredTransition fired = power.fire(p.request().event());
-    String target = p.request().targetPowerState().value();
-    Node before = node;
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("target_power_state", target);
-    columns.put("last_error", null);
-    columns.put("conductor_affinity", ctx.name);
-    write(
-        "start power change of",
-        columns,
-        ctx.history(
-            "power",
-            p.request().event(),
-            before.powerState(),
-            null,
-            target,
-            "INFO",
-            "Power change to \"" + p.request().apiTarget() + "\" started",
-            null,
-            null));
-    ctx.notify("power_set", "start", node, Map.of("to_power", target));
-    return fired;
-  }
-
-  /** Called by power work when the hardware reached the requested state. */
-  void finishPower(PowerRequest request, DriverPowerState observed) {
-    String value = powerValue(observed);
-    String from = node.powerState();
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("power_state", value);
-    columns.put("target_power_state", null);
-    write(
-        "finish power change of",
-        columns,
-        ctx.history("power", request.event(), from, value, null, "INFO", null, null, null));
-    ctx.notify("power_set", "end", node, Map.of("to_power", request.targetPowerState().value()));
-  }
-
-  private void handleFailure(Pending job, Throwable failure) {
-    String reason = truncate(purpose + " failed: " + describe(failure));
-    LOG.warn("Node {}: {}", node.label(), reason, failure);
-    try {
-      long id = node.id();
-      Node current = ctx.withHandle("reload node", h -> NodeStore.findById(h, id)).orElse(null);
-      if (current == null) {
-        LOG.warn(
-            "Node {} deleted during failed work ({}); nothing to record", node.label(), purpose);
-        return;
-      }
-      node = current;
-      if (job instanceof PowerPending p) {
-        failPower(p.request(), reason, failure);
-      } else if (failureHandled) {
-        LOG.info("Node {}: failure already handled by the work itself", node.label());
-      } else if (provisionInstance().canFire("fail")) {
-        applyProvisionEvent("fail", null, false, reason, failure, null);
-      } else {
-        recordFault(reason, failure);
-      }
-    } catch (Throwable handlingFailure) {
-      LOG.error(
-          "Node {}: could not record the failure of '{}' ({}); periodic recovery will find it",
-          node.label(),
-          purpose,
-          reason,
-          handlingFailure);
-    }
-  }
-
-  private void failPower(PowerRequest request, String reason, Throwable failure) {
-    String observed;
-    try {
-      observed = powerValue(driver().power().getPowerState(driverNode()));
-    } catch (RuntimeException e) {
-      observed = PowerState.ERROR.value();
-    }
-    String from = node.powerState();
-    String to = observed;
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("power_state", to);
-    columns.put("target_power_state", null);
-    columns.put("last_error", reason);
-    write(
-        "record power failure of",
-        columns,
-        ctx.history("power", request.event(), from, to, null, "ERROR", reason, failure, null));
-    ctx.notify("power_set", "error", node, Map.of("to_power", request.targetPowerState().value()));
-  }
-
-  private void recordFault(String reason, Throwable failure) {
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("last_error", reason);
-    write(
-        "record failure of",
-        columns,
-        ctx.history(
-            "fault",
-            null,
-            node.provisionState(),
-            node.provisionState(),
-            node.targetProvisionState(),
-            "ERROR",
-            reason,
-            failure,
-            null));
-    ctx.notify("provision_set", "error", node, Map.of("event", "fault"));
-  }
-
-  private FiredTransition applyProvisionEvent(
+  /**
+   * Fires a provision event: persists state, target, {@code provision_updated_at}, the wait
+   * deadline and a history row in one transaction, then emits the notification.
+   *
+   * @param starting whether this is a job's post-process-event (clears {@code last_error}, records
+   *     this conductor as the node's affinity)
+   */
+  FiredTransition applyProvisionEvent(
       String event,
       String override,
       boolean starting,
       String lastError,
       Throwable failure,
       Map<String, Object> alsoWrite) {
-    requireExclusive();
+    requireHeld();
     MachineInstance instance = provisionInstance();
     FiredTransition fired;
     try {
@@ -530,34 +414,364 @@ public final class Task implements AutoCloseable {
     if (starting) {
       columns.put("conductor_affinity", ctx.name); // whose memory the work lives in
     }
-    boolean waits =
-        ProvisionState.fromValue(fired.to())
-            .map(ProvisionMachine.WAIT_STATES::contains)
-            .orElse(false);
+    boolean waits = isIn(fired.to(), ProvisionMachine.WAIT_STATES);
     // Entering a wait state starts its timeout; leaving one ends it. Stored, so it survives us.
     columns.put("deadline_at", waits ? ctx.now().plus(ctx.callbackTimeout) : null);
     if (alsoWrite != null) {
       columns.putAll(alsoWrite);
     }
-    write(
-        "apply \"" + event + "\" to",
-        columns,
-        ctx.history(
-            failed ? "fault" : "provisioning",
-            event,
-            fired.from(),
-            fired.to(),
-            target,
-            failed ? "ERROR" : "INFO",
-            lastError,
-            failure,
-            before.provisionUpdatedAt()));
+    History history =
+        History.of(failed ? "fault" : "provisioning")
+            .event(event)
+            .states(fired.from(), fired.to(), target)
+            .since(before.provisionUpdatedAt());
+    history = failed ? history.error(lastError, failure) : history.info(lastError);
+    boolean release = handedOff && !isWorking(fired.to());
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("event", event);
     extra.put("previous_provision_state", before.provisionState());
     extra.put("previous_target_provision_state", before.targetProvisionState());
-    ctx.notify("provision_set", provisionStatus(event, fired), node, extra);
+    writeThenNotify(
+        "apply \"" + event + "\" to",
+        columns,
+        history.by(ctx),
+        release,
+        "provision_set",
+        provisionStatus(event, fired),
+        extra);
     return fired;
+  }
+
+  /** A job's post-process-event for a power request: the target is set, the change starts. */
+  FiredTransition startPower(PowerRequest request) {
+    MachineInstance power = PowerMachine.instance(currentPower());
+    FiredTransition fired = power.fire(request.event());
+    String target = request.targetPowerState().value();
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("target_power_state", target);
+    columns.put("last_error", null);
+    columns.put("conductor_affinity", ctx.name);
+    write(
+        "start power change of",
+        columns,
+        History.of("power")
+            .event(request.event())
+            .states(node.powerState(), null, target)
+            .info("Power change to \"" + request.apiTarget() + "\" started")
+            .by(ctx),
+        false);
+    ctx.notify("power_set", "start", node, Map.of("to_power", target));
+    return fired;
+  }
+
+  /** Called by power work when the hardware reached the requested state. */
+  void finishPower(PowerRequest request, DriverPowerState observed) {
+    String value = powerValue(observed);
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("power_state", value);
+    columns.put("target_power_state", null);
+    writeThenNotify(
+        "finish power change of",
+        columns,
+        History.of("power").event(request.event()).states(node.powerState(), value, null).by(ctx),
+        handedOff,
+        "power_set",
+        "end",
+        Map.of("to_power", request.targetPowerState().value()));
+  }
+
+  /**
+   * Records a failed power change: {@code power_state} becomes what the hardware reports now (or
+   * {@code error} when it cannot say, or when the failure was the hardware not answering), the
+   * target is cleared.
+   */
+  void failPower(PowerRequest request, String reason, Throwable failure) {
+    String observed = PowerState.ERROR.value();
+    if (!(failure instanceof io.ferrum.driver.DriverTimeoutException)) {
+      try {
+        observed = powerValue(driver().power().getPowerState(driverNode()));
+      } catch (RuntimeException e) {
+        LOG.debug("Node {}: power state unreadable after a failed change", node.label(), e);
+      }
+    }
+    String from = node.powerState();
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("power_state", observed);
+    columns.put("target_power_state", null);
+    columns.put("last_error", reason);
+    writeThenNotify(
+        "record power failure of",
+        columns,
+        History.of("power")
+            .event(request.event())
+            .states(from, observed, null)
+            .error(reason, failure)
+            .by(ctx),
+        handedOff,
+        "power_set",
+        "error",
+        Map.of("to_power", request.targetPowerState().value()));
+  }
+
+  /** Clears a power change no job is behind any more (recovery): target gone, reason recorded. */
+  void abortPower(String reason) {
+    String target = node.targetPowerState();
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("target_power_state", null);
+    columns.put("last_error", reason);
+    Map<String, Object> extra = new HashMap<>();
+    extra.put("to_power", target);
+    writeThenNotify(
+        "abort power change of",
+        columns,
+        History.of("power")
+            .event("abort")
+            .states(node.powerState(), node.powerState(), null)
+            .error(reason, null)
+            .by(ctx),
+        handedOff,
+        "power_set",
+        "error",
+        extra);
+  }
+
+  /** Records a failure that has no {@code fail} edge in the node's state. */
+  void recordFault(String reason, Throwable failure) {
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("last_error", reason);
+    writeThenNotify(
+        "record failure of",
+        columns,
+        History.of("fault")
+            .states(node.provisionState(), node.provisionState(), node.targetProvisionState())
+            .error(reason, failure)
+            .by(ctx),
+        handedOff,
+        "provision_set",
+        "error",
+        Map.of("event", "fault"));
+  }
+
+  /**
+   * Stores the power state the periodic sync read from the hardware: a history row and the {@code
+   * baremetal.node.power_state_corrected.success} notification.
+   */
+  void correctPowerState(String actual) {
+    String from = node.powerState();
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("power_state", actual);
+    write(
+        "correct power state of",
+        columns,
+        History.of("power")
+            .event("power_state_corrected")
+            .states(from, actual, null)
+            .info(
+                "Power state corrected from \""
+                    + from
+                    + "\" to \""
+                    + actual
+                    + "\" (read from the hardware)")
+            .by(ctx),
+        false);
+    Map<String, Object> extra = new HashMap<>();
+    extra.put("from_power", from);
+    ctx.notify("power_state_corrected", "success", node, extra);
+  }
+
+  /** Records that the power sync pushed the stored power state back to the hardware. */
+  void recordPowerEnforced(String hardwareSaid) {
+    write(
+        "record power enforcement on",
+        new HashMap<>(),
+        History.of("power")
+            .event("power_state_enforced")
+            .states(hardwareSaid, node.powerState(), null)
+            .info(
+                "The hardware said \""
+                    + hardwareSaid
+                    + "\"; the stored \""
+                    + node.powerState()
+                    + "\" was pushed back")
+            .by(ctx),
+        false);
+  }
+
+  /** Puts the node in maintenance with a fault, recording why (power sync gave up). */
+  void maintenanceForFault(String fault, String reason, Throwable failure) {
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("maintenance", true);
+    columns.put("maintenance_reason", reason);
+    columns.put("fault", fault);
+    columns.put("power_state", null);
+    columns.put("last_error", reason);
+    write(
+        "put in maintenance",
+        columns,
+        History.of("fault")
+            .states(node.provisionState(), node.provisionState(), null)
+            .error(reason, failure)
+            .by(ctx),
+        false);
+    ctx.notify("maintenance_set", "end", node, Map.of());
+  }
+
+  /**
+   * Writes {@code columns} (and a history row, if given) in one transaction, guarded by this task's
+   * reservation, then updates the in-memory snapshot to match without reading back. With {@code
+   * release}, the same statement gives the reservation back.
+   *
+   * @throws LockLostException if the reservation is no longer this task's
+   * @throws DatabaseException if the write failed (and did not land after all)
+   */
+  void write(String what, Map<String, Object> columns, HistoryEvent history, boolean release) {
+    requireHeld();
+    Instant now = ctx.now();
+    long id = node.id();
+    long version = node.version();
+    lastWriteUnknown = false;
+    try {
+      ctx.inTransaction(
+          what + " node " + node.label(),
+          handle -> {
+            if (!NodeStore.update(handle, id, token, columns, now, release)) {
+              throw lockLost();
+            }
+            if (history != null) {
+              NodeStore.insertHistory(handle, id, history);
+            }
+            return null;
+          });
+    } catch (LockLostException e) {
+      markReleased();
+      throw e;
+    } catch (DatabaseException e) {
+      if (!landed(version, release, e)) {
+        throw e;
+      }
+      LOG.info(
+          "Node {}: the database reported a failure for '{}', but the write landed",
+          node.label(),
+          what);
+    }
+    node = NodeStore.applied(node, columns, now);
+    if (release) {
+      node = node.withReservation(null);
+      markReleased();
+    }
+  }
+
+  /**
+   * {@link #write}, then the notification {@code baremetal.node.<action>.<status>} with {@code
+   * extra}. A write that releases the node keeps the node's notification order from before its
+   * commit until its notification is out: the next task on the node notifies after it.
+   */
+  private void writeThenNotify(
+      String what,
+      Map<String, Object> columns,
+      HistoryEvent history,
+      boolean release,
+      String action,
+      String status,
+      Map<String, Object> extra) {
+    java.util.concurrent.locks.Lock order = release ? ctx.notificationOrder(node.id()) : null;
+    if (order != null) {
+      order.lock();
+    }
+    try {
+      write(what, columns, history, release);
+      ctx.notify(action, status, node, extra);
+    } finally {
+      if (order != null) {
+        order.unlock();
+      }
+    }
+  }
+
+  /**
+   * After a write reported a failure: whether it landed all the same, read back from the row (its
+   * version moved on while this task held it). Unknown when the row cannot be read.
+   */
+  private boolean landed(long version, boolean release, DatabaseException failure) {
+    long id = node.id();
+    Node current;
+    Long holder;
+    try {
+      Object[] row =
+          ctx.withHandle(
+              "check the write to node " + node.label(),
+              h -> new Object[] {NodeStore.findById(h, id).orElse(null), NodeStore.tokenOf(h, id)});
+      current = (Node) row[0];
+      holder = (Long) row[1];
+    } catch (RuntimeException e) {
+      lastWriteUnknown = true;
+      failure.addSuppressed(e);
+      return false;
+    }
+    if (current == null || current.version() == version) {
+      if (!Objects.equals(holder, token)) {
+        markReleased();
+        throw lockLost();
+      }
+      return false;
+    }
+    return release || Objects.equals(holder, token);
+  }
+
+  /** Gives the reservation back, if still held; a failure leaves an orphan for recovery. */
+  void releaseLock() {
+    if (!held) {
+      return;
+    }
+    long id = node.id();
+    long mine = token;
+    boolean failed = false;
+    try {
+      boolean released =
+          ctx.withHandle("release node " + node.label(), h -> NodeStore.release(h, id, mine));
+      if (!released) {
+        LOG.debug("Node {}: reservation already gone at release", node.label());
+      }
+    } catch (Throwable e) { // NOPMD: whatever failed, recovery must learn of the reservation
+      failed = true;
+      LOG.error(
+          "Could not release node {}; this conductor's reservation recovery releases it once the"
+              + " database answers",
+          node.label(),
+          e);
+    } finally {
+      markReleased();
+    }
+    if (failed) {
+      ctx.orphans.add(new Orphans.Orphan(id, null, null, Instant.now()));
+    }
+  }
+
+  MachineInstance provisionInstance() {
+    try {
+      return ProvisionMachine.DEFINITION.newInstance(
+          node.provisionState(), node.targetProvisionState());
+    } catch (IllegalArgumentException e) {
+      throw new DatabaseException(
+          "Node " + node.label() + " has an impossible stored state: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether {@code state} is a working state: its work lives only in a conductor's memory. */
+  static boolean isWorking(String state) {
+    return isIn(state, ProvisionMachine.STUCK_STATES_TREATED_AS_FAIL);
+  }
+
+  private static boolean isIn(String state, java.util.Set<ProvisionState> states) {
+    return ProvisionState.fromValue(state).map(states::contains).orElse(false);
+  }
+
+  private void markReleased() {
+    if (held) {
+      held = false;
+      mode = LockMode.SHARED;
+      ctx.live.close(token);
+    }
   }
 
   /** Ironic's status rule: fail is error; stable to transient is start; back to stable is end. */
@@ -597,39 +811,6 @@ public final class Task implements AutoCloseable {
     return to == null || ProvisionMachine.DEFINITION.isStable(to) ? null : target;
   }
 
-  /**
-   * Writes {@code columns} (and a history row, if given) in one transaction, guarded by this
-   * conductor's reservation, then updates the in-memory snapshot to match without reading back.
-   */
-  private void write(String what, Map<String, Object> columns, HistoryEvent history) {
-    Instant now = ctx.now();
-    ctx.inTransaction(
-        what + " node " + node.label(),
-        handle -> {
-          requireUpdated(NodeStore.update(handle, node.id(), ctx.name, columns, now));
-          if (history != null) {
-            NodeStore.insertHistory(handle, node.id(), history);
-          }
-          return null;
-        });
-    node = NodeStore.applied(node, columns, now);
-  }
-
-  private void update(Map<String, Object> columns) {
-    requireExclusive();
-    write("update", columns, null);
-  }
-
-  private MachineInstance provisionInstance() {
-    try {
-      return ProvisionMachine.DEFINITION.newInstance(
-          node.provisionState(), node.targetProvisionState());
-    } catch (IllegalArgumentException e) {
-      throw new DatabaseException(
-          "Node " + node.label() + " has an impossible stored state: " + e.getMessage(), e);
-    }
-  }
-
   private PowerState currentPower() {
     return PowerState.fromValue(node.powerState()).orElse(PowerState.NONE);
   }
@@ -646,40 +827,23 @@ public final class Task implements AutoCloseable {
         e);
   }
 
-  private void requireUpdated(boolean updated) {
-    if (!updated) {
-      throw new LockLostException(
-          "Node "
-              + node.label()
-              + " is no longer reserved by conductor "
-              + ctx.name
-              + " (or was deleted); '"
-              + purpose
-              + "' stops here");
-    }
+  private LockLostException lockLost() {
+    return new LockLostException(
+        "Node "
+            + node.label()
+            + " is no longer reserved by this task of conductor "
+            + ctx.name
+            + " (it was recovered, taken over or deleted); '"
+            + purpose
+            + "' stops here");
   }
 
-  private void requireExclusive() {
-    if (mode != LockMode.EXCLUSIVE) {
-      throw new IllegalStateException("'" + purpose + "' needs an exclusive lock on the node");
-    }
-  }
-
-  private void releaseLock() {
-    if (mode != LockMode.EXCLUSIVE) {
-      return;
-    }
-    mode = LockMode.SHARED;
-    try {
-      boolean released =
-          ctx.withHandle(
-              "release node " + node.label(), h -> NodeStore.release(h, node.id(), ctx.name));
-      if (!released) {
-        LOG.debug("Node {} was not reserved by {} at release (deleted?)", node.label(), ctx.name);
-      }
-    } catch (RuntimeException e) {
-      LOG.error(
-          "Could not release node {}; stale-reservation recovery will clear it", node.label(), e);
+  private void requireHeld() {
+    if (!held) {
+      throw new IllegalStateException(
+          mode == LockMode.SHARED && token == 0
+              ? "'" + purpose + "' needs an exclusive lock on the node"
+              : "'" + purpose + "' no longer holds node " + node.label() + "'s reservation");
     }
   }
 
@@ -694,7 +858,8 @@ public final class Task implements AutoCloseable {
     };
   }
 
-  private static String describe(Throwable failure) {
+  /** A short reason for {@code failure}, for {@code last_error}. */
+  static String describe(Throwable failure) {
     String message = failure.getMessage();
     if (failure instanceof DriverException || failure instanceof FerrumException) {
       return message == null ? failure.getClass().getSimpleName() : message;
@@ -702,8 +867,8 @@ public final class Task implements AutoCloseable {
     return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  private static String truncate(String text) {
-    return text.length() <= MAX_ERROR_LENGTH
+  static String truncate(String text) {
+    return text == null || text.length() <= MAX_ERROR_LENGTH
         ? text
         : text.substring(0, MAX_ERROR_LENGTH - 3) + "...";
   }

@@ -1,7 +1,7 @@
 package io.ferrum.conductor;
 
 import java.time.Duration;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the conductor's jobs. Bounded and without a queue: a job either starts now on a free worker
@@ -11,9 +11,11 @@ import java.util.concurrent.Future;
  * <p>Contract for implementations (the same tests pass on all of them):
  *
  * <ul>
- *   <li>{@link #submit} never throws the job's exception; only {@link Future#get()} on the returned
- *       future does;
- *   <li>it throws {@link NoFreeWorkerException} when no worker is free or the pool is stopping;
+ *   <li>{@link #submit} never throws the job's exception; the returned future completes
+ *       exceptionally with it;
+ *   <li>the returned future completes only once the job has returned <em>and</em> its worker counts
+ *       as free again: a job submitted when it completes is never refused for want of that worker;
+ *   <li>it throws {@link NoFreeWorkerException} when every worker is busy or the pool is stopping;
  *   <li>it is thread-safe.
  * </ul>
  */
@@ -22,9 +24,10 @@ public interface WorkerPool extends AutoCloseable {
   /**
    * Starts {@code job} on a free worker.
    *
+   * @return completes when the job has returned and its worker is free again
    * @throws NoFreeWorkerException if every worker is busy or the pool is shutting down
    */
-  Future<?> submit(Runnable job);
+  CompletableFuture<Void> submit(Runnable job);
 
   /** How many jobs are running now. */
   int active();

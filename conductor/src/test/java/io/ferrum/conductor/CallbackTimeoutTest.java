@@ -12,7 +12,7 @@ import java.util.Map;
 /** Durable timeouts of callback waits: stored deadlines, fired by any live conductor. */
 class CallbackTimeoutTest {
 
-  @ConductorTest
+  @ConductorTest(periodicTasks = false)
   void expiredWait_takesTheFailEdge_evenOnAnotherConductorAfterARestart(ConductorEnv env)
       throws Exception {
     Conductor first = env.newConductor("first", 2, b -> b.callbackTimeout(Duration.ofMillis(50)));
@@ -37,7 +37,7 @@ class CallbackTimeoutTest {
     assertThat(other.checkTimeouts()).as("handled once").isZero();
   }
 
-  @ConductorTest
+  @ConductorTest(periodicTasks = false)
   void callbackInTime_clearsTheDeadline(ConductorEnv env) throws Exception {
     Conductor conductor =
         env.newConductor("quick", 2, b -> b.callbackTimeout(Duration.ofMillis(200)));
@@ -51,7 +51,7 @@ class CallbackTimeoutTest {
     assertThat(conductor.getNode(node.uuid()).provisionState()).isEqualTo("available");
   }
 
-  @ConductorTest
+  @ConductorTest(periodicTasks = false)
   void maintenance_holdsTheTimeout(ConductorEnv env) throws Exception {
     Conductor conductor =
         env.newConductor("holder", 2, b -> b.callbackTimeout(Duration.ofMillis(10)));

@@ -12,7 +12,7 @@ import java.util.Map;
 /** The periodic power-state sync, run by hand. */
 class PowerSyncTest {
 
-  @ConductorTest
+  @ConductorTest(periodicTasks = false)
   void observe_storesWhatTheHardwareSays_withHistoryAndNotification(ConductorEnv env) {
     Node node = env.nodeIn("manageable", Map.of());
     FakeHardware.setHardwarePowerState(node.uuid(), DriverPowerState.POWER_ON);
@@ -33,7 +33,7 @@ class PowerSyncTest {
     assertThat(env.conductor().syncPowerStates()).as("in agreement now").isZero();
   }
 
-  @ConductorTest
+  @ConductorTest(periodicTasks = false)
   void enforce_pushesTheStoredStateBack_afterRepeatedDisagreement(ConductorEnv env) {
     Node node = env.nodeIn("manageable", Map.of());
     env.conductor()
@@ -52,7 +52,7 @@ class PowerSyncTest {
         .satisfies(h -> assertThat(h.event()).isEqualTo("power_state_enforced"));
   }
 
-  @ConductorTest
+  @ConductorTest(periodicTasks = false)
   void unreadableHardware_goesToMaintenanceWithPowerFailure_afterRetries(ConductorEnv env) {
     Node node = env.nodeIn("manageable", Map.of());
     env.conductor()
@@ -74,7 +74,7 @@ class PowerSyncTest {
     assertThat(env.conductor().syncPowerStates()).as("maintenance nodes are skipped").isZero();
   }
 
-  @ConductorTest
+  @ConductorTest(periodicTasks = false)
   void excludedStates_andBusyNodes_areSkipped(ConductorEnv env) {
     Node enrolled = env.createNode(Map.of());
     FakeHardware.setHardwarePowerState(enrolled.uuid(), DriverPowerState.POWER_ON);

@@ -31,6 +31,12 @@ class StartupRecoveryTest {
                     "UPDATE nodes SET target_power_state = 'power on', conductor_affinity ="
                         + " 'crashed', reservation = 'crashed' WHERE uuid = ?",
                     powering.uuid()));
+    // The notifications the crashed process sent before it died.
+    env.notifications().clear();
+    started(env, deploying, "deploying", "available", "active");
+    started(env, cleaning, "cleaning", "manageable", "available");
+    emit(env, powering, "power_set.start", Map.of("to_power", "power on"));
+    env.expectRepairs();
 
     Conductor restarted = env.newConductor("crashed", 2);
 
@@ -79,6 +85,31 @@ class StartupRecoveryTest {
                     conductor,
                     conductor.equals("crashed") ? conductor : null,
                     node.uuid()));
+  }
+
+  private static void started(
+      ConductorEnv env, Node node, String state, String previous, String target) {
+    emit(
+        env,
+        node,
+        "provision_set.start",
+        Map.of(
+            "provision_state", state,
+            "target_provision_state", target,
+            "previous_provision_state", previous));
+  }
+
+  private static void emit(ConductorEnv env, Node node, String event, Map<String, Object> extra) {
+    Map<String, Object> payload = new java.util.HashMap<>(extra);
+    payload.put("uuid", node.uuid());
+    env.notifications()
+        .emit(
+            new Notification(
+                "baremetal.node." + event,
+                "INFO",
+                "ferrum-conductor.crashed",
+                java.time.Instant.now(),
+                payload));
   }
 
   private static void restore(ConductorEnv env, Node node) {

@@ -69,4 +69,30 @@ class WorkerPoolTest {
         .isInstanceOf(NoFreeWorkerException.class)
         .hasMessage("The conductor is stopping and takes no new work");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"real", "synchronous"})
+  void submit_rightAfterTheLastJobsFutureCompleted_isNeverRefused(String kind) throws Exception {
+    try (WorkerPool pool = pool(kind, 1)) {
+      for (int i = 0; i < 2000; i++) {
+        pool.submit(() -> {}).get();
+      }
+      assertThat(pool.active()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"real", "synchronous"})
+  void submit_jobThrowsAnError_futureCarriesIt_workerFreed(String kind) throws Exception {
+    try (WorkerPool pool = pool(kind, 1)) {
+      Future<?> future =
+          pool.submit(
+              () -> {
+                throw new AssertionError("broken");
+              });
+
+      assertThatThrownBy(future::get).hasCauseInstanceOf(AssertionError.class);
+      pool.submit(() -> {}).get();
+    }
+  }
 }

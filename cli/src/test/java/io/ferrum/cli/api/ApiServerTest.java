@@ -351,7 +351,9 @@ class ApiServerTest {
   @Test
   void busyNode_409_fullPool_503WithRetryAfter() throws Exception {
     api.close();
-    api = new TestServer(new SynchronousWorkerPool(0), null);
+    SynchronousWorkerPool stopped = new SynchronousWorkerPool(1);
+    stopped.shutdown(java.time.Duration.ZERO); // refuses every job, as a full pool does
+    api = new TestServer(stopped, null);
     create("n7");
 
     Reply full =

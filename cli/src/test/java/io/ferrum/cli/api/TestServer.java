@@ -39,7 +39,7 @@ final class TestServer implements AutoCloseable {
             .dataSource(pool)
             .name("api-test")
             .notificationSink(metrics != null ? metrics : NotificationSink.none())
-            .lockRetry(2, Duration.ofMillis(10))
+            .lockWait(Duration.ofMillis(10))
             .timeoutCheckInterval(Duration.ZERO)
             .powerSyncInterval(Duration.ZERO);
     if (workers != null) {

@@ -23,10 +23,12 @@ import org.jdbi.v3.core.statement.Query;
  * SQL for nodes, their history and conductors. Every method takes the {@link Handle} to run on, so
  * callers decide what shares a transaction. Stateless and thread-safe.
  *
- * <p>The reservation is the node's exclusive lock. It is taken with a conditional update ({@code
- * ... SET reservation = :me WHERE id = :id AND reservation IS NULL}), so exactly one of any number
- * of racing conductors or threads gets it, and every change made under it is guarded by {@code AND
- * reservation = :me}: a task that lost its lock can change nothing.
+ * <p>The reservation is the node's exclusive lock: the holder's conductor name in {@code
+ * reservation} and the holding task's own random token in {@code reservation_token}. It is taken
+ * with a conditional update ({@code ... SET reservation = :me, reservation_token = :token WHERE id
+ * = :id AND reservation IS NULL}), so exactly one of any number of racing conductors or threads
+ * gets it, and every change made under it is guarded by {@code AND reservation_token = :token}: a
+ * task whose lock was released, recovered or taken over can change nothing.
  *
  * <p>The statements every request runs (read one node, reserve, release, update, append history,
  * insert) use plain JDBC on the handle's connection with positional parameters: Jdbi's
@@ -207,12 +209,18 @@ public final class NodeStore {
     }
   }
 
-  /** UUIDs of every node reserved by {@code conductor}. */
-  public static List<String> reservedBy(Handle handle, String conductor) {
+  /** A node's reservation as found by {@link #reservations}. */
+  public record Reservation(long id, String uuid, Long token) {}
+
+  /** Every reservation held under {@code conductor}'s name, by node id. */
+  public static List<Reservation> reservations(Handle handle, String conductor) {
     return handle
-        .createQuery("SELECT uuid FROM nodes WHERE reservation = :me ORDER BY id")
+        .createQuery(
+            "SELECT id, uuid, reservation_token FROM nodes WHERE reservation = :me ORDER BY id")
         .bind("me", conductor)
-        .mapTo(String.class)
+        .map(
+            (rs, ctx) ->
+                new Reservation(rs.getLong(1), rs.getString(2), (Long) rs.getObject(3, Long.class)))
         .list();
   }
 
@@ -308,34 +316,20 @@ public final class NodeStore {
   }
 
   /**
-   * UUIDs of unreserved nodes whose last work started on {@code conductor} and that rest in one of
-   * {@code states}: work that died with that conductor's previous run.
+   * Ids of unreserved nodes whose last work started on {@code conductor} and that were left
+   * mid-work: resting in one of {@code workingStates}, or with a power change pending. Only a job
+   * holding the reservation puts a node there, so no job is behind these any more.
    */
-  public static List<String> stuckOn(Handle handle, String conductor, List<String> states) {
+  public static List<Long> stranded(Handle handle, String conductor, List<String> workingStates) {
     return handle
         .createQuery(
-            "SELECT uuid FROM nodes WHERE reservation IS NULL AND conductor_affinity = :me"
-                + " AND provision_state IN (<states>) ORDER BY id")
+            "SELECT id FROM nodes WHERE reservation IS NULL AND conductor_affinity = :me"
+                + " AND (provision_state IN (<states>) OR target_power_state IS NOT NULL)"
+                + " ORDER BY id")
         .bind("me", conductor)
-        .bindList("states", states)
-        .mapTo(String.class)
+        .bindList("states", workingStates)
+        .mapTo(Long.class)
         .list();
-  }
-
-  /**
-   * Clears the target power state of unreserved nodes whose power change started on {@code
-   * conductor}, with {@code reason} as their last error; returns how many.
-   */
-  public static int abortPendingPower(Handle handle, String conductor, String reason, Instant now) {
-    return handle
-        .createUpdate(
-            "UPDATE nodes SET target_power_state = NULL, last_error = :reason, updated_at = :now,"
-                + " version = version + 1 WHERE reservation IS NULL AND conductor_affinity = :me"
-                + " AND target_power_state IS NOT NULL")
-        .bind("reason", reason)
-        .bind("me", conductor)
-        .bind("now", Sql.timestamp(now))
-        .execute();
   }
 
   /**
@@ -376,24 +370,64 @@ public final class NodeStore {
         .orElse(null);
   }
 
-  /** Takes the node's reservation for {@code conductor} if nobody holds it. */
-  public static boolean reserve(Handle handle, long id, String conductor) {
+  /** Takes the node's reservation for {@code conductor} with {@code token}, if nobody holds it. */
+  public static boolean reserve(Handle handle, long id, String conductor, long token) {
     return executeUpdate(
             handle,
-            "UPDATE nodes SET reservation = ? WHERE id = ? AND reservation IS NULL",
+            "UPDATE nodes SET reservation = ?, reservation_token = ? WHERE id = ?"
+                + " AND reservation IS NULL",
             conductor,
+            token,
             id)
         == 1;
   }
 
-  /** Gives the reservation back, if {@code conductor} holds it. */
-  public static boolean release(Handle handle, long id, String conductor) {
+  /**
+   * Moves a reservation held under {@code conductor} with {@code oldToken} ({@code null}: a
+   * reservation written before tokens existed) to {@code newToken}: the old holder is fenced out.
+   */
+  public static boolean takeOver(
+      Handle handle, long id, String conductor, Long oldToken, long newToken) {
+    return oldToken == null
+        ? executeUpdate(
+                handle,
+                "UPDATE nodes SET reservation_token = ? WHERE id = ? AND reservation = ?"
+                    + " AND reservation_token IS NULL",
+                newToken,
+                id,
+                conductor)
+            == 1
+        : executeUpdate(
+                handle,
+                "UPDATE nodes SET reservation_token = ? WHERE id = ? AND reservation = ?"
+                    + " AND reservation_token = ?",
+                newToken,
+                id,
+                conductor,
+                oldToken)
+            == 1;
+  }
+
+  /** Gives the reservation back, if the task with {@code token} still holds it. */
+  public static boolean release(Handle handle, long id, long token) {
     return executeUpdate(
             handle,
-            "UPDATE nodes SET reservation = NULL WHERE id = ? AND reservation = ?",
+            "UPDATE nodes SET reservation = NULL, reservation_token = NULL WHERE id = ?"
+                + " AND reservation_token = ?",
             id,
-            conductor)
+            token)
         == 1;
+  }
+
+  /** The token of the task holding the node, or {@code null} when none does (or it is gone). */
+  public static Long tokenOf(Handle handle, long id) {
+    try (PreparedStatement select =
+            prepare(handle, "SELECT reservation_token FROM nodes WHERE id = ?", id);
+        ResultSet rs = select.executeQuery()) {
+      return rs.next() ? (Long) rs.getObject(1, Long.class) : null;
+    } catch (SQLException e) {
+      throw Sql.failure(e);
+    }
   }
 
   /** Runs an update with {@code params} (see {@link #prepare}); returns the rows it changed. */
@@ -405,23 +439,20 @@ public final class NodeStore {
     }
   }
 
-  /** Clears every reservation held by {@code conductor}; returns how many. */
-  public static int releaseAll(Handle handle, String conductor) {
-    return handle
-        .createUpdate("UPDATE nodes SET reservation = NULL WHERE reservation = :me")
-        .bind("me", conductor)
-        .execute();
-  }
-
   /**
    * Sets {@code columns} (names from {@link #UPDATABLE}), bumps {@code version} and {@code
-   * updated_at}; only while {@code reservation} holds the node, unless it is {@code null}.
+   * updated_at}; only while the task with {@code token} holds the node, unless it is {@code null}.
+   * With {@code release}, the same statement gives the reservation back.
    *
-   * @return whether the node was updated (false: gone, or no longer reserved by {@code
-   *     reservation})
+   * @return whether the node was updated (false: gone, or no longer held with {@code token})
    */
   public static boolean update(
-      Handle handle, long id, String reservation, Map<String, Object> columns, Instant now) {
+      Handle handle,
+      long id,
+      Long token,
+      Map<String, Object> columns,
+      Instant now,
+      boolean release) {
     StringBuilder sql = new StringBuilder("UPDATE nodes SET ");
     for (String column : columns.keySet()) {
       if (!UPDATABLE.contains(column)) {
@@ -429,9 +460,12 @@ public final class NodeStore {
       }
       sql.append(column).append(" = ?, ");
     }
+    if (release) {
+      sql.append("reservation = NULL, reservation_token = NULL, ");
+    }
     sql.append("updated_at = ?, version = version + 1 WHERE id = ?");
-    if (reservation != null) {
-      sql.append(" AND reservation = ?");
+    if (token != null) {
+      sql.append(" AND reservation_token = ?");
     }
     try (PreparedStatement update = handle.getConnection().prepareStatement(sql.toString())) {
       int i = 1;
@@ -452,8 +486,8 @@ public final class NodeStore {
       }
       Sql.setInstant(update, i++, now);
       update.setLong(i++, id);
-      if (reservation != null) {
-        update.setString(i, reservation);
+      if (token != null) {
+        update.setLong(i, token);
       }
       return update.executeUpdate() == 1;
     } catch (SQLException e) {
@@ -523,19 +557,21 @@ public final class NodeStore {
    * value}, if nobody holds it, and returns the node as now stored.
    */
   public static Optional<Node> reserveBy(
-      Handle handle, Dialect dialect, String column, String value, String me) {
+      Handle handle, Dialect dialect, String column, String value, String me, long token) {
     if (!column.equals("uuid") && !column.equals("name")) {
       throw new IllegalArgumentException("not a node key: " + column);
     }
     String update =
-        "UPDATE nodes SET reservation = ? WHERE " + column + " = ? AND reservation IS NULL";
+        "UPDATE nodes SET reservation = ?, reservation_token = ? WHERE "
+            + column
+            + " = ? AND reservation IS NULL";
     // One statement: the updated row comes back with the update.
     String sql =
         switch (dialect) {
           case H2 -> "SELECT " + NODE_COLUMNS + " FROM FINAL TABLE (" + update + ")";
           case POSTGRESQL -> update + " RETURNING " + NODE_COLUMNS;
         };
-    try (PreparedStatement reserve = prepare(handle, sql, me, value);
+    try (PreparedStatement reserve = prepare(handle, sql, me, token, value);
         ResultSet rs = reserve.executeQuery()) {
       return rs.next() ? Optional.of(node(rs)) : Optional.empty();
     } catch (SQLException e) {
@@ -543,13 +579,10 @@ public final class NodeStore {
     }
   }
 
-  /** Deletes the node (its history goes with it) if {@code reservation} holds it. */
-  public static boolean delete(Handle handle, long id, String reservation) {
-    return handle
-            .createUpdate("DELETE FROM nodes WHERE id = :id AND reservation = :me")
-            .bind("id", id)
-            .bind("me", reservation)
-            .execute()
+  /** Deletes the node (its history goes with it) if the task with {@code token} holds it. */
+  public static boolean delete(Handle handle, long id, long token) {
+    return executeUpdate(
+            handle, "DELETE FROM nodes WHERE id = ? AND reservation_token = ?", id, token)
         == 1;
   }
 

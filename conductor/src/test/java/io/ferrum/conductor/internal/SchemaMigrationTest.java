@@ -21,7 +21,7 @@ class SchemaMigrationTest {
   void migrate_emptyDatabase_createsEveryTableAndColumn(TestDatabases.Kind kind) throws Exception {
     skipUnlessAvailable(kind);
     try (TestDatabases.Fresh db = TestDatabases.create(kind)) {
-      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(3);
+      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(4);
       assertThat(Migrations.migrate(db.dataSource())).as("idempotent").isZero();
 
       try (Connection c = db.dataSource().getConnection()) {
@@ -57,7 +57,7 @@ class SchemaMigrationTest {
             }) {
           assertThat(nodes.get(state)).as("%s fits Ironic's 15 characters", state).isEqualTo(15);
         }
-        assertThat(nodes).containsKey("deadline_at");
+        assertThat(nodes).containsKeys("deadline_at", "reservation_token");
         assertThat(columns(c, "node_history"))
             .containsKeys(
                 "uuid",

@@ -35,6 +35,9 @@ public final class ConductorEnv implements AutoCloseable {
     }
   }
 
+  /** How often the periodic tasks run in tests. */
+  public static final Duration PERIOD = Duration.ofMillis(300);
+
   /** How long a test waits for work before failing. */
   public static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -47,13 +50,24 @@ public final class ConductorEnv implements AutoCloseable {
   private final Jdbi jdbi;
   private final FlakyDataSource flaky;
 
-  ConductorEnv(TestDatabases.Kind database, Pool pool) {
+  ConductorEnv(TestDatabases.Kind database, Pool pool, boolean periodicTasks) {
     this.database = database;
     this.pool = pool;
     this.fresh = TestDatabases.create(database);
     this.jdbi = Jdbi.create(fresh.dataSource());
     this.flaky = new FlakyDataSource(fresh.dataSource());
-    this.conductor = newConductor("conductor-1", 8);
+    this.conductor =
+        newConductor(
+            "conductor-1",
+            8,
+            builder -> {
+              if (!periodicTasks) {
+                builder
+                    .recoveryInterval(Duration.ZERO)
+                    .timeoutCheckInterval(Duration.ZERO)
+                    .powerSyncInterval(Duration.ZERO);
+              }
+            });
   }
 
   /** A conductor on this cell's database and pool kind, closed with the cell. */
@@ -74,11 +88,13 @@ public final class ConductorEnv implements AutoCloseable {
             .name(name)
             .workerPool(workerPool)
             .notificationSink(sink)
-            .lockRetry(3, Duration.ofMillis(20))
+            .lockWait(Duration.ofMillis(100))
             .shutdownDeadline(Duration.ofSeconds(10))
-            // Periodic tasks stay off so tests are deterministic; tests run them by hand.
-            .timeoutCheckInterval(Duration.ZERO)
-            .powerSyncInterval(Duration.ZERO);
+            // Periodic tasks run as in production, only more often, so every test also checks
+            // that they leave correct work alone; tests may still run them by hand.
+            .recoveryInterval(PERIOD)
+            .timeoutCheckInterval(PERIOD)
+            .powerSyncInterval(PERIOD.multipliedBy(3));
     customize.accept(builder);
     Conductor created = builder.build();
     conductors.add(created);
@@ -166,6 +182,43 @@ public final class ConductorEnv implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  private boolean repairsExpected;
+
+  /**
+   * Declares that this test leaves work for reservation recovery on purpose (injected faults,
+   * simulated crashes); otherwise the matrix fails a test after which recovery repaired anything.
+   */
+  public void expectRepairs() {
+    repairsExpected = true;
+  }
+
+  boolean repairsExpected() {
+    return repairsExpected;
+  }
+
+  /** The conductors of this cell, in the order they were made. */
+  public List<Conductor> conductors() {
+    return List.copyOf(conductors);
+  }
+
+  /**
+   * Waits until {@code condition} holds, checking every 10 ms; fails the test after {@link #WAIT}.
+   */
+  public static void await(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached within " + WAIT + ": " + what);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
   }
 

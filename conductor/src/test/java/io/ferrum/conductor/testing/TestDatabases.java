@@ -61,6 +61,7 @@ public final class TestDatabases {
           Databases.pooled("jdbc:h2:mem:" + id + ";DB_CLOSE_DELAY=-1", "sa", "", 20);
       return new Fresh(
           pool,
+          "jdbc:h2:mem:" + id,
           () -> {
             try (Connection c = pool.getConnection();
                 Statement s = c.createStatement()) {
@@ -76,10 +77,23 @@ public final class TestDatabases {
     ConnectionPool pool = Databases.pooled(schemaUrl, null, null, 20);
     return new Fresh(
         pool,
+        schemaUrl,
         () -> {
           pool.close();
           exec(url, "DROP SCHEMA " + schema + " CASCADE");
         });
+  }
+
+  /** Skips the calling test when PostgreSQL is absent, unless this run requires it. */
+  public static void assumePostgres() {
+    String reason = postgresUnavailable();
+    if (reason != null) {
+      if (postgresRequired()) {
+        throw new IllegalStateException(
+            "PostgreSQL is required here (FERRUM_TEST_REQUIRE) but: " + reason);
+      }
+      org.junit.jupiter.api.Assumptions.abort(reason);
+    }
   }
 
   private static void exec(String url, String sql) {
@@ -95,11 +109,18 @@ public final class TestDatabases {
   /** A database made for one test. */
   public static final class Fresh implements AutoCloseable {
     private final DataSource dataSource;
+    private final String url;
     private final Cleanup cleanup;
 
-    Fresh(DataSource dataSource, Cleanup cleanup) {
+    Fresh(DataSource dataSource, String url, Cleanup cleanup) {
       this.dataSource = dataSource;
+      this.url = url;
       this.cleanup = cleanup;
+    }
+
+    /** The JDBC URL of this database (for PostgreSQL: with its own schema). */
+    public String url() {
+      return url;
     }
 
     public DataSource dataSource() {

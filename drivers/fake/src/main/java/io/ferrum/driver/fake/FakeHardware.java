@@ -45,6 +45,9 @@ import java.util.stream.Collectors;
  *       AssertionError}), to exercise every kind of failure</td></tr>
  *   <tr><td>{@code fake_hang}</td><td>comma-separated calls that block until interrupted or
  *       {@code fake_hang_ms} (default one hour) pass, then fail with a timeout</td></tr>
+ *   <tr><td>{@code fake_hang_ignores_interrupt}</td><td>{@code true}: a hanging call ignores
+ *       interrupts and blocks for the whole {@code fake_hang_ms}, as a driver stuck in native code
+ *       would</td></tr>
  *   <tr><td>{@code fake_wait}</td><td>comma-separated calls that return {@link StepOutcome#WAIT}
  *       ({@code deploy.deploy}, {@code clean.clean}, {@code inspect.inspect},
  *       {@code rescue.rescue}, {@code deploy.service})</td></tr>
@@ -164,6 +167,11 @@ public final class FakeHardware
     number(node, "fake_delay_ms");
     number(node, "fake_fail_times");
     number(node, "fake_hang_ms");
+    String ignores = node.info("fake_hang_ignores_interrupt");
+    if (ignores != null && !List.of("true", "false").contains(ignores)) {
+      throw new InvalidDriverInfoException(
+          "driver_info.fake_hang_ignores_interrupt must be true or false, not \"" + ignores + "\"");
+    }
     String with = node.info("fake_fail_with");
     if (with != null && !List.of("driver", "runtime", "error").contains(with)) {
       throw new InvalidDriverInfoException(
@@ -302,7 +310,11 @@ public final class FakeHardware
     }
     if (list(node, "fake_hang").contains(call)) {
       long hang = node.info("fake_hang_ms") == null ? 3_600_000 : number(node, "fake_hang_ms");
-      sleep(hang, node, call);
+      if ("true".equals(node.info("fake_hang_ignores_interrupt"))) {
+        sleepThroughInterrupts(hang);
+      } else {
+        sleep(hang, node, call);
+      }
       throw new DriverTimeoutException(
           "fake " + call + " on node " + node.label() + " hung for " + hang + " ms (fake_hang)");
     }
@@ -363,6 +375,21 @@ public final class FakeHardware
       Thread.currentThread().interrupt();
       throw new DriverTimeoutException(
           "fake " + call + " on node " + node.label() + " was interrupted", e);
+    }
+  }
+
+  private static void sleepThroughInterrupts(long millis) {
+    long end = System.nanoTime() + millis * 1_000_000;
+    boolean interrupted = false;
+    for (long left = millis; left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+      try {
+        Thread.sleep(left);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,0 +1,249 @@
+package io.ferrum.conductor;
+
+import io.ferrum.driver.DriverException;
+import io.ferrum.driver.DriverTimeoutException;
+import io.ferrum.driver.HardwareInterface;
+import io.ferrum.driver.HardwareType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Deadlines on driver calls.
+ *
+ * Rule: no driver call can hold a worker, a periodic task or a node's lock longer than its
+ * interface's deadline. A call runs on a thread of this class while its caller waits for at most
+ * the deadline; past it the caller gets a DriverTimeoutException, which its job handles like any
+ * driver failure (fail edge, last_error, release), and the call's thread is interrupted and
+ * abandoned. A driver thread that ignores the interrupt stays stuck, but holds nothing of the
+ * conductor's: no worker, no lock, no database connection.
+ *
+ * Calls that touch no hardware (validate) run on the caller's thread. A deadline of zero runs the
+ * interface's calls on the caller's thread without one, for deterministic tests.
+ */
+/** Runs a conductor's driver calls with a deadline per hardware interface. Thread-safe. */
+final class DriverCalls {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DriverCalls.class);
+
+  /**
+   * Default deadlines per interface: a minute for power and management (Ironic waits a minute for a
+   * power state change), ten minutes for boot preparation, thirty for deploy, clean, inspect and
+   * rescue steps (Ironic's callback timeout). A call that is given a timeout of its own (a soft
+   * power off) gets that much more.
+   */
+  static final Map<String, Duration> DEFAULT_DEADLINES =
+      Map.of(
+          "power", Duration.ofSeconds(60),
+          "management", Duration.ofSeconds(60),
+          "boot", Duration.ofMinutes(10),
+          "deploy", Duration.ofMinutes(30),
+          "clean", Duration.ofMinutes(30),
+          "inspect", Duration.ofMinutes(30),
+          "rescue", Duration.ofMinutes(30));
+
+  private final String conductor;
+  private final Map<String, Duration> deadlines;
+  private final ThreadPoolExecutor threads;
+  private final Map<HardwareType, HardwareType> guarded = new ConcurrentHashMap<>();
+  private final AtomicLong abandoned = new AtomicLong();
+
+  /**
+   * @param deadlines per interface name ({@code power}, {@code deploy}, ...); missing ones default
+   * @param maxThreads the most driver calls in progress at once, abandoned ones included
+   */
+  DriverCalls(String conductor, Map<String, Duration> deadlines, int maxThreads) {
+    this.conductor = conductor;
+    Map<String, Duration> all = new ConcurrentHashMap<>(DEFAULT_DEADLINES);
+    all.putAll(deadlines);
+    this.deadlines = Map.copyOf(all);
+    AtomicInteger counter = new AtomicInteger();
+    this.threads =
+        new ThreadPoolExecutor(
+            0,
+            maxThreads,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, conductor + "-driver-" + counter.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The deadline of calls to interface {@code name}. */
+  Duration deadline(String name) {
+    return deadlines.getOrDefault(name, Duration.ofMinutes(30));
+  }
+
+  /** How many calls were abandoned after their deadline since the start. */
+  long abandoned() {
+    return abandoned.get();
+  }
+
+  /**
+   * {@code type} with a deadline on every call of its interfaces; the same object for the same
+   * type.
+   */
+  HardwareType guard(HardwareType type) {
+    return guarded.computeIfAbsent(type, this::wrap);
+  }
+
+  private HardwareType wrap(HardwareType type) {
+    Map<Method, Object> interfaces = new ConcurrentHashMap<>();
+    return (HardwareType)
+        Proxy.newProxyInstance(
+            HardwareType.class.getClassLoader(),
+            new Class<?>[] {HardwareType.class},
+            (proxy, method, args) -> {
+              if (method.getParameterCount() == 0
+                  && HardwareInterface.class.isAssignableFrom(method.getReturnType())) {
+                return interfaces.computeIfAbsent(
+                    method, m -> wrapInterface(m.getName(), m.getReturnType(), invoke(type, m)));
+              }
+              return objectMethod(proxy, method, args, type);
+            });
+  }
+
+  private Object wrapInterface(String name, Class<?> type, Object target) {
+    return Proxy.newProxyInstance(
+        type.getClassLoader(),
+        new Class<?>[] {type},
+        (proxy, method, args) -> {
+          if (method.getDeclaringClass() == Object.class || method.getName().equals("validate")) {
+            return objectMethod(proxy, method, args, target);
+          }
+          Duration deadline = deadline(name);
+          if (deadline.isZero()) {
+            return invoke(target, method, args);
+          }
+          if (args != null) {
+            for (Object arg : args) {
+              if (arg instanceof Duration own && !own.isNegative()) {
+                deadline = deadline.plus(own);
+              }
+            }
+          }
+          return call(name + "." + method.getName(), deadline, () -> invoke(target, method, args));
+        });
+  }
+
+  /**
+   * Runs {@code call} on a driver thread and waits for at most {@code deadline}.
+   *
+   * @throws DriverTimeoutException past the deadline (the call is interrupted and abandoned)
+   * @throws DriverException if no driver thread is free, or the wait was interrupted
+   */
+  @SuppressWarnings("unchecked")
+  <T> T call(String what, Duration deadline, Callable<T> call) {
+    Future<T> future;
+    try {
+      future = threads.submit(call);
+    } catch (RejectedExecutionException e) {
+      throw new DriverException(
+          "No thread free for driver call "
+              + what
+              + ": "
+              + threads.getActiveCount()
+              + " calls in progress on conductor "
+              + conductor
+              + ", "
+              + abandoned.get()
+              + " abandoned after their deadline so far",
+          e);
+    }
+    try {
+      return future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      abandoned.incrementAndGet();
+      LOG.warn(
+          "Conductor {}: driver call {} passed its deadline of {} s; abandoned",
+          conductor,
+          what,
+          deadline.toSeconds());
+      throw new DriverTimeoutException(
+          "The driver call "
+              + what
+              + " did not return within its deadline of "
+              + seconds(deadline)
+              + "; it was abandoned (the hardware may still be acting on it)");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new DriverException("Driver call " + what + " failed: " + cause, cause);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new DriverException("Interrupted while waiting for driver call " + what, e);
+    }
+  }
+
+  /** Interrupts the calls in progress and stops the driver threads. */
+  void shutdown() {
+    threads.shutdownNow();
+  }
+
+  private static String seconds(Duration deadline) {
+    return deadline.toMillis() % 1000 == 0
+        ? deadline.toSeconds() + " s"
+        : deadline.toMillis() + " ms";
+  }
+
+  private static Object objectMethod(Object proxy, Method method, Object[] args, Object target)
+      throws Throwable {
+    return switch (method.getName()) {
+      case "equals" ->
+          method.getParameterCount() == 1 ? proxy == args[0] : invoke(target, method, args);
+      case "hashCode" ->
+          method.getParameterCount() == 0
+              ? System.identityHashCode(proxy)
+              : invoke(target, method, args);
+      default -> invoke(target, method, args);
+    };
+  }
+
+  private static Object invoke(Object target, Method method) {
+    try {
+      return method.invoke(target);
+    } catch (InvocationTargetException e) {
+      throw sneaky(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Exception {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw sneaky(e.getCause());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+}

@@ -1,0 +1,184 @@
+package io.ferrum.conductor;
+
+import io.ferrum.fsm.FiredTransition;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Design of the job.
+ *
+ * Order, on the worker thread: post-process-event (the event's write, then its start
+ * notification); `applied` completes, which lets the request return; the work runs; a failure of
+ * the work is handled; the reservation is released if the work's last write did not release it
+ * already. Only then does the pool count the worker free and complete its future, and only then
+ * does `done` complete: whoever waits for the work finds the node unlocked and can start the next
+ * job at once.
+ *
+ * Failure: every Throwable from the work is handled here, never left to the pool. A failure is
+ * handled once its write committed; a handling that fails (database down) leaves an orphan, and
+ * so does a release that fails, and ReservationRecovery finishes the job once the database
+ * answers. A post-process-event whose outcome is unknown (the commit failed and the row could not
+ * be read) leaves an orphan that remembers the unannounced start, so the start notification is
+ * never lost if the event landed after all.
+ */
+/** One handed-off task's run on a worker. Thread-safe: created on the request thread, run once. */
+final class Job implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Job.class);
+
+  private final Task task;
+  private final Task.Pending pending;
+  private final CompletableFuture<Node> applied = new CompletableFuture<>();
+  private volatile Node result;
+  private volatile Throwable failure;
+
+  Job(Task task, Task.Pending pending) {
+    this.task = task;
+    this.pending = pending;
+  }
+
+  /**
+   * Waits until the event was applied and returns the handle whose {@code done} completes once
+   * {@code finished} (the pool's future for this job) does.
+   */
+  ActionHandle handle(CompletableFuture<Void> finished) {
+    CompletableFuture<Node> done = new CompletableFuture<>();
+    finished.whenComplete(
+        (ignored, poolFailure) -> {
+          Throwable cause = failure != null ? failure : poolFailure;
+          if (cause != null) {
+            done.completeExceptionally(cause);
+          } else {
+            done.complete(result);
+          }
+        });
+    try {
+      return new ActionHandle(applied.join(), done);
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("The job failed to start: " + cause, cause);
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      runSteps();
+    } finally {
+      task.releaseLock();
+      Node node = task.node();
+      result = node.reservation() == null ? node : node.withReservation(null);
+      if (!applied.isDone()) {
+        applied.completeExceptionally(
+            new IllegalStateException("The job ended before applying its event"));
+      }
+    }
+  }
+
+  private void runSteps() {
+    FiredTransition fired;
+    try {
+      fired =
+          pending instanceof Task.PowerPending power
+              ? task.startPower(power.request())
+              : start((Task.ProvisionPending) pending);
+    } catch (Throwable t) { // NOPMD: the request thread is waiting for exactly this outcome
+      failure = t;
+      if (task.lastWriteUnknown()) {
+        task.ctx.orphans.add(
+            new Orphans.Orphan(
+                task.node().id(),
+                Task.truncate(
+                    task.purpose()
+                        + " could not start: the database failed while recording it ("
+                        + Task.describe(t)
+                        + ")"),
+                unannounced(),
+                Instant.now()));
+      }
+      // The caller hears of the failure only once the node is free again (or left to recovery),
+      // so an immediate retry does not find it locked.
+      task.releaseLock();
+      applied.completeExceptionally(t);
+      return;
+    }
+    applied.complete(task.node());
+    try {
+      pending.work().run(task, fired);
+    } catch (Throwable t) { // NOPMD: errors inside workers are handled inside workers
+      failure = t;
+      handleFailure(t);
+    }
+  }
+
+  private FiredTransition start(Task.ProvisionPending provision) {
+    return task.applyProvisionEvent(
+        provision.event(), provision.targetOverride(), true, null, null, null);
+  }
+
+  /** What recovery announces if this job's start landed without its notification. */
+  private Orphans.Unannounced unannounced() {
+    if (pending instanceof Task.PowerPending power) {
+      String target = power.request().targetPowerState().value();
+      return new Orphans.Unannounced(
+          "power_set", "target_power_state", target, Map.of("to_power", target));
+    }
+    Task.ProvisionPending provision = (Task.ProvisionPending) pending;
+    String to = task.provisionInstance().dryRun(provision.event(), provision.targetOverride()).to();
+    return new Orphans.Unannounced(
+        "provision_set",
+        "provision_state",
+        to,
+        Map.of(
+            "event", provision.event(), "previous_provision_state", task.node().provisionState()));
+  }
+
+  private void handleFailure(Throwable failure) {
+    Node node = task.node();
+    String reason =
+        task.failReason() != null
+            ? task.failReason()
+            : Task.truncate(task.purpose() + " failed: " + Task.describe(failure));
+    LOG.warn("Node {}: {}", node.label(), reason, failure);
+    if (!task.holdsLock()) {
+      LOG.info(
+          "Node {}: '{}' no longer holds the node; the failure is only logged",
+          node.label(),
+          task.purpose());
+      return;
+    }
+    try {
+      task.reload();
+      if (pending instanceof Task.PowerPending power) {
+        task.failPower(power.request(), reason, failure);
+      } else if (task.failureHandled()) {
+        LOG.info("Node {}: failure already handled by the work itself", node.label());
+      } else if (task.provisionInstance().canFire("fail")) {
+        task.applyProvisionEvent("fail", null, false, reason, failure, null);
+      } else {
+        task.recordFault(reason, failure);
+      }
+    } catch (LockLostException lost) {
+      LOG.warn("Node {}: {}", node.label(), lost.getMessage());
+    } catch (Throwable handling) { // NOPMD: recovery takes over whatever went wrong here
+      LOG.error(
+          "Node {}: could not record the failure of '{}' ({}); the conductor's reservation"
+              + " recovery finishes it once the database answers",
+          node.label(),
+          task.purpose(),
+          reason,
+          handling);
+      task.ctx.orphans.add(new Orphans.Orphan(node.id(), reason, null, Instant.now()));
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.ferrum.conductor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The conductor's periodic tasks, each on a thread of its own, so a slow or hung sweep (a BMC that
+ * never answers) delays nothing but itself. Whatever a run throws, {@link Error}s included, is
+ * logged and the task runs again at its next period.
+ *
+ * <p>Thread-safe.
+ */
+final class Periodics {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Periodics.class);
+
+  private final String conductor;
+  private final List<ScheduledExecutorService> threads = new ArrayList<>();
+  private volatile boolean stopped;
+
+  Periodics(String conductor) {
+    this.conductor = conductor;
+  }
+
+  /** One periodic task: run it {@link #every} period, or {@link #after} a delay, on its thread. */
+  final class Periodic {
+    private final String name;
+    private final Runnable body;
+    private final ScheduledExecutorService thread;
+
+    private Periodic(String name, Runnable body) {
+      this.name = name;
+      this.body = body;
+      this.thread =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, conductor + "-" + name);
+                t.setDaemon(true);
+                return t;
+              });
+    }
+
+    /** Runs the task every {@code interval} (none when zero or negative), the first after one. */
+    Periodic every(Duration interval) {
+      if (interval.isZero() || interval.isNegative()) {
+        return this;
+      }
+      long millis = interval.toMillis();
+      thread.scheduleWithFixedDelay(this::runOnce, millis, millis, TimeUnit.MILLISECONDS);
+      return this;
+    }
+
+    /** Runs the task once more after {@code delay}, between its regular runs. */
+    void after(Duration delay) {
+      if (stopped) {
+        return;
+      }
+      try {
+        thread.schedule(this::runOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // stopping
+      }
+    }
+
+    private void runOnce() {
+      if (stopped) {
+        return;
+      }
+      try {
+        body.run();
+      } catch (Throwable t) { // NOPMD: a periodic task must survive anything its run throws
+        LOG.error(
+            "Conductor {}: periodic task '{}' failed; it runs again next period",
+            conductor,
+            name,
+            t);
+      }
+    }
+  }
+
+  /** Creates the periodic task {@code name}; nothing runs until it is scheduled. */
+  synchronized Periodic task(String name, Runnable body) {
+    Periodic periodic = new Periodic(name, body);
+    threads.add(periodic.thread);
+    return periodic;
+  }
+
+  /** Stops every task: runs in progress are interrupted and waited for up to {@code wait}. */
+  synchronized void shutdown(Duration wait) {
+    stopped = true;
+    for (ScheduledExecutorService thread : threads) {
+      thread.shutdownNow();
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    for (ScheduledExecutorService thread : threads) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left > 0 && !thread.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+          LOG.warn("Conductor {}: a periodic task did not stop within {}", conductor, wait);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.ferrum.conductor;
+
+import io.ferrum.conductor.internal.NodeStore;
+import io.ferrum.driver.DriverNode;
+import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.HardwareType;
+import io.ferrum.fsm.ProvisionMachine;
+import io.ferrum.fsm.ProvisionState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic power-state sync: compares every eligible node's stored power state with what its
+ * hardware says, and applies the node's {@link PowerSyncPolicy} on disagreement.
+ *
+ * <p>Reads take no lock and run a bounded number at a time, each within the power interface's
+ * deadline, so one hung BMC costs one read slot for one deadline. Every change takes the node's
+ * exclusive lock and re-checks, under it, that the node is still as the read found it. A failure on
+ * one node is logged and never stops the sweep.
+ *
+ * <p>Thread-safe; one sweep at a time is expected (the periodic task runs on its own thread).
+ */
+final class PowerSync {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PowerSync.class);
+
+  /** How many nodes the sweep asks at once (Ironic's sync_power_state_workers). */
+  static final int WORKERS = 8;
+
+  private final ConductorContext ctx;
+  private final TaskManager tasks;
+  private final PowerSyncPolicy defaultPolicy;
+  private final int maxRetries;
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Map<String, Integer> disagreements = new ConcurrentHashMap<>();
+
+  PowerSync(
+      ConductorContext ctx, TaskManager tasks, PowerSyncPolicy defaultPolicy, int maxRetries) {
+    this.ctx = ctx;
+    this.tasks = tasks;
+    this.defaultPolicy = defaultPolicy;
+    this.maxRetries = maxRetries;
+  }
+
+  /** One sweep; returns how many nodes were changed. */
+  int sweep() {
+    List<String> excluded =
+        ProvisionMachine.POWER_SYNC_EXCLUDED_STATES.stream().map(ProvisionState::value).toList();
+    List<Node> nodes =
+        ctx.withHandle("find nodes to sync", h -> NodeStore.powerSyncCandidates(h, excluded));
+    if (nodes.isEmpty()) {
+      return 0;
+    }
+    ExecutorService sweep =
+        Executors.newFixedThreadPool(
+            Math.min(WORKERS, nodes.size()),
+            r -> {
+              Thread thread = new Thread(r, ctx.name + "-power-sync");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (Node node : nodes) {
+        results.add(sweep.submit(() -> syncOne(node)));
+      }
+      int changed = 0;
+      for (Future<Boolean> result : results) {
+        try {
+          changed += result.get() ? 1 : 0;
+        } catch (ExecutionException e) {
+          LOG.warn("Power sync task failed", e.getCause());
+        }
+      }
+      return changed;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    } finally {
+      sweep.shutdownNow();
+    }
+  }
+
+  private boolean syncOne(Node node) {
+    try {
+      return sync(node);
+    } catch (NodeLockedException | NodeNotFoundException | LockLostException e) {
+      LOG.debug("Power sync skips node {}: {}", node.label(), e.getMessage());
+    } catch (Throwable e) { // NOPMD: one node's failure must not stop the sweep
+      LOG.warn("Power sync of node {} failed: {}", node.label(), Task.describe(e), e);
+    }
+    return false;
+  }
+
+  private boolean sync(Node node) {
+    HardwareType driver = ctx.driver(node.driver());
+    String actual;
+    Throwable failure = null;
+    try {
+      actual =
+          Task.powerValue(
+              driver
+                  .power()
+                  .getPowerState(
+                      new DriverNode(
+                          node.uuid(),
+                          node.name(),
+                          node.driver(),
+                          node.driverInfo(),
+                          node.instanceInfo(),
+                          node.properties())));
+    } catch (RuntimeException e) {
+      actual = "error";
+      failure = e;
+    }
+    if ("error".equals(actual)) {
+      return readFailed(node, failure);
+    }
+    failures.remove(node.uuid());
+    if (actual.equals(node.powerState())) {
+      disagreements.remove(node.uuid());
+      return false;
+    }
+    PowerSyncPolicy policy = policyOf(node);
+    try (Task task = tasks.acquire(node.uuid(), "power sync", LockMode.EXCLUSIVE)) {
+      Node current = task.node();
+      if (!unchangedSince(node, current)) {
+        return false; // someone acted meanwhile
+      }
+      if (current.powerState() == null || policy == PowerSyncPolicy.OBSERVE) {
+        task.correctPowerState(actual);
+        disagreements.remove(node.uuid());
+        return true;
+      }
+      int seen = disagreements.merge(node.uuid(), 1, Integer::sum);
+      if (seen < maxRetries) {
+        return false;
+      }
+      disagreements.remove(node.uuid());
+      DriverPowerState stored =
+          current.powerState().equals("power on")
+              ? DriverPowerState.POWER_ON
+              : DriverPowerState.POWER_OFF;
+      task.driver().power().setPowerState(task.driverNode(), stored, false, Duration.ZERO);
+      task.recordPowerEnforced(actual);
+      LOG.warn(
+          "Power sync pushed \"{}\" back to node {} (hardware said \"{}\")",
+          current.powerState(),
+          node.label(),
+          actual);
+      return true;
+    }
+  }
+
+  /** The read failed: count it, and past the allowed retries put the node in maintenance. */
+  private boolean readFailed(Node node, Throwable failure) {
+    int count = failures.merge(node.uuid(), 1, Integer::sum);
+    if (count <= maxRetries) {
+      LOG.warn("Power sync could not read node {} ({} of {})", node.label(), count, maxRetries);
+      return false;
+    }
+    try (Task task = tasks.acquire(node.uuid(), "power sync", LockMode.EXCLUSIVE)) {
+      if (!unchangedSince(node, task.node())) {
+        failures.remove(node.uuid());
+        return false; // someone acted meanwhile: this read says nothing about the node now
+      }
+      task.maintenanceForFault(
+          "power failure",
+          Task.truncate(
+              "Power sync could not read the power state "
+                  + count
+                  + " times in a row"
+                  + (failure == null ? "" : ": " + Task.describe(failure))),
+          failure);
+    }
+    failures.remove(node.uuid());
+    return true;
+  }
+
+  /** Whether {@code current} (read under the lock) is still the node the sweep read. */
+  private static boolean unchangedSince(Node read, Node current) {
+    return current.targetPowerState() == null
+        && !current.maintenance()
+        && Objects.equals(current.powerState(), read.powerState())
+        && current.provisionState().equals(read.provisionState());
+  }
+
+  private PowerSyncPolicy policyOf(Node node) {
+    Object value = node.extra().get("power_sync_policy");
+    if (value == null) {
+      return defaultPolicy;
+    }
+    try {
+      return PowerSyncPolicy.valueOf(value.toString().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      LOG.warn(
+          "Node {}: unknown power_sync_policy \"{}\"; using {}",
+          node.label(),
+          value,
+          defaultPolicy);
+      return defaultPolicy;
+    }
+  }
+}
