@@ -4,10 +4,8 @@ import io.ferrum.conductor.internal.Dialect;
 import io.ferrum.conductor.internal.DriverRegistry;
 import io.ferrum.conductor.internal.Migrations;
 import io.ferrum.conductor.internal.NodeStore;
-import io.ferrum.driver.DriverPowerState;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.InvalidDriverInfoException;
-import io.ferrum.driver.PowerInterface;
 import io.ferrum.fsm.PowerRequest;
 import io.ferrum.fsm.ProvisionEvent;
 import io.ferrum.fsm.ProvisionMachine;
@@ -503,39 +501,10 @@ public final class Conductor implements AutoCloseable {
       } catch (InvalidDriverInfoException e) {
         throw new InvalidParameterException(e.getMessage(), e);
       }
-      // The timeout only means something to soft requests: how long the operating system gets.
-      Duration soft =
-          request == PowerRequest.SOFT_POWER_OFF || request == PowerRequest.SOFT_REBOOT
-              ? Task.orDefault(timeout)
-              : Duration.ZERO;
-      task.spawnPowerAfter(request, (t, applied) -> changePower(t, request, soft));
+      task.spawnPowerAfter(
+          request, PowerFlows.work(request, PowerFlows.softTimeout(request, timeout)));
       return task.handOff();
     }
-  }
-
-  private static void changePower(Task task, PowerRequest request, Duration timeout) {
-    PowerInterface power = task.driver().power();
-    var node = task.driverNode();
-    switch (request) {
-      case POWER_ON -> power.setPowerState(node, DriverPowerState.POWER_ON, false, timeout);
-      case POWER_OFF -> power.setPowerState(node, DriverPowerState.POWER_OFF, false, timeout);
-      case SOFT_POWER_OFF -> power.setPowerState(node, DriverPowerState.POWER_OFF, true, timeout);
-      case REBOOT -> power.reboot(node, false, timeout);
-      case SOFT_REBOOT -> power.reboot(node, true, timeout);
-    }
-    DriverPowerState observed = power.getPowerState(node);
-    String expected = request.targetPowerState().value();
-    if (!expected.equals(Task.powerValue(observed))) {
-      throw new io.ferrum.driver.DriverException(
-          "The hardware reports \""
-              + Task.powerValue(observed)
-              + "\" after \""
-              + request.apiTarget()
-              + "\"; expected \""
-              + expected
-              + "\"");
-    }
-    task.finishPower(request, observed);
   }
 
   // ---- lifecycle ----

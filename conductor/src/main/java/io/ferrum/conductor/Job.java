@@ -90,7 +90,7 @@ final class Job implements Runnable {
     try {
       fired =
           pending instanceof Task.PowerPending power
-              ? task.startPower(power.request())
+              ? PowerFlows.start(task, power.request())
               : start((Task.ProvisionPending) pending);
     } catch (Throwable t) { // NOPMD: the request thread is waiting for exactly this outcome
       failure = t;
@@ -160,7 +160,7 @@ final class Job implements Runnable {
     try {
       task.reload();
       if (pending instanceof Task.PowerPending power) {
-        task.failPower(power.request(), reason, failure);
+        PowerFlows.fail(task, power.request(), reason, failure);
       } else if (task.failureHandled()) {
         LOG.info("Node {}: failure already handled by the work itself", node.label());
       } else if (task.provisionInstance().canFire("fail")) {

@@ -8,6 +8,7 @@ import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,7 +140,7 @@ final class PowerSync {
         return false; // someone acted meanwhile
       }
       if (current.powerState() == null || policy == PowerSyncPolicy.OBSERVE) {
-        task.correctPowerState(actual);
+        correctPowerState(task, actual);
         disagreements.remove(node.uuid());
         return true;
       }
@@ -153,7 +154,7 @@ final class PowerSync {
               ? DriverPowerState.POWER_ON
               : DriverPowerState.POWER_OFF;
       task.driver().power().setPowerState(task.driverNode(), stored, false, Duration.ZERO);
-      task.recordPowerEnforced(actual);
+      recordPowerEnforced(task, actual);
       LOG.warn(
           "Power sync pushed \"{}\" back to node {} (hardware said \"{}\")",
           current.powerState(),
@@ -175,7 +176,8 @@ final class PowerSync {
         failures.remove(node.uuid());
         return false; // someone acted meanwhile: this read says nothing about the node now
       }
-      task.maintenanceForFault(
+      maintenanceForFault(
+          task,
           "power failure",
           Task.truncate(
               "Power sync could not read the power state "
@@ -211,5 +213,69 @@ final class PowerSync {
           defaultPolicy);
       return defaultPolicy;
     }
+  }
+
+  /**
+   * Stores the power state the periodic sync read from the hardware: a history row and the {@code
+   * baremetal.task.node().power_state_corrected.success} notification.
+   */
+  private void correctPowerState(Task task, String actual) {
+    String from = task.node().powerState();
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("power_state", actual);
+    task.write(
+        "correct power state of",
+        columns,
+        History.of("power")
+            .event("power_state_corrected")
+            .states(from, actual, null)
+            .info(
+                "Power state corrected from \""
+                    + from
+                    + "\" to \""
+                    + actual
+                    + "\" (read from the hardware)")
+            .by(ctx),
+        false);
+    Map<String, Object> extra = new HashMap<>();
+    extra.put("from_power", from);
+    ctx.notify("power_state_corrected", "success", task.node(), extra);
+  }
+
+  /** Records that the power sync pushed the stored power state back to the hardware. */
+  private void recordPowerEnforced(Task task, String hardwareSaid) {
+    task.write(
+        "record power enforcement on",
+        new HashMap<>(),
+        History.of("power")
+            .event("power_state_enforced")
+            .states(hardwareSaid, task.node().powerState(), null)
+            .info(
+                "The hardware said \""
+                    + hardwareSaid
+                    + "\"; the stored \""
+                    + task.node().powerState()
+                    + "\" was pushed back")
+            .by(ctx),
+        false);
+  }
+
+  /** Puts the node in maintenance with a fault, recording why (power sync gave up). */
+  private void maintenanceForFault(Task task, String fault, String reason, Throwable failure) {
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("maintenance", true);
+    columns.put("maintenance_reason", reason);
+    columns.put("fault", fault);
+    columns.put("power_state", null);
+    columns.put("last_error", reason);
+    task.write(
+        "put in maintenance",
+        columns,
+        History.of("fault")
+            .states(task.node().provisionState(), task.node().provisionState(), null)
+            .error(reason, failure)
+            .by(ctx),
+        false);
+    ctx.notify("maintenance_set", "end", task.node(), Map.of());
   }
 }

@@ -169,7 +169,7 @@ final class ReservationRecovery {
         ctx.notify(orphan.unannounced().action(), "start", node, orphan.unannounced().extra());
       }
       if (node.targetPowerState() != null) {
-        task.abortPower(powerReason(occasion));
+        PowerFlows.abort(task, powerReason(occasion));
         LOG.warn(
             "Conductor {}: cleared the pending power change of node {} ({})",
             ctx.name,

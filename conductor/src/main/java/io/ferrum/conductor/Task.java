@@ -14,7 +14,6 @@ import io.ferrum.fsm.PowerState;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
 import io.ferrum.fsm.StateSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -332,6 +331,11 @@ public final class Task implements AutoCloseable {
 
   // ---- for the job, the periodic tasks and recovery ----
 
+  /** Whether a job owns this task (its writes that end the work release the node). */
+  boolean handedOff() {
+    return handedOff;
+  }
+
   /** The token guarding this task's writes. */
   long token() {
     requireHeld();
@@ -442,99 +446,6 @@ public final class Task implements AutoCloseable {
     return fired;
   }
 
-  /** A job's post-process-event for a power request: the target is set, the change starts. */
-  FiredTransition startPower(PowerRequest request) {
-    MachineInstance power = PowerMachine.instance(currentPower());
-    FiredTransition fired = power.fire(request.event());
-    String target = request.targetPowerState().value();
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("target_power_state", target);
-    columns.put("last_error", null);
-    columns.put("conductor_affinity", ctx.name);
-    write(
-        "start power change of",
-        columns,
-        History.of("power")
-            .event(request.event())
-            .states(node.powerState(), null, target)
-            .info("Power change to \"" + request.apiTarget() + "\" started")
-            .by(ctx),
-        false);
-    ctx.notify("power_set", "start", node, Map.of("to_power", target));
-    return fired;
-  }
-
-  /** Called by power work when the hardware reached the requested state. */
-  void finishPower(PowerRequest request, DriverPowerState observed) {
-    String value = powerValue(observed);
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("power_state", value);
-    columns.put("target_power_state", null);
-    writeThenNotify(
-        "finish power change of",
-        columns,
-        History.of("power").event(request.event()).states(node.powerState(), value, null).by(ctx),
-        handedOff,
-        "power_set",
-        "end",
-        Map.of("to_power", request.targetPowerState().value()));
-  }
-
-  /**
-   * Records a failed power change: {@code power_state} becomes what the hardware reports now (or
-   * {@code error} when it cannot say, or when the failure was the hardware not answering), the
-   * target is cleared.
-   */
-  void failPower(PowerRequest request, String reason, Throwable failure) {
-    String observed = PowerState.ERROR.value();
-    if (!(failure instanceof io.ferrum.driver.DriverTimeoutException)) {
-      try {
-        observed = powerValue(driver().power().getPowerState(driverNode()));
-      } catch (RuntimeException e) {
-        LOG.debug("Node {}: power state unreadable after a failed change", node.label(), e);
-      }
-    }
-    String from = node.powerState();
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("power_state", observed);
-    columns.put("target_power_state", null);
-    columns.put("last_error", reason);
-    writeThenNotify(
-        "record power failure of",
-        columns,
-        History.of("power")
-            .event(request.event())
-            .states(from, observed, null)
-            .error(reason, failure)
-            .by(ctx),
-        handedOff,
-        "power_set",
-        "error",
-        Map.of("to_power", request.targetPowerState().value()));
-  }
-
-  /** Clears a power change no job is behind any more (recovery): target gone, reason recorded. */
-  void abortPower(String reason) {
-    String target = node.targetPowerState();
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("target_power_state", null);
-    columns.put("last_error", reason);
-    Map<String, Object> extra = new HashMap<>();
-    extra.put("to_power", target);
-    writeThenNotify(
-        "abort power change of",
-        columns,
-        History.of("power")
-            .event("abort")
-            .states(node.powerState(), node.powerState(), null)
-            .error(reason, null)
-            .by(ctx),
-        handedOff,
-        "power_set",
-        "error",
-        extra);
-  }
-
   /** Records a failure that has no {@code fail} edge in the node's state. */
   void recordFault(String reason, Throwable failure) {
     Map<String, Object> columns = new HashMap<>();
@@ -550,70 +461,6 @@ public final class Task implements AutoCloseable {
         "provision_set",
         "error",
         Map.of("event", "fault"));
-  }
-
-  /**
-   * Stores the power state the periodic sync read from the hardware: a history row and the {@code
-   * baremetal.node.power_state_corrected.success} notification.
-   */
-  void correctPowerState(String actual) {
-    String from = node.powerState();
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("power_state", actual);
-    write(
-        "correct power state of",
-        columns,
-        History.of("power")
-            .event("power_state_corrected")
-            .states(from, actual, null)
-            .info(
-                "Power state corrected from \""
-                    + from
-                    + "\" to \""
-                    + actual
-                    + "\" (read from the hardware)")
-            .by(ctx),
-        false);
-    Map<String, Object> extra = new HashMap<>();
-    extra.put("from_power", from);
-    ctx.notify("power_state_corrected", "success", node, extra);
-  }
-
-  /** Records that the power sync pushed the stored power state back to the hardware. */
-  void recordPowerEnforced(String hardwareSaid) {
-    write(
-        "record power enforcement on",
-        new HashMap<>(),
-        History.of("power")
-            .event("power_state_enforced")
-            .states(hardwareSaid, node.powerState(), null)
-            .info(
-                "The hardware said \""
-                    + hardwareSaid
-                    + "\"; the stored \""
-                    + node.powerState()
-                    + "\" was pushed back")
-            .by(ctx),
-        false);
-  }
-
-  /** Puts the node in maintenance with a fault, recording why (power sync gave up). */
-  void maintenanceForFault(String fault, String reason, Throwable failure) {
-    Map<String, Object> columns = new HashMap<>();
-    columns.put("maintenance", true);
-    columns.put("maintenance_reason", reason);
-    columns.put("fault", fault);
-    columns.put("power_state", null);
-    columns.put("last_error", reason);
-    write(
-        "put in maintenance",
-        columns,
-        History.of("fault")
-            .states(node.provisionState(), node.provisionState(), null)
-            .error(reason, failure)
-            .by(ctx),
-        false);
-    ctx.notify("maintenance_set", "end", node, Map.of());
   }
 
   /**
@@ -666,7 +513,7 @@ public final class Task implements AutoCloseable {
    * extra}. A write that releases the node keeps the node's notification order from before its
    * commit until its notification is out: the next task on the node notifies after it.
    */
-  private void writeThenNotify(
+  void writeThenNotify(
       String what,
       Map<String, Object> columns,
       HistoryEvent history,
@@ -811,7 +658,7 @@ public final class Task implements AutoCloseable {
     return to == null || ProvisionMachine.DEFINITION.isStable(to) ? null : target;
   }
 
-  private PowerState currentPower() {
+  PowerState currentPower() {
     return PowerState.fromValue(node.powerState()).orElse(PowerState.NONE);
   }
 
@@ -871,10 +718,5 @@ public final class Task implements AutoCloseable {
     return text == null || text.length() <= MAX_ERROR_LENGTH
         ? text
         : text.substring(0, MAX_ERROR_LENGTH - 3) + "...";
-  }
-
-  /** For power work: the soft-action timeout, or a default. */
-  static Duration orDefault(Duration timeout) {
-    return timeout == null ? Duration.ofMinutes(10) : timeout;
   }
 }
