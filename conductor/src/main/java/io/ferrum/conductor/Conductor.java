@@ -354,14 +354,15 @@ public final class Conductor implements AutoCloseable {
    * Creates a node in {@code enroll} (or {@code available}, when the spec asks for Ironic's
    * pre-1.11 behaviour).
    *
-   * @throws InvalidParameterException for an unknown driver, a bad UUID, name or initial state
+   * @throws InvalidParameterException for an unknown driver, a bad UUID, name or initial state, or
+   *     a value its hardware type's allowlists refuse ({@link HardwareType#checkInput})
    * @throws NodeConflictException if the UUID or name is taken
    */
   public Node createNode(NodeSpec spec) {
     if (spec.driver() == null || spec.driver().isBlank()) {
       throw new InvalidParameterException("A node needs a driver");
     }
-    ctx.drivers.require(spec.driver());
+    DriverInput.check(ctx.drivers.require(spec.driver()), spec);
     String uuid = spec.uuid() == null ? UUID.randomUUID().toString() : spec.uuid();
     if (!ConductorContext.looksLikeUuid(uuid)) {
       throw new InvalidParameterException("\"" + uuid + "\" is not a valid UUID");
@@ -435,7 +436,8 @@ public final class Conductor implements AutoCloseable {
    *
    * @throws NodeConflictException while a transition is in progress (a target is set) in a state
    *     that does not allow updates, or for a taken name
-   * @throws InvalidParameterException for a bad path, operation or value
+   * @throws InvalidParameterException for a bad path, operation or value, or a value the node's
+   *     hardware type's allowlists refuse ({@link HardwareType#checkInput})
    */
   public Node updateNode(String ident, List<PatchOperation> patch) {
     if (patch == null || patch.isEmpty()) {
@@ -463,6 +465,7 @@ public final class Conductor implements AutoCloseable {
         }
         ctx.drivers.require(name);
       }
+      DriverInput.check(ctx.drivers, node, columns);
       Node updated =
           ctx.inTransaction(
               "update node " + node.label(),
@@ -533,7 +536,8 @@ public final class Conductor implements AutoCloseable {
 
   /**
    * Checks, without touching hardware, whether each hardware interface of the node has what it
-   * needs in {@code driver_info} and {@code instance_info}.
+   * needs in {@code driver_info} and {@code instance_info}. A value the hardware type's allowlists
+   * refuse ({@link HardwareType#checkInput}) fails every interface with that reason.
    *
    * @return interface name (boot, deploy, inspect, management, power, rescue) to result
    */
@@ -549,8 +553,13 @@ public final class Conductor implements AutoCloseable {
       interfaces.put("power", driver.power());
       interfaces.put("rescue", driver.rescue());
       Map<String, InterfaceValidation> results = new java.util.LinkedHashMap<>();
+      String refused = DriverInput.refusal(driver, node);
       interfaces.forEach(
           (name, hardwareInterface) -> {
+            if (refused != null) {
+              results.put(name, new InterfaceValidation(false, refused));
+              return;
+            }
             try {
               hardwareInterface.validate(node);
               results.put(name, new InterfaceValidation(true, null));
@@ -827,6 +836,7 @@ public final class Conductor implements AutoCloseable {
     private Duration powerSyncInterval = Duration.ofSeconds(120);
     private PowerSyncPolicy powerSyncPolicy = PowerSyncPolicy.OBSERVE;
     private int powerSyncMaxRetries = 3;
+    private final Map<String, String> driverSettings = new java.util.TreeMap<>();
 
     private Builder() {}
 
@@ -863,6 +873,16 @@ public final class Conductor implements AutoCloseable {
     /** Adds a hardware type that is not registered through ServiceLoader. */
     public Builder hardwareType(HardwareType type) {
       this.hardwareTypes.add(type);
+      return this;
+    }
+
+    /**
+     * Sets one of the operator's settings for hardware types, such as {@code libvirt-allowed-uris}
+     * or {@code image-allowed-dirs} (see {@link io.ferrum.driver.DriverSettings}); every hardware
+     * type receives them all at {@link #build()}. Unset names keep each hardware type's default.
+     */
+    public Builder driverSetting(String name, String value) {
+      this.driverSettings.put(name, value);
       return this;
     }
 
@@ -949,6 +969,7 @@ public final class Conductor implements AutoCloseable {
       DriverRegistry drivers =
           DriverRegistry.load(
               hardwareTypes, enabledHardwareTypes, Conductor.class.getClassLoader());
+      drivers.configure(io.ferrum.driver.DriverSettings.of(driverSettings));
       if (migrate) {
         try {
           Migrations.migrate(dataSource);
