@@ -2,6 +2,7 @@ package io.ferrum.cli;
 
 import io.ferrum.cli.api.ApiServer;
 import io.ferrum.cli.api.BasicAuth;
+import io.ferrum.cli.api.HttpLimits;
 import io.ferrum.cli.api.Metrics;
 import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.ConnectionPool;
@@ -38,7 +39,13 @@ import picocli.CommandLine.Option;
       "",
       "Every option can also be set with an environment variable FERRUM_<OPTION> (e.g."
           + " FERRUM_DB_URL, FERRUM_PORT) or a line 'option = value' in the --config file;"
-          + " the command line wins over the environment, which wins over the file.",
+          + " the command line wins over the environment, which wins over the file. An"
+          + " unknown name or a line that is not 'option = value' or a # comment stops the"
+          + " start with an error naming the line.",
+      "",
+      "Nothing an API user sends reaches a program, a file or the network unless an allowlist"
+          + " below permits it. Lists are comma-separated; an empty value on the command line"
+          + " (--image-allowed-dirs '') allows nothing. See docs/security.md.",
       ""
     })
 final class ServeCommand implements Callable<Integer> {
@@ -108,6 +115,79 @@ final class ServeCommand implements Callable<Integer> {
   String shutdownTimeout;
 
   @Option(
+      names = "--libvirt-allowed-uris",
+      paramLabel = "URIS",
+      description =
+          "libvirt connection URIs nodes may use (default: qemu:///system,qemu:///session,"
+              + "test:///default). An entry's host may be *.domain; parameters written in an entry"
+              + " are allowed with exactly that value.")
+  String libvirtAllowedUris;
+
+  @Option(
+      names = "--libvirt-allowed-uri-params",
+      paramLabel = "NAMES",
+      description =
+          "libvirt URI parameters nodes may set to any value, e.g. no_tty (default: none)."
+              + " Parameters such as command, socket, netcat, keyfile, pkipath and known_hosts"
+              + " name programs, sockets and key files on this host.")
+  String libvirtAllowedUriParams;
+
+  @Option(
+      names = "--image-allowed-dirs",
+      paramLabel = "DIRS",
+      description =
+          "Absolute directories image files (instance_info.image_source) may be in (default:"
+              + " /var/lib/ferrum/images).")
+  String imageAllowedDirs;
+
+  @Option(
+      names = "--image-allowed-pools",
+      paramLabel = "POOLS",
+      description = "Storage pools images may be taken from as POOL/VOLUME (default: none).")
+  String imageAllowedPools;
+
+  @Option(
+      names = "--image-allowed-url-schemes",
+      paramLabel = "SCHEMES",
+      description =
+          "URL schemes drivers that download images may use, e.g. https (default: none; the"
+              + " libvirt driver downloads nothing).")
+  String imageAllowedUrlSchemes;
+
+  @Option(
+      names = "--http-workers",
+      paramLabel = "N",
+      description = "API requests processed at once (default: 16).")
+  String httpWorkers;
+
+  @Option(
+      names = "--http-queue",
+      paramLabel = "N",
+      description = "Received API requests that may wait for a worker; more get 503 (default: 64).")
+  String httpQueue;
+
+  @Option(
+      names = "--http-max-connections",
+      paramLabel = "N",
+      description =
+          "Requests being received or answered at once; further connections are closed"
+              + " (default: 256).")
+  String httpMaxConnections;
+
+  @Option(
+      names = "--http-read-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "How long a client may take to send a whole request, headers and body (default: 30).")
+  String httpReadTimeout;
+
+  @Option(
+      names = "--http-idle-timeout",
+      paramLabel = "SECONDS",
+      description = "How long a kept-alive connection may wait for its next request (default: 30).")
+  String httpIdleTimeout;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "Config file of 'option = value' lines (default: FERRUM_CONFIG, if set).")
@@ -139,7 +219,12 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path configFile = config != null ? config : pathOrNull(environment.get("FERRUM_CONFIG"));
-    Settings settings = Settings.load(environment, configFile);
+    Settings settings;
+    try {
+      settings = Settings.load(environment, configFile, settingNames());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     String host = settings.get("bind", bind, "127.0.0.1");
     int listenPort = number(settings.get("port", port, "6385"), "port", 0, 65535);
     int workerCount = number(settings.get("workers", workers, "16"), "workers", 1, 10_000);
@@ -147,8 +232,7 @@ final class ServeCommand implements Callable<Integer> {
         number(
             settings.get("shutdown-timeout", shutdownTimeout, "60"), "shutdown-timeout", 0, 86_400);
     String auth = settings.get("auth-file", authFile, null);
-    boolean noAuthOk =
-        insecureNoAuth || Boolean.parseBoolean(settings.get("insecure-no-auth", null, "false"));
+    boolean noAuthOk = insecureNoAuth || bool(settings.get("insecure-no-auth", null, "false"));
     InetAddress address = InetAddress.getByName(host);
     if (auth == null && !address.isLoopbackAddress() && !noAuthOk) {
       throw new CommandLine.ParameterException(
@@ -159,6 +243,42 @@ final class ServeCommand implements Callable<Integer> {
               + " --insecure-no-auth if this network is trusted");
     }
     BasicAuth basicAuth = auth == null ? null : BasicAuth.load(Path.of(auth));
+    HttpLimits httpLimits =
+        new HttpLimits(
+            number(
+                settings.get("http-max-connections", httpMaxConnections, "256"),
+                "http-max-connections",
+                1,
+                10_000),
+            number(settings.get("http-workers", httpWorkers, "16"), "http-workers", 1, 1_000),
+            number(settings.get("http-queue", httpQueue, "64"), "http-queue", 0, 100_000),
+            Duration.ofSeconds(
+                number(
+                    settings.get("http-read-timeout", httpReadTimeout, "30"),
+                    "http-read-timeout",
+                    1,
+                    3_600)),
+            Duration.ofSeconds(
+                number(
+                    settings.get("http-idle-timeout", httpIdleTimeout, "30"),
+                    "http-idle-timeout",
+                    1,
+                    3_600)),
+            HttpLimits.defaults().maxBodyBytes());
+    Map<String, String> driverSettings = new java.util.LinkedHashMap<>();
+    for (String[] setting :
+        new String[][] {
+          {"libvirt-allowed-uris", libvirtAllowedUris},
+          {"libvirt-allowed-uri-params", libvirtAllowedUriParams},
+          {"image-allowed-dirs", imageAllowedDirs},
+          {"image-allowed-pools", imageAllowedPools},
+          {"image-allowed-url-schemes", imageAllowedUrlSchemes}
+        }) {
+      String value = settings.get(setting[0], setting[1], null);
+      if (value != null) {
+        driverSettings.put(setting[0], value);
+      }
+    }
     String url = settings.get("db-url", dbUrl, null);
     Path data = Path.of(settings.get("data-dir", dataDir, "data")).toAbsolutePath().normalize();
     FileChannel lockChannel = null;
@@ -194,8 +314,10 @@ final class ServeCommand implements Callable<Integer> {
             Math.max(10, workerCount + 4));
     Metrics metrics = new Metrics();
     LoggingNotificationSink logging = new LoggingNotificationSink();
+    Conductor.Builder builder = Conductor.builder();
+    driverSettings.forEach(builder::driverSetting);
     try (Conductor conductor =
-            Conductor.builder()
+            builder
                 .dataSource(pool)
                 .notificationSink(
                     notification -> {
@@ -208,7 +330,11 @@ final class ServeCommand implements Callable<Integer> {
                 .build();
         ApiServer server =
             new ApiServer(
-                conductor, new InetSocketAddress(address, listenPort), basicAuth, 16, metrics)) {
+                conductor,
+                new InetSocketAddress(address, listenPort),
+                basicAuth,
+                httpLimits,
+                metrics)) {
       metrics.bind(conductor);
       server.start();
       installSignalHandlers();
@@ -276,6 +402,28 @@ final class ServeCommand implements Callable<Integer> {
               + value
               + "'");
     }
+  }
+
+  /** The names a config file may set: every option but --config, --help and --version. */
+  private java.util.Set<String> settingNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (CommandLine.Model.OptionSpec option : spec.options()) {
+      String name = option.longestName().replaceFirst("^--", "");
+      if (!name.equals("config") && !name.equals("help") && !name.equals("version")) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  private boolean bool(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "--insecure-no-auth must be true or false, not '" + value + "'");
+    };
   }
 
   private static Path pathOrNull(String value) {

@@ -1,45 +1,79 @@
 package io.ferrum.cli;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Resolves a setting the way {@code ferrum serve --help} documents: the command-line option, else
  * the environment variable {@code FERRUM_<NAME>} (upper case, dashes as underscores), else the
- * config file's {@code name = value} line, else the default. Immutable.
+ * config file's {@code name = value} line, else the default.
+ *
+ * <p>The config file is read strictly: each line is blank, a {@code #} comment, or {@code name =
+ * value} with a known name given once; anything else stops the start with an error naming the file
+ * and line, so a typo never goes unnoticed. Values are taken as written (trimmed; no quotes or
+ * escapes). Immutable.
  */
 final class Settings {
 
-  private final Map<String, String> environment;
-  private final Properties file;
+  private static final Pattern LINE = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)\\s*=(.*)");
 
-  private Settings(Map<String, String> environment, Properties file) {
+  private final Map<String, String> environment;
+  private final Map<String, String> file;
+
+  private Settings(Map<String, String> environment, Map<String, String> file) {
     this.environment = environment;
     this.file = file;
   }
 
   /**
-   * Settings from {@code environment} and the config file {@code config} (may be {@code null}).
+   * Settings from {@code environment} and the config file {@code config} (may be {@code null}),
+   * whose names must be among {@code known}.
    *
-   * @throws IllegalArgumentException if the config file cannot be read
+   * @throws IllegalArgumentException if the config file cannot be read, or naming its first line
+   *     that is not a comment or {@code name = value} with a known name
    */
-  static Settings load(Map<String, String> environment, Path config) {
-    Properties properties = new Properties();
+  static Settings load(Map<String, String> environment, Path config, Set<String> known) {
+    Map<String, String> values = new LinkedHashMap<>();
     if (config != null) {
-      try (Reader reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-        properties.load(reader);
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(config, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new IllegalArgumentException(
-            "Cannot read config file " + config + ": " + e.getMessage(), e);
+            "cannot read config file " + config + ": " + e.getMessage(), e);
+      }
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i).strip();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        String where = "config file " + config + " line " + (i + 1) + ": ";
+        Matcher m = LINE.matcher(line);
+        if (!m.matches()) {
+          throw new IllegalArgumentException(
+              where + "expected 'name = value' or a # comment, not '" + shown(line) + "'");
+        }
+        String name = m.group(1).toLowerCase(Locale.ROOT);
+        if (!known.contains(name)) {
+          throw new IllegalArgumentException(
+              where + "unknown setting '" + shown(name) + "'; known: " + new TreeSet<>(known));
+        }
+        if (values.put(name, m.group(2).strip()) != null) {
+          throw new IllegalArgumentException(where + "'" + name + "' is set twice");
+        }
       }
     }
-    return new Settings(environment, properties);
+    return new Settings(environment, values);
   }
 
   /** The environment variable for setting {@code name}, e.g. {@code FERRUM_DB_URL}. */
@@ -56,10 +90,15 @@ final class Settings {
     if (env != null && !env.isBlank()) {
       return env;
     }
-    String fromFile = file.getProperty(name);
+    String fromFile = file.get(name);
     if (fromFile != null && !fromFile.isBlank()) {
-      return fromFile.trim();
+      return fromFile;
     }
     return fallback;
+  }
+
+  private static String shown(String text) {
+    String printable = text.replaceAll("\\p{Cntrl}", "?");
+    return printable.length() > 80 ? printable.substring(0, 80) + "..." : printable;
   }
 }

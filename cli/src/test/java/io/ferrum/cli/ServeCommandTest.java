@@ -121,7 +121,11 @@ class ServeCommandTest {
   void settings_optionBeatsEnvironmentBeatsFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("ferrum.conf");
     java.nio.file.Files.writeString(file, "port = 7000\nworkers = 3\nname = from-file\n");
-    Settings settings = Settings.load(Map.of("FERRUM_PORT", "7001", "FERRUM_NAME", " "), file);
+    Settings settings =
+        Settings.load(
+            Map.of("FERRUM_PORT", "7001", "FERRUM_NAME", " "),
+            file,
+            java.util.Set.of("port", "workers", "name", "bind"));
 
     assertThat(settings.get("port", "7002", "6385")).isEqualTo("7002");
     assertThat(settings.get("port", null, "6385")).isEqualTo("7001");
@@ -131,5 +135,140 @@ class ServeCommandTest {
         .isEqualTo("from-file");
     assertThat(settings.get("bind", null, "127.0.0.1")).isEqualTo("127.0.0.1");
     assertThat(Settings.variable("db-url")).isEqualTo("FERRUM_DB_URL");
+  }
+
+  private static String[] errorOf(String... args) {
+    StringWriter err = new StringWriter();
+    int code =
+        Ferrum.execute(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    return new String[] {Integer.toString(code), err.toString()};
+  }
+
+  @Test
+  void configFile_unknownKeyGarbageOrRepeat_stopsTheStart_namingTheLine(@TempDir Path dir)
+      throws Exception {
+    Path typo = dir.resolve("typo.conf");
+    java.nio.file.Files.writeString(typo, "# comment\n\nport = 0\nprot = 6643\n");
+    Path garbage = dir.resolve("garbage.conf");
+    java.nio.file.Files.writeString(garbage, "port = 0\nthis is not a setting\n");
+    Path twice = dir.resolve("twice.conf");
+    java.nio.file.Files.writeString(twice, "port = 0\nport = 1\n");
+    Path colon = dir.resolve("colon.conf");
+    java.nio.file.Files.writeString(colon, "port: 0\n");
+
+    String[] unknown = errorOf("serve", "--config", typo.toString());
+    String[] unparsable = errorOf("serve", "--config", garbage.toString());
+    String[] repeated = errorOf("serve", "--config", twice.toString());
+    String[] colonLine = errorOf("serve", "--config", colon.toString());
+
+    assertThat(unknown[0]).isEqualTo("2");
+    assertThat(unknown[1])
+        .startsWith("ferrum serve: config file " + typo + " line 4: unknown setting 'prot';")
+        .contains("port");
+    assertThat(unparsable[0]).isEqualTo("2");
+    assertThat(unparsable[1])
+        .startsWith(
+            "ferrum serve: config file "
+                + garbage
+                + " line 2: expected 'name = value' or a # comment, not 'this is not a setting'");
+    assertThat(repeated[1])
+        .startsWith("ferrum serve: config file " + twice + " line 2: 'port' is set twice");
+    assertThat(colonLine[1]).startsWith("ferrum serve: config file " + colon + " line 1:");
+  }
+
+  @Test
+  void allowlists_fromEnvironmentAndConfig_reachTheDrivers(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("ferrum.conf");
+    java.nio.file.Files.writeString(config, "image-allowed-dirs = /srv/images\n");
+    Running running =
+        start(
+            Map.of("FERRUM_LIBVIRT_ALLOWED_URIS", "qemu+ssh://hv1.example/system"),
+            "--port",
+            "0",
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--config",
+            config.toString());
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      java.util.function.Function<String, Integer> create =
+          body -> {
+            try {
+              return http.send(
+                      HttpRequest.newBuilder(URI.create(running.url() + "/v1/nodes"))
+                          .header("Content-Type", "application/json")
+                          .POST(HttpRequest.BodyPublishers.ofString(body))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+
+      assertThat(
+              create.apply(
+                  "{\"driver\": \"libvirt\", \"driver_info\": {\"libvirt_uri\":"
+                      + " \"qemu+ssh://hv1.example/system\", \"libvirt_domain\": \"d\"},"
+                      + " \"instance_info\": {\"image_source\": \"/srv/images/a.qcow2\"}}"))
+          .isEqualTo(201);
+      assertThat(
+              create.apply(
+                  "{\"driver\": \"libvirt\", \"driver_info\": {\"libvirt_uri\":"
+                      + " \"qemu:///system\", \"libvirt_domain\": \"d\"}}"))
+          .as("the operator's list replaces the default one")
+          .isEqualTo(400);
+      assertThat(
+              create.apply(
+                  "{\"driver\": \"libvirt\", \"driver_info\": {\"libvirt_uri\":"
+                      + " \"qemu+ssh://hv1.example/system\", \"libvirt_domain\": \"d\"},"
+                      + " \"instance_info\": {\"image_source\":"
+                      + " \"/var/lib/ferrum/images/a.qcow2\"}}"))
+          .isEqualTo(400);
+    } finally {
+      running.command().stop();
+      running.exit().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void allowlist_thatIsNotOne_stopsTheStart_namingTheSetting(@TempDir Path dir) {
+    String[] result =
+        errorOf(
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--libvirt-allowed-uris",
+            "qemu:///../system");
+
+    assertThat(result[0]).isEqualTo("1");
+    assertThat(result[1])
+        .startsWith(
+            "ferrum serve: Hardware type \"libvirt\": libvirt-allowed-uris: \"qemu:///../system\"");
+  }
+
+  @Test
+  void help_documentsTheAllowlistsAndHttpLimits() {
+    StringWriter out = new StringWriter();
+    Ferrum.execute(
+        new String[] {"serve", "--help"},
+        new PrintWriter(out, true),
+        new PrintWriter(new StringWriter(), true));
+
+    assertThat(out.toString())
+        .contains(
+            "--libvirt-allowed-uris",
+            "--libvirt-allowed-uri-params",
+            "--image-allowed-dirs",
+            "--image-allowed-pools",
+            "--image-allowed-url-schemes",
+            "--http-workers",
+            "--http-queue",
+            "--http-max-connections",
+            "--http-read-timeout",
+            "--http-idle-timeout",
+            "docs/security.md");
   }
 }

@@ -183,14 +183,15 @@ public final class Conductor implements AutoCloseable {
    * Creates a node in {@code enroll} (or {@code available}, when the spec asks for Ironic's
    * pre-1.11 behaviour).
    *
-   * @throws InvalidParameterException for an unknown driver, a bad UUID, name or initial state
+   * @throws InvalidParameterException for an unknown driver, a bad UUID, name or initial state, or
+   *     a value its hardware type's allowlists refuse ({@link HardwareType#checkInput})
    * @throws NodeConflictException if the UUID or name is taken
    */
   public Node createNode(NodeSpec spec) {
     if (spec.driver() == null || spec.driver().isBlank()) {
       throw new InvalidParameterException("A node needs a driver");
     }
-    ctx.drivers.require(spec.driver());
+    DriverInput.check(ctx.drivers.require(spec.driver()), spec);
     String uuid = spec.uuid() == null ? UUID.randomUUID().toString() : spec.uuid();
     if (!ConductorContext.looksLikeUuid(uuid)) {
       throw new InvalidParameterException("\"" + uuid + "\" is not a valid UUID");
@@ -264,7 +265,8 @@ public final class Conductor implements AutoCloseable {
    *
    * @throws NodeConflictException while a transition is in progress (a target is set) in a state
    *     that does not allow updates, or for a taken name
-   * @throws InvalidParameterException for a bad path, operation or value
+   * @throws InvalidParameterException for a bad path, operation or value, or a value the node's
+   *     hardware type's allowlists refuse ({@link HardwareType#checkInput})
    */
   public Node updateNode(String ident, List<PatchOperation> patch) {
     if (patch == null || patch.isEmpty()) {
@@ -292,6 +294,7 @@ public final class Conductor implements AutoCloseable {
         }
         ctx.drivers.require(name);
       }
+      DriverInput.check(ctx.drivers, node, columns);
       java.util.concurrent.locks.Lock order = ctx.notificationOrder(node.id());
       order.lock();
       try {
@@ -375,7 +378,8 @@ public final class Conductor implements AutoCloseable {
 
   /**
    * Checks, without touching hardware, whether each hardware interface of the node has what it
-   * needs in {@code driver_info} and {@code instance_info}.
+   * needs in {@code driver_info} and {@code instance_info}. A value the hardware type's allowlists
+   * refuse ({@link HardwareType#checkInput}) fails every interface with that reason.
    *
    * @return interface name (boot, deploy, inspect, management, power, rescue) to result
    */
@@ -391,8 +395,13 @@ public final class Conductor implements AutoCloseable {
       interfaces.put("power", driver.power());
       interfaces.put("rescue", driver.rescue());
       Map<String, InterfaceValidation> results = new java.util.LinkedHashMap<>();
+      String refused = DriverInput.refusal(driver, node);
       interfaces.forEach(
           (name, hardwareInterface) -> {
+            if (refused != null) {
+              results.put(name, new InterfaceValidation(false, refused));
+              return;
+            }
             try {
               hardwareInterface.validate(node);
               results.put(name, new InterfaceValidation(true, null));
@@ -615,6 +624,7 @@ public final class Conductor implements AutoCloseable {
     private Duration powerSyncInterval = Duration.ofSeconds(120);
     private PowerSyncPolicy powerSyncPolicy = PowerSyncPolicy.OBSERVE;
     private int powerSyncMaxRetries = 3;
+    private final Map<String, String> driverSettings = new java.util.TreeMap<>();
 
     private Builder() {}
 
@@ -651,6 +661,16 @@ public final class Conductor implements AutoCloseable {
     /** Adds a hardware type that is not registered through ServiceLoader. */
     public Builder hardwareType(HardwareType type) {
       this.hardwareTypes.add(type);
+      return this;
+    }
+
+    /**
+     * Sets one of the operator's settings for hardware types, such as {@code libvirt-allowed-uris}
+     * or {@code image-allowed-dirs} (see {@link io.ferrum.driver.DriverSettings}); every hardware
+     * type receives them all at {@link #build()}. Unset names keep each hardware type's default.
+     */
+    public Builder driverSetting(String name, String value) {
+      this.driverSettings.put(name, value);
       return this;
     }
 
@@ -775,6 +795,7 @@ public final class Conductor implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new InvalidParameterException(e.getMessage(), e);
       }
+      drivers.configure(io.ferrum.driver.DriverSettings.of(driverSettings));
       if (migrate) {
         try {
           Migrations.migrate(dataSource);

@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param toState the state after, or {@code null}
  * @param targetState the target after, or {@code null}
  * @param severity {@code INFO} or {@code ERROR}
- * @param message a human-readable message, or {@code null}
+ * @param message a human-readable message, or {@code null}; masked with {@link Secrets#maskText}
+ *     when the row is made, so a row never holds a secret whoever builds it
  * @param exceptionClass for a fault, the exception's class, or {@code null}
  * @param durationMillis time spent in the previous state, or {@code null}
  * @param createdAt when it happened
@@ -30,4 +31,9 @@ public record HistoryEvent(
     String message,
     String exceptionClass,
     Long durationMillis,
-    Instant createdAt) {}
+    Instant createdAt) {
+
+  public HistoryEvent {
+    message = Secrets.maskText(message);
+  }
+}

@@ -1,15 +1,14 @@
 package io.ferrum.conductor;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * A node as stored: an immutable snapshot. Field names follow Ironic's.
  *
- * <p>{@code driverInfo} holds secrets (keys ending in {@code password}); {@link
- * #maskedDriverInfo()} is what may be shown or logged.
+ * <p>{@code driverInfo} and {@code instanceInfo} hold secrets; {@link #maskedDriverInfo()} and
+ * {@link #maskedInstanceInfo()} are what may be shown or logged (the rule is {@link Secrets}'s).
  *
  * @param id the database id (internal)
  * @param uuid the node's UUID
@@ -60,8 +59,8 @@ public record Node(
     Instant updatedAt,
     long version) {
 
-  /** What secrets are replaced with. */
-  public static final String MASK = "******";
+  /** What secrets are replaced with: {@link Secrets#MASK}. */
+  public static final String MASK = Secrets.MASK;
 
   public Node {
     Objects.requireNonNull(uuid, "uuid");
@@ -72,21 +71,24 @@ public record Node(
     extra = immutable(extra);
   }
 
-  /** {@code driverInfo} with every value whose key ends in {@code password} masked. */
+  /** {@code driverInfo} with its secrets masked ({@link Secrets#mask}). */
   public Map<String, Object> maskedDriverInfo() {
-    return mask(driverInfo);
+    return Secrets.mask(driverInfo);
   }
 
-  /** {@code info} with every value whose key ends in {@code password} replaced by {@link #MASK}. */
+  /** {@code instanceInfo} with its secrets masked ({@link Secrets#maskInstanceInfo}). */
+  public Map<String, Object> maskedInstanceInfo() {
+    return Secrets.maskInstanceInfo(instanceInfo);
+  }
+
+  /** {@code info} with its secrets masked: {@link Secrets#mask}. */
   public static Map<String, Object> mask(Map<String, Object> info) {
-    Map<String, Object> masked = new LinkedHashMap<>();
-    info.forEach((key, value) -> masked.put(key, isSecret(key) ? MASK : value));
-    return masked;
+    return Secrets.mask(info);
   }
 
-  /** Whether a {@code driver_info} key holds a secret. */
+  /** Whether a document key holds a secret: {@link Secrets#isSecretKey}. */
   public static boolean isSecret(String key) {
-    return key.toLowerCase(java.util.Locale.ROOT).endsWith("password");
+    return Secrets.isSecretKey(key);
   }
 
   /** This snapshot with another reservation (as seen after a release, say). */

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param publisherId {@code ferrum-conductor.<conductor name>}
  * @param timestamp when it was emitted
  * @param payload Ironic's payload fields (uuid, provision_state, event, previous_provision_state,
- *     ...); never a secret
+ *     ...); masked with {@link Secrets#mask} when the notification is made, so it never holds a
+ *     secret whoever builds it
  */
 public record Notification(
     String eventType,
@@ -22,7 +23,7 @@ public record Notification(
     Map<String, Object> payload) {
 
   public Notification {
-    payload = immutable(payload);
+    payload = immutable(Secrets.mask(payload));
   }
 
   /** The node's UUID from the payload. */

@@ -12,10 +12,15 @@ import java.util.Map;
  */
 class BackToBackTest {
 
-  @ConductorTest
+  // Periodic tasks off: they lock nodes now and then, and this test allows no lock wait at all.
+  @ConductorTest(periodicTasks = false)
   void lifecyclesOnOneWorker_noRefusals_noLockWaits(ConductorEnv env) {
     // No lock wait at all: a request that found the node still locked would fail at once.
-    Conductor single = env.newConductor("single", 1, b -> b.lockWait(java.time.Duration.ZERO));
+    Conductor single =
+        env.newConductor(
+            "single",
+            1,
+            b -> ConductorEnv.withoutPeriodicTasks(b).lockWait(java.time.Duration.ZERO));
     Node node =
         single.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
 

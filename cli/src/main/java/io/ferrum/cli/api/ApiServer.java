@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ferrum.conductor.Conductor;
+import io.ferrum.conductor.DatabaseException;
 import io.ferrum.conductor.FerrumException;
 import io.ferrum.conductor.HistoryEvent;
 import io.ferrum.conductor.InterfaceValidation;
@@ -16,6 +17,7 @@ import io.ferrum.conductor.NodeQuery;
 import io.ferrum.conductor.NodeSpec;
 import io.ferrum.conductor.PatchOperation;
 import io.ferrum.conductor.ProvisionRequest;
+import io.ferrum.conductor.Secrets;
 import io.ferrum.driver.Step;
 import io.ferrum.fsm.PowerRequest;
 import io.ferrum.fsm.ProvisionMachine;
@@ -33,30 +35,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Ferrum's HTTP API: a compatible subset of Ironic's v1 API (same paths, JSON shapes, status codes,
  * microversion headers and error envelope) over the JDK's HTTP server, in front of a {@link
- * Conductor}. Thread-safe; each request runs on one of the server's threads.
+ * Conductor}.
+ *
+ * <p>Hostile clients are expected ({@link HttpLimits}). Each request is received on its own thread
+ * (at most {@code maxConnections}), within the read timeout; only a request received in full,
+ * headers and body, waits for one of the {@code workers} (a full queue answers 503), and only then
+ * are its credentials checked and its work done. So slow senders hold a thread for at most the read
+ * timeout and never a worker, and the discovery documents ({@code /}, {@code /v1}), which need
+ * neither credentials nor a worker, keep answering. Bodies are parsed strictly ({@link
+ * StrictJson}); a database failure is a 503 and any other unexpected failure a 500, both without
+ * details, which go to the log under the request id.
+ *
+ * <p>Thread-safe; each request runs on one of the server's threads.
  */
 public final class ApiServer implements AutoCloseable {
 
-  static {
-    // Without TCP_NODELAY the JDK server writes headers and body separately and each response
-    // waits out the client's delayed ACK (about 40 ms). Read once, when the server class loads.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private static final Logger LOG = LoggerFactory.getLogger("ferrum.api");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_BODY = 1 << 20;
+  private static final Set<String> STEP_FIELDS =
+      new java.util.TreeSet<>(Set.of("interface", "step", "args"));
   private static final Set<String> CREATE_FIELDS =
       Set.of("driver", "name", "uuid", "driver_info", "instance_info", "properties", "extra");
   private static final Map<String, Integer> VERB_SINCE =
@@ -80,38 +89,78 @@ public final class ApiServer implements AutoCloseable {
   private final Conductor conductor;
   private final BasicAuth auth;
   private final Metrics metrics;
+  private final HttpLimits limits;
+  private final RequestGate gate;
   private final HttpServer server;
-  private final ExecutorService threads;
+  private final ThreadPoolExecutor threads;
+  private final AtomicLong refusedConnections = new AtomicLong();
+
+  /**
+   * Binds the server with {@link HttpLimits#defaults()} and {@code workers} workers (not yet
+   * serving; call {@link #start()}).
+   *
+   * @param auth basic authentication, or {@code null} for none
+   */
+  public ApiServer(Conductor conductor, InetSocketAddress address, BasicAuth auth, int workers)
+      throws IOException {
+    this(conductor, address, auth, workers, null);
+  }
+
+  /**
+   * Binds the server with {@link HttpLimits#defaults()} and {@code workers} workers, also serving
+   * {@code GET /metrics} from {@code metrics} (may be {@code null}: no metrics).
+   */
+  public ApiServer(
+      Conductor conductor, InetSocketAddress address, BasicAuth auth, int workers, Metrics metrics)
+      throws IOException {
+    this(conductor, address, auth, HttpLimits.defaults().withWorkers(workers), metrics);
+  }
 
   /**
    * Binds the server (not yet serving; call {@link #start()}).
    *
    * @param auth basic authentication, or {@code null} for none
-   */
-  public ApiServer(Conductor conductor, InetSocketAddress address, BasicAuth auth, int threads)
-      throws IOException {
-    this(conductor, address, auth, threads, null);
-  }
-
-  /**
-   * Binds the server, also serving {@code GET /metrics} from {@code metrics} (may be {@code null}:
-   * no metrics).
+   * @param metrics what {@code GET /metrics} serves, or {@code null}: no metrics
    */
   public ApiServer(
-      Conductor conductor, InetSocketAddress address, BasicAuth auth, int threads, Metrics metrics)
+      Conductor conductor,
+      InetSocketAddress address,
+      BasicAuth auth,
+      HttpLimits limits,
+      Metrics metrics)
       throws IOException {
     this.conductor = conductor;
     this.auth = auth;
     this.metrics = metrics;
+    this.limits = limits;
+    this.gate = new RequestGate(limits.workers(), limits.queue(), HttpLimits.QUEUE_WAIT);
+    JdkServerSettings.apply(limits);
     this.server = HttpServer.create(address, 128);
+    AtomicInteger count = new AtomicInteger();
+    // One thread per request being received or answered, up to maxConnections; no queue: the
+    // JDK server closes a connection the executor refuses.
     this.threads =
-        Executors.newFixedThreadPool(
-            threads,
+        new ThreadPoolExecutor(
+            limits.maxConnections(),
+            limits.maxConnections(),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
             r -> {
-              Thread thread = new Thread(r, "ferrum-api");
+              Thread thread = new Thread(r, "ferrum-api-" + count.incrementAndGet());
               thread.setDaemon(true);
               return thread;
+            },
+            (task, executor) -> {
+              if (refusedConnections.getAndIncrement() % 1000 == 0) {
+                LOG.warn(
+                    "{} requests in progress: closing new connections ({} so far)",
+                    limits.maxConnections(),
+                    refusedConnections.get());
+              }
+              throw new RejectedExecutionException("all connection threads are busy");
             });
+    threads.allowCoreThreadTimeOut(true);
     server.setExecutor(this.threads);
     server.createContext("/", this::handle);
   }
@@ -124,6 +173,16 @@ public final class ApiServer implements AutoCloseable {
   /** The address actually bound (the port, when 0 was asked for). */
   public InetSocketAddress address() {
     return server.getAddress();
+  }
+
+  /** Requests being received or answered now, each on its own thread. */
+  int connectionsInProgress() {
+    return threads.getActiveCount();
+  }
+
+  /** Requests being processed by a worker now. */
+  int busyWorkers() {
+    return gate.busy();
   }
 
   /** Stops taking requests, letting those in progress finish for up to a second. */
@@ -146,7 +205,8 @@ public final class ApiServer implements AutoCloseable {
       List<String> path,
       Map<String, String> query,
       ApiVersion version,
-      String baseUrl) {}
+      String baseUrl,
+      byte[] body) {}
 
   private record Response(int status, Object body, Map<String, String> headers) {
     static Response json(int status, Object body) {
@@ -172,23 +232,26 @@ public final class ApiServer implements AutoCloseable {
     try {
       Response response;
       try {
-        response = route(exchange);
+        response = respond(exchange);
       } catch (ApiException e) {
         response = error(e.status(), e.getMessage());
-        if (e.allow() != null) {
-          exchange.getResponseHeaders().set("Allow", e.allow());
-        }
+        e.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+      } catch (DatabaseException e) {
+        LOG.error("{} {} {}: database unavailable", method(exchange), path(exchange), requestId, e);
+        response = error(503, "Database unavailable; retry later");
+        exchange.getResponseHeaders().set("Retry-After", "5");
       } catch (FerrumException e) {
-        response = error(e.kind().httpStatus(), e.getMessage());
-        if (e.kind().httpStatus() == 503) {
-          exchange.getResponseHeaders().set("Retry-After", "1");
+        int code = e.kind().httpStatus();
+        if (code >= 500 && code != 503) {
+          response = internalError(exchange, requestId, e);
+        } else {
+          response = error(code, Secrets.maskText(e.getMessage()));
+          if (code == 503) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+          }
         }
-        if (e.kind().httpStatus() == 500) {
-          LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-        }
-      } catch (RuntimeException e) {
-        LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-        response = error(500, "Internal error: " + e.getClass().getSimpleName());
+      } catch (RuntimeException | Error e) {
+        response = internalError(exchange, requestId, e);
       }
       status = response.status();
       if (response.body() instanceof String text) {
@@ -204,39 +267,133 @@ public final class ApiServer implements AutoCloseable {
     }
     LOG.info(
         "{} {} {} {}ms {}",
-        exchange.getRequestMethod(),
-        exchange.getRequestURI().getRawPath(),
+        method(exchange),
+        path(exchange),
         status,
         (System.nanoTime() - start) / 1_000_000,
         requestId);
   }
 
-  private Response route(HttpExchange exchange) throws IOException {
-    if (auth != null && !auth.allows(exchange.getRequestHeaders().getFirst("Authorization"))) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"ferrum\"");
-      throw new ApiException(401, "Authentication required");
-    }
+  /** A 500 that says nothing of what broke; the log has it, under the request id. */
+  private static Response internalError(HttpExchange exchange, String requestId, Throwable e) {
+    LOG.error("{} {} {} failed", method(exchange), path(exchange), requestId, e);
+    return error(500, "Internal error; the server's log has the details under " + requestId);
+  }
+
+  /**
+   * Receives the request in full, then waits for a worker and does it. The discovery documents need
+   * neither credentials nor a worker.
+   */
+  private Response respond(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
-    List<String> path = new ArrayList<>();
-    for (String part : exchange.getRequestURI().getRawPath().split("/")) {
-      if (!part.isEmpty()) {
-        path.add(URLDecoder.decode(part, StandardCharsets.UTF_8));
-      }
-    }
-    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    String host = exchange.getRequestHeaders().getFirst("Host");
-    String baseUrl = "http://" + (host != null ? host : hostPort(server.getAddress()));
+    List<String> path = pathSegments(exchange.getRequestURI().getRawPath());
+    String baseUrl = baseUrl(exchange);
     if (path.isEmpty()) {
       only(method, "GET", "HEAD");
       return Response.json(200, root(baseUrl));
     }
+    if (path.size() == 1 && path.get(0).equals("v1")) {
+      only(method, "GET", "HEAD");
+      return Response.json(200, v1(baseUrl));
+    }
+    byte[] body = receiveBody(exchange);
+    boolean admitted;
+    try {
+      admitted = gate.enter();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      admitted = false;
+    }
+    if (!admitted) {
+      throw new ApiException(503, "The API is busy; retry later").withHeader("Retry-After", "1");
+    }
+    try {
+      authenticate(exchange);
+      return route(exchange, path, baseUrl, body);
+    } finally {
+      gate.leave();
+    }
+  }
+
+  private void authenticate(HttpExchange exchange) {
+    if (auth == null) {
+      return;
+    }
+    String client = exchange.getRemoteAddress().getAddress().getHostAddress();
+    BasicAuth.Verdict verdict =
+        auth.check(exchange.getRequestHeaders().getFirst("Authorization"), client);
+    switch (verdict.result()) {
+      case ALLOWED -> {
+        return;
+      }
+      case THROTTLED -> {
+        LOG.warn(
+            "429 for {}: more than {} failed logins within {} s; refused without a check",
+            client,
+            BasicAuth.MAX_FAILURES,
+            BasicAuth.FAILURE_WINDOW.toSeconds());
+        throw new ApiException(
+                429,
+                "Too many failed authentication attempts from this address; retry in "
+                    + verdict.retryAfter().toSeconds()
+                    + " s")
+            .withHeader("Retry-After", Long.toString(verdict.retryAfter().toSeconds()));
+      }
+      default -> {
+        LOG.warn(
+            "401 for {} {} from {}: {}",
+            method(exchange),
+            path(exchange),
+            client,
+            verdict.result() == BasicAuth.Result.MISSING
+                ? "no basic credentials"
+                : "wrong user name or password for user \"" + printable(verdict.user()) + "\"");
+        throw new ApiException(401, "Authentication required")
+            .withHeader("WWW-Authenticate", "Basic realm=\"ferrum\"");
+      }
+    }
+  }
+
+  /**
+   * The request body, read in full before anything else happens (a slow sender holds a thread until
+   * the read timeout, never a worker). Larger than the limit: 413 without reading it.
+   */
+  private byte[] receiveBody(HttpExchange exchange) throws IOException {
+    int max = limits.maxBodyBytes();
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      long declared;
+      try {
+        declared = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        throw new ApiException(400, "Content-Length is not a number");
+      }
+      if (declared > max) {
+        throw tooLarge(max);
+      }
+    }
+    byte[] bytes;
+    try (InputStream in = exchange.getRequestBody()) {
+      bytes = in.readNBytes(max + 1);
+    }
+    if (bytes.length > max) {
+      throw tooLarge(max);
+    }
+    return bytes;
+  }
+
+  private static ApiException tooLarge(int max) {
+    return new ApiException(413, "The request body is larger than " + max + " bytes")
+        .withHeader("Connection", "close");
+  }
+
+  private Response route(HttpExchange exchange, List<String> path, String baseUrl, byte[] body)
+      throws IOException {
+    String method = exchange.getRequestMethod();
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
     if (path.size() == 1 && path.get(0).equals("metrics") && metrics != null) {
       only(method, "GET");
       return Response.json(200, metrics.scrape());
-    }
-    if (path.get(0).equals("v1") && path.size() == 1) {
-      only(method, "GET", "HEAD");
-      return Response.json(200, v1(baseUrl));
     }
     String header = exchange.getRequestHeaders().getFirst("X-OpenStack-Ironic-API-Version");
     if (header == null) {
@@ -244,7 +401,7 @@ public final class ApiServer implements AutoCloseable {
     }
     ApiVersion version = ApiVersion.parse(header);
     exchange.getResponseHeaders().set("X-OpenStack-Ironic-API-Version", version.toString());
-    Request request = new Request(exchange, method, path, query, version, baseUrl);
+    Request request = new Request(exchange, method, path, query, version, baseUrl, body);
     if (!path.get(0).equals("v1")) {
       throw notFound();
     }
@@ -256,6 +413,58 @@ public final class ApiServer implements AutoCloseable {
       return nodes(request);
     }
     throw notFound();
+  }
+
+  /** The path's segments, decoded; a broken escape or a control character is a 400. */
+  private static List<String> pathSegments(String rawPath) {
+    List<String> path = new ArrayList<>();
+    for (String part : rawPath.split("/")) {
+      if (!part.isEmpty()) {
+        path.add(decode(part, "the path"));
+      }
+    }
+    return path;
+  }
+
+  /** Percent-decoding that answers 400 for a broken escape or a control character. */
+  private static String decode(String raw, String where) {
+    String value;
+    try {
+      value = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "Malformed %-escape in " + where);
+    }
+    if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ApiException(400, "Control characters are not allowed in " + where);
+    }
+    return value;
+  }
+
+  /** {@code http://} and the Host header, if it is a plain host[:port]; else the bound address. */
+  private String baseUrl(HttpExchange exchange) {
+    String host = exchange.getRequestHeaders().getFirst("Host");
+    if (host == null
+        || !host.matches("[A-Za-z0-9.\\-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?")) {
+      host = hostPort(server.getAddress());
+    }
+    return "http://" + host;
+  }
+
+  private static String method(HttpExchange exchange) {
+    return printable(exchange.getRequestMethod());
+  }
+
+  private static String path(HttpExchange exchange) {
+    return printable(exchange.getRequestURI().getRawPath());
+  }
+
+  /** {@code text} safe for one log line: at most 200 characters, control characters as '?'. */
+  private static String printable(String text) {
+    if (text == null) {
+      return null;
+    }
+    String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    return shown.replaceAll("\\p{Cntrl}", "?");
   }
 
   private Response nodes(Request r) throws IOException {
@@ -601,7 +810,7 @@ public final class ApiServer implements AutoCloseable {
   private Map<String, Object> states(Request r, Node node) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("console_enabled", false);
-    out.put("last_error", node.lastError());
+    out.put("last_error", Secrets.maskText(node.lastError()));
     out.put("power_state", node.powerState());
     out.put("provision_state", node.provisionState());
     out.put("target_power_state", node.targetPowerState());
@@ -707,8 +916,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static boolean hasBody(Request r) {
-    String length = r.exchange().getRequestHeaders().getFirst("Content-Length");
-    return length != null && !length.equals("0");
+    return r.body().length > 0;
   }
 
   private static ObjectNode object(Request r) throws IOException {
@@ -725,21 +933,10 @@ public final class ApiServer implements AutoCloseable {
       throw new ApiException(
           415, "Unsupported Content-Type \"" + type + "\"; use application/json");
     }
-    byte[] bytes;
-    try (InputStream in = r.exchange().getRequestBody()) {
-      bytes = in.readNBytes(MAX_BODY + 1);
-    }
-    if (bytes.length > MAX_BODY) {
-      throw new ApiException(413, "The request body is larger than " + MAX_BODY + " bytes");
-    }
-    if (bytes.length == 0) {
+    if (r.body().length == 0) {
       throw new ApiException(400, "The request needs a JSON body");
     }
-    try {
-      return JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new ApiException(400, "Malformed JSON: " + e.getOriginalMessage());
-    }
+    return StrictJson.parse(r.body());
   }
 
   private static String requiredText(ObjectNode body, String field) {
@@ -786,16 +983,27 @@ public final class ApiServer implements AutoCloseable {
       throw new ApiException(400, "\"" + field + "\" must be a JSON array of steps");
     }
     List<Step> steps = new ArrayList<>();
-    for (JsonNode step : value) {
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode step = value.get(i);
+      String at = field + "[" + i + "]";
       if (!step.isObject()
           || !step.path("interface").isTextual()
           || !step.path("step").isTextual()) {
-        throw new ApiException(
-            400, "Each of \"" + field + "\" needs string \"interface\" and \"step\"");
+        throw new ApiException(400, "\"" + at + "\" needs string \"interface\" and \"step\"");
       }
-      Map<String, Object> args =
-          step.has("args") ? JSON.convertValue(step.get("args"), Map.class) : Map.of();
-      steps.add(new Step(step.get("interface").asText(), step.get("step").asText(), args));
+      for (String name : iterable(step.fieldNames())) {
+        if (!STEP_FIELDS.contains(name)) {
+          throw new ApiException(
+              400, "\"" + at + "\" has an unknown field \"" + name + "\"; allowed: " + STEP_FIELDS);
+        }
+      }
+      JsonNode args = step.get("args");
+      if (args != null && !args.isNull() && !args.isObject()) {
+        throw new ApiException(400, "\"" + at + ".args\" must be a JSON object");
+      }
+      Map<String, Object> values =
+          args == null || args.isNull() ? Map.of() : JSON.convertValue(args, Map.class);
+      steps.add(new Step(step.get("interface").asText(), step.get("step").asText(), values));
     }
     return steps;
   }
@@ -831,10 +1039,11 @@ public final class ApiServer implements AutoCloseable {
         continue;
       }
       int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value =
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.put(key, value);
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq), "the query");
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), "the query");
+      if (out.put(key, value) != null) {
+        throw new ApiException(400, "Query parameter \"" + key + "\" is given twice");
+      }
     }
     return out;
   }

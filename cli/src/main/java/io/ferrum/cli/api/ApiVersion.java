@@ -36,8 +36,9 @@ public record ApiVersion(int minor) implements Comparable<ApiVersion> {
       throw new ApiException(
           406, "Invalid value for X-OpenStack-Ironic-API-Version header: " + header.trim());
     }
-    long major = Long.parseLong(m.group(1));
-    long minor = Long.parseLong(m.group(2));
+    // Nine digits fit an int; anything longer is out of range, not a parse failure.
+    long major = m.group(1).length() > 9 ? Long.MAX_VALUE : Long.parseLong(m.group(1));
+    long minor = m.group(2).length() > 9 ? Long.MAX_VALUE : Long.parseLong(m.group(2));
     if (major != 1 || minor < MIN.minor || minor > MAX.minor) {
       throw new ApiException(
           406,

@@ -1,6 +1,7 @@
 package io.ferrum.cli.api;
 
 import io.ferrum.conductor.Node;
+import io.ferrum.conductor.Secrets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,7 +14,11 @@ import java.util.function.Function;
 
 /**
  * A node as Ironic's API shows it at a given microversion: each field appears from the version that
- * introduced it; secrets in {@code driver_info} are masked. Stateless and thread-safe.
+ * introduced it. Secrets are masked as Ironic masks them ({@link Secrets}): in {@code driver_info},
+ * {@code driver_internal_info} and {@code instance_info} (whose {@code configdrive} and {@code
+ * image_url} are always hidden), and where free text ({@code last_error}, {@code
+ * maintenance_reason}) assigns one; {@code properties} and {@code extra} are shown as stored, as in
+ * Ironic. Stateless and thread-safe.
  */
 final class NodeView {
 
@@ -49,18 +54,18 @@ final class NodeView {
     field("description", 51, c -> null);
     field("driver", 1, c -> c.node.driver());
     field("driver_info", 1, c -> c.node.maskedDriverInfo());
-    field("driver_internal_info", 1, c -> c.node.driverInternalInfo());
+    field("driver_internal_info", 1, c -> Secrets.mask(c.node.driverInternalInfo()));
     field("extra", 1, c -> c.node.extra());
     field("fault", 42, c -> c.node.fault());
     field("inspect_interface", 31, c -> iface(c, "inspect"));
     field("inspection_finished_at", 6, c -> null);
     field("inspection_started_at", 6, c -> null);
-    field("instance_info", 1, c -> c.node.instanceInfo());
+    field("instance_info", 1, c -> c.node.maskedInstanceInfo());
     field("instance_uuid", 1, c -> c.node.instanceInfo().get("instance_uuid"));
-    field("last_error", 1, c -> c.node.lastError());
+    field("last_error", 1, c -> Secrets.maskText(c.node.lastError()));
     field("lessee", 65, c -> null);
     field("maintenance", 1, c -> c.node.maintenance());
-    field("maintenance_reason", 1, c -> c.node.maintenanceReason());
+    field("maintenance_reason", 1, c -> Secrets.maskText(c.node.maintenanceReason()));
     field("management_interface", 31, c -> iface(c, "management"));
     field("name", 5, c -> c.node.name());
     field("network_data", 66, c -> Map.of());

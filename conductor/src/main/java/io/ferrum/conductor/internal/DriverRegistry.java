@@ -1,6 +1,7 @@
 package io.ferrum.conductor.internal;
 
 import io.ferrum.conductor.InvalidParameterException;
+import io.ferrum.driver.DriverSettings;
 import io.ferrum.driver.HardwareType;
 import java.util.Collection;
 import java.util.Collections;
@@ -54,6 +55,23 @@ public final class DriverRegistry {
       chosen.put(name, type);
     }
     return new DriverRegistry(chosen);
+  }
+
+  /**
+   * Hands the operator's settings to every hardware type ({@link HardwareType#configure}), once,
+   * before any other call.
+   *
+   * @throws IllegalArgumentException naming the hardware type whose settings are wrong
+   */
+  public void configure(DriverSettings settings) {
+    for (HardwareType type : types.values()) {
+      try {
+        type.configure(settings);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "Hardware type \"" + type.name() + "\": " + e.getMessage(), e);
+      }
+    }
   }
 
   /**

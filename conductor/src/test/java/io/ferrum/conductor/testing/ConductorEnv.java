@@ -62,10 +62,7 @@ public final class ConductorEnv implements AutoCloseable {
             8,
             builder -> {
               if (!periodicTasks) {
-                builder
-                    .recoveryInterval(Duration.ZERO)
-                    .timeoutCheckInterval(Duration.ZERO)
-                    .powerSyncInterval(Duration.ZERO);
+                withoutPeriodicTasks(builder);
               }
             });
   }
@@ -197,6 +194,14 @@ public final class ConductorEnv implements AutoCloseable {
 
   boolean repairsExpected() {
     return repairsExpected;
+  }
+
+  /** {@code builder} with every periodic task off (tests may still run them by hand). */
+  public static Conductor.Builder withoutPeriodicTasks(Conductor.Builder builder) {
+    return builder
+        .recoveryInterval(Duration.ZERO)
+        .timeoutCheckInterval(Duration.ZERO)
+        .powerSyncInterval(Duration.ZERO);
   }
 
   /** The conductors of this cell, in the order they were made. */

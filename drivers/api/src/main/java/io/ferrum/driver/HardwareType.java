@@ -33,4 +33,29 @@ public interface HardwareType {
 
   /** Rescue. */
   RescueInterface rescue();
+
+  /**
+   * Receives the operator's settings (allowlists and the like), once, before the conductor makes
+   * any other call. The default ignores them.
+   *
+   * @throws IllegalArgumentException naming a setting whose value this hardware type cannot use;
+   *     the conductor then refuses to start
+   */
+  default void configure(DriverSettings settings) {}
+
+  /**
+   * Checks every value in the node's documents that this hardware type would hand to its host: a
+   * connection URI, a file path, an image location. Each must be allowed by the operator's
+   * settings; anything else is refused before it reaches a program, a file or the network. Values
+   * that are absent are not this check's business ({@link HardwareInterface#validate} asks for
+   * them). Touches no hardware and no file.
+   *
+   * <p>The conductor calls it when a node is created or updated (a refusal fails the request) and
+   * when a node is validated; implementations call it again right before they use a value. The
+   * default accepts everything, which is right only for a hardware type that reaches nothing.
+   *
+   * @throws InvalidDriverInfoException naming the value, the rule it breaks and the setting that
+   *     would allow it
+   */
+  default void checkInput(DriverNode node) {}
 }

@@ -11,4 +11,14 @@ public class InvalidDriverInfoException extends DriverException {
   public InvalidDriverInfoException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * A value the operator's allowlists refuse: the message names {@code field}, shows {@code value}
+   * (at most 200 characters, control characters replaced) and says {@code why}.
+   */
+  public static InvalidDriverInfoException notAllowed(String field, String value, String why) {
+    String shown = value.length() > 200 ? value.substring(0, 200) + "..." : value;
+    shown = shown.replaceAll("\\p{Cntrl}", "?");
+    return new InvalidDriverInfoException(field + " \"" + shown + "\" is not allowed: " + why);
+  }
 }

@@ -11,12 +11,12 @@ final class LibvirtErrors {
 
   /**
    * The driver exception for {@code e}, raised while doing {@code what} on {@code domain} at {@code
-   * uri}; the libvirt error code is kept in the message and the cause.
+   * uri}: a hint and libvirt's error code. libvirt's own message is left out (it can quote the
+   * files libvirt read, for example the XML of a {@code test:///path} URI); it stays in the cause.
    */
   static DriverException translate(LibvirtException e, String what, String domain, String uri) {
     org.libvirt.Error error = e.getError();
     String code = error == null || error.getCode() == null ? "unknown" : error.getCode().name();
-    String detail = error == null ? e.getMessage() : error.getMessage();
     String where = "libvirt domain \"" + domain + "\" at " + uri;
     String hint =
         switch (code) {
@@ -33,7 +33,7 @@ final class LibvirtErrors {
           case "VIR_ERR_OPERATION_INVALID" -> "the domain is not in a state that allows this";
           default -> "libvirt error";
         };
-    String message = what + " failed on " + where + ": " + hint + " (" + code + ": " + detail + ")";
+    String message = what + " failed on " + where + ": " + hint + " (" + code + ")";
     if (code.equals("VIR_ERR_NO_DOMAIN")) {
       return new InvalidDriverInfoException(message, e);
     }

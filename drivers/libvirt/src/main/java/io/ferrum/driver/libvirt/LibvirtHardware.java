@@ -7,8 +7,10 @@ import io.ferrum.driver.DeployInterface;
 import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.DriverSettings;
 import io.ferrum.driver.DriverTimeoutException;
 import io.ferrum.driver.HardwareType;
+import io.ferrum.driver.ImageSourcePolicy;
 import io.ferrum.driver.InspectInterface;
 import io.ferrum.driver.Inspection;
 import io.ferrum.driver.InvalidDriverInfoException;
@@ -35,6 +37,13 @@ import org.libvirt.LibvirtException;
  * instance_info.image_source} is the disk image a deploy attaches: an absolute path on the libvirt
  * host, or a libvirt volume as {@code POOL/VOLUME}.
  *
+ * <p>Both come from API users, so both pass the operator's allowlists before use ({@link
+ * #checkInput}): the URI {@link LibvirtUriPolicy}'s ({@code libvirt-allowed-uris}, {@code
+ * libvirt-allowed-uri-params}), the image {@link ImageSourcePolicy}'s ({@code image-allowed-dirs},
+ * {@code image-allowed-pools}; URLs are refused: this driver attaches files and volumes only).
+ * Errors name libvirt's error code but never repeat libvirt's own message, which can quote the
+ * files libvirt read; that message stays in the exception's cause, for the conductor's log.
+ *
  * <ul>
  *   <li>power: domain state; on = start, off = destroy (hard) or shutdown (soft, waiting up to the
  *       timeout), reboot = destroy and start (hard) or the guest's reboot (soft);
@@ -45,7 +54,8 @@ import org.libvirt.LibvirtException;
  *   <li>verify ({@code manage}): the domain must exist and answer.
  * </ul>
  *
- * <p>Thread-safe: connections are shared per URI; each call looks its domain up afresh.
+ * <p>Thread-safe: connections are shared per URI; each call looks its domain up afresh; the
+ * allowlists are replaced whole by {@link #configure}.
  */
 public final class LibvirtHardware
     implements HardwareType,
@@ -61,6 +71,8 @@ public final class LibvirtHardware
   public static final String NAME = "libvirt";
 
   private final LibvirtConnections connections = new LibvirtConnections();
+  private volatile LibvirtUriPolicy uris = LibvirtUriPolicy.defaults();
+  private volatile ImageSourcePolicy images = ImageSourcePolicy.defaults();
 
   @Override
   public String name() {
@@ -103,6 +115,25 @@ public final class LibvirtHardware
   }
 
   @Override
+  public void configure(DriverSettings settings) {
+    LibvirtUriPolicy newUris = LibvirtUriPolicy.from(settings);
+    ImageSourcePolicy newImages = ImageSourcePolicy.from(settings);
+    uris = newUris;
+    images = newImages;
+  }
+
+  @Override
+  public void checkInput(DriverNode node) {
+    Object uri = node.driverInfo().get("libvirt_uri");
+    if (uri != null) {
+      uris.check("driver_info.libvirt_uri", uri);
+    }
+    if (node.instanceInfo().get("image_source") != null) {
+      imageSource(node);
+    }
+  }
+
+  @Override
   public void validate(DriverNode node) {
     node.requireInfo("libvirt_uri");
     node.requireInfo("libvirt_domain");
@@ -112,6 +143,7 @@ public final class LibvirtHardware
       throw new InvalidDriverInfoException(
           "driver_info needs both libvirt_sasl_username and libvirt_sasl_password, or neither");
     }
+    checkInput(node);
   }
 
   // ---- power ----
@@ -200,12 +232,12 @@ public final class LibvirtHardware
 
   /** The file behind {@code image_source}: the path itself, or a volume's path in its pool. */
   private String imagePath(DriverNode node) {
-    String image = imageSource(node);
-    if (image.startsWith("/")) {
-      return image;
+    ImageSourcePolicy.Source image = imageSource(node);
+    if (image.kind() == ImageSourcePolicy.Kind.PATH) {
+      return image.value();
     }
-    String pool = image.substring(0, image.indexOf('/'));
-    String volume = image.substring(image.indexOf('/') + 1);
+    String pool = image.pool();
+    String volume = image.volume();
     return call(
         node,
         "finding volume \"" + volume + "\" in pool \"" + pool + "\"",
@@ -346,23 +378,20 @@ public final class LibvirtHardware
     };
   }
 
-  private static String imageSource(DriverNode node) {
+  /** {@code image_source}, checked against the operator's allowlist. */
+  private ImageSourcePolicy.Source imageSource(DriverNode node) {
     Object image = node.instanceInfo().get("image_source");
     if (image == null || image.toString().isBlank()) {
       throw new InvalidDriverInfoException(
           "instance_info.image_source is missing: the libvirt driver attaches that disk image");
     }
-    String text = image.toString();
-    boolean path = text.startsWith("/");
-    boolean volume = text.matches("[^/:]+/[^/]+");
-    if (!path && !volume) {
+    ImageSourcePolicy.Source source = images.check("instance_info.image_source", image);
+    if (source.kind() == ImageSourcePolicy.Kind.URL) {
       throw new InvalidDriverInfoException(
           "instance_info.image_source must be the absolute path of a disk image on the libvirt"
-              + " host, or a libvirt volume as POOL/VOLUME, not \""
-              + image
-              + "\"");
+              + " host, or a libvirt volume as POOL/VOLUME: the libvirt driver fetches no URLs");
     }
-    return image.toString();
+    return source;
   }
 
   private static String domainName(DriverNode node) {

@@ -2,7 +2,6 @@ package io.ferrum.driver.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferrum.conductor.ActionHandle;
 import io.ferrum.conductor.Conductor;
@@ -17,9 +16,9 @@ import io.ferrum.driver.BootDevice;
 import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.DriverSettings;
 import io.ferrum.driver.InvalidDriverInfoException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -51,21 +50,7 @@ class LibvirtHardwareTest {
 
   @BeforeAll
   static void requireLibvirt() {
-    String reason = null;
-    try {
-      libvirt = new Connect(URI);
-    } catch (Throwable e) {
-      reason = "libvirt is not installed (Debian: apt-get install libvirt0): " + e;
-    }
-    boolean required =
-        System.getenv()
-            .getOrDefault("FERRUM_TEST_REQUIRE", "")
-            .toLowerCase(Locale.ROOT)
-            .contains("libvirt");
-    if (reason != null && required) {
-      throw new IllegalStateException("libvirt is required here but: " + reason);
-    }
-    assumeTrue(reason == null, reason);
+    libvirt = TestLibvirt.connectOrSkip();
   }
 
   @BeforeEach
@@ -78,6 +63,7 @@ class LibvirtHardwareTest {
             .name("libvirt-test")
             .workerPool(new SynchronousWorkerPool())
             .notificationSink(NotificationSink.none())
+            .driverSetting("image-allowed-pools", "default-pool")
             .build();
     domain = "ferrum-" + UUID.randomUUID().toString().substring(0, 8);
     libvirt.domainDefineXML(
@@ -234,6 +220,9 @@ class LibvirtHardwareTest {
   @Test
   void noDaemon_isAConnectionErrorWithAHint() {
     LibvirtHardware libvirt = new LibvirtHardware();
+    libvirt.configure(
+        DriverSettings.of(
+            Map.of("libvirt-allowed-uris", "qemu+unix:///system?socket=/nonexistent/ferrum.sock")));
     DriverNode node =
         new DriverNode(
             "u",
@@ -255,6 +244,7 @@ class LibvirtHardwareTest {
   @Test
   void imagePathFromUsers_cannotInjectXml() throws Exception {
     LibvirtHardware libvirt = new LibvirtHardware();
+    libvirt.configure(DriverSettings.of(Map.of("image-allowed-dirs", "/tmp")));
     String evil = "/tmp/a'\"><devices><disk/></devices><x y='";
     DriverNode node =
         new DriverNode(
@@ -296,7 +286,7 @@ class LibvirtHardwareTest {
   }
 
   @Test
-  void imageSource_neitherPathNorVolume_isRefused() {
+  void imageSource_url_isRefusedEvenWhenItsSchemeIsAllowed() {
     LibvirtHardware libvirt = new LibvirtHardware();
     DriverNode node =
         new DriverNode(
@@ -304,11 +294,17 @@ class LibvirtHardwareTest {
             null,
             "libvirt",
             info(),
-            Map.of("image_source", "http://x/y.img"),
+            Map.of("image_source", "https://x/y.img"),
             Map.of());
 
     assertThatThrownBy(() -> libvirt.prepareInstance(node))
         .isInstanceOf(InvalidDriverInfoException.class)
-        .hasMessageContaining("or a libvirt volume as POOL/VOLUME, not \"http://x/y.img\"");
+        .hasMessageContaining(
+            "instance_info.image_source \"https://x/y.img\" is not allowed: URL scheme \"https\""
+                + " is not in image-allowed-url-schemes");
+    libvirt.configure(DriverSettings.of(Map.of("image-allowed-url-schemes", "https")));
+    assertThatThrownBy(() -> libvirt.prepareInstance(node))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("the libvirt driver fetches no URLs");
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.DriverSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +36,7 @@ class QemuIntegrationTest {
             + "<vcpu>1</vcpu><os><type arch='x86_64'>hvm</type><boot dev='network'/></os>"
             + "<devices></devices></domain>");
     LibvirtHardware libvirt = new LibvirtHardware();
+    libvirt.configure(DriverSettings.of(Map.of("libvirt-allowed-uris", uri)));
     DriverNode node =
         new DriverNode(
             name,

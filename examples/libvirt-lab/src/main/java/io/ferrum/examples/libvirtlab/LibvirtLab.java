@@ -71,7 +71,7 @@ public final class LibvirtLab {
                 NodeSpec.of("libvirt", Map.of("libvirt_uri", URI, "libvirt_domain", domain))
                     .withName(domain)
                     .withInstanceInfo(
-                        Map.of("image_source", "/var/lib/images/" + domain + ".qcow2")));
+                        Map.of("image_source", "/var/lib/ferrum/images/" + domain + ".qcow2")));
         out.println(domain + ": enrolled (" + node.provisionState() + ")");
         try {
           step(out, domain, "manage", conductor.provision(domain, ProvisionRequest.of("manage")));
