@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class MachineDefinitionBuilderTest {
 
   /** A small valid machine: idle --go--> busy --done--> idle. */
-  private static MachineDefinition.Builder valid() {
+  private static MachineDefinition.Builder<Object> valid() {
     return MachineDefinition.builder("m")
         .stableState("idle")
         .transientState("busy", "idle")
@@ -115,7 +115,7 @@ class MachineDefinitionBuilderTest {
 
   @Test
   void build_stateWithNoWayToStable_listsThem() {
-    MachineDefinition.Builder builder =
+    MachineDefinition.Builder<Object> builder =
         valid()
             .transientState("trap", "idle")
             .transientState("pit", "idle")

@@ -96,7 +96,7 @@ public final class MachineJson {
       throw new MachineDefinitionException("Machine JSON: " + e.getMessage(), e);
     }
     Map<?, ?> doc = asObject(root, "the document");
-    MachineDefinition.Builder builder =
+    MachineDefinition.Builder<Object> builder =
         MachineDefinition.builder(string(doc, "name", "the document"));
     builder.initialState(string(doc, "initial_state", "the document"));
     List<?> states = array(doc, "states");
