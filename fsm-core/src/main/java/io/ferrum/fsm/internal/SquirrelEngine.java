@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.squirrelframework.foundation.fsm.StateMachineBuilder;
 import org.squirrelframework.foundation.fsm.StateMachineBuilderFactory;
+import org.squirrelframework.foundation.fsm.StateMachineConfiguration;
 import org.squirrelframework.foundation.fsm.StateMachineStatus;
 import org.squirrelframework.foundation.fsm.impl.AbstractStateMachine;
 
@@ -39,9 +40,17 @@ public final class SquirrelEngine {
   private final String machineName;
   private final StateMachineBuilder<EngineMachine, String, String, Object> builder;
 
+  /**
+   * Squirrel's defaults, except the identifier: Squirrel would draw a random one for every new
+   * machine (through commons-lang3, whose current releases draw it from SecureRandom), and nothing
+   * here reads it, so every machine is called after its definition.
+   */
+  private final StateMachineConfiguration configuration;
+
   /** Compiles {@code transitions} into a Squirrel builder and prepares it. */
   public SquirrelEngine(String machineName, String initialState, List<Transition> transitions) {
     this.machineName = machineName;
+    this.configuration = StateMachineConfiguration.create().setIdProvider(() -> machineName);
     try {
       builder =
           StateMachineBuilderFactory.create(
@@ -58,7 +67,7 @@ public final class SquirrelEngine {
       }
       // The first instance prepares the builder (Squirrel does that lazily and not cheaply);
       // doing it here keeps later instances cheap and the builder effectively read-only.
-      builder.newStateMachine(initialState);
+      builder.newStateMachine(initialState, configuration);
     } catch (RuntimeException e) {
       throw new EngineFailureException(
           "Machine \"" + machineName + "\": the engine refused the definition: " + e, e);
@@ -68,7 +77,7 @@ public final class SquirrelEngine {
   /** A new Squirrel instance standing in {@code state}. */
   public EngineMachine start(String state) {
     try {
-      return builder.newStateMachine(state);
+      return builder.newStateMachine(state, configuration);
     } catch (RuntimeException e) {
       throw new EngineFailureException(
           "Machine \"" + machineName + "\": the engine could not start in \"" + state + "\"", e);
