@@ -4,34 +4,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedding example of docs/conductor.md and the README, run as written. */
+/**
+ * The embedding example of docs/conductor.md and the README, run as written (with the database in a
+ * temporary directory instead of ./data), plus checks of what its comments claim.
+ */
 class EmbeddingExampleTest {
 
   @Test
   void embeddingExample_runsAsDocumented(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
     Files.createDirectories(data);
-    DataSource db = Databases.pooled("jdbc:h2:file:" + data.resolve("ferrum"), null, null, 16);
-    Node deployed;
-    ActionHandle deploy;
-    try (Conductor conductor = Conductor.builder().dataSource(db).name("c1").build()) {
+    String url = "jdbc:h2:file:" + data.resolve("ferrum");
+    ConnectionPool pool;
+    try (ConnectionPool db = Databases.pooled(url, null, null, 16);
+        Conductor conductor = Conductor.builder().dataSource(db).name("c1").build()) {
       Node node = conductor.createNode(NodeSpec.of("fake-hardware", Map.of()));
       conductor.provision(node.uuid(), ProvisionRequest.of("manage")).await(Duration.ofMinutes(1));
       conductor.provision(node.uuid(), ProvisionRequest.of("provide")).await(Duration.ofMinutes(1));
-      deploy = conductor.provision(node.uuid(), ProvisionRequest.of("active"));
-      deployed = deploy.await(Duration.ofMinutes(10));
-    } finally {
-      ((ConnectionPool) db).close();
+      ActionHandle deploy = conductor.provision(node.uuid(), ProvisionRequest.of("active"));
+      deploy.applied(); // "deploying", target "active", already committed
+      deploy.await(Duration.ofMinutes(10)); // "active"
+
+      assertThat(deploy.applied().provisionState()).isEqualTo("deploying");
+      assertThat(deploy.applied().targetProvisionState()).isEqualTo("active");
+      assertThat(deploy.await(Duration.ofMinutes(10)).provisionState()).isEqualTo("active");
+      pool = db;
     }
 
-    assertThat(deploy.applied().provisionState()).isEqualTo("deploying");
-    assertThat(deploy.applied().targetProvisionState()).isEqualTo("active");
-    assertThat(deployed.provisionState()).isEqualTo("active");
+    // try-with-resources closed the conductor, then the pool.
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(pool::getConnection))
+        .as("the pool is closed after the conductor")
+        .isInstanceOf(SQLException.class);
   }
 }

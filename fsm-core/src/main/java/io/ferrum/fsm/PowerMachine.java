@@ -49,7 +49,7 @@ public final class PowerMachine {
   }
 
   private static MachineDefinition define() {
-    MachineDefinition.Builder builder = MachineDefinition.builder("power");
+    MachineDefinition.Builder<Object> builder = MachineDefinition.builder("power");
     for (PowerState state : PowerState.values()) {
       if (state.isStable()) {
         builder.stableState(state.stateName());
@@ -73,7 +73,10 @@ public final class PowerMachine {
   }
 
   private static void request(
-      MachineDefinition.Builder builder, PowerState from, PowerRequest request, PowerState to) {
+      MachineDefinition.Builder<Object> builder,
+      PowerState from,
+      PowerRequest request,
+      PowerState to) {
     builder.transition(
         from.stateName(), request.event(), to.stateName(), TransitionAction.named(request.event()));
   }

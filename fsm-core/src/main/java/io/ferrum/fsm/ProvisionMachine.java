@@ -70,6 +70,20 @@ public final class ProvisionMachine {
   public static final MachineDefinition DEFINITION = define();
 
   /**
+   * The same machine with {@link ProvisionState} and {@link ProvisionEvent} constants, for code
+   * that wants the compiler to check its states and events: {@code TYPED.newInstance(AVAILABLE,
+   * null, null).fire(ProvisionEvent.DEPLOY)}. It takes no context.
+   */
+  public static final EnumMachine<ProvisionState, ProvisionEvent, Void> TYPED =
+      EnumMachine.of(
+          DEFINITION,
+          ProvisionState.class,
+          ProvisionState::value,
+          ProvisionEvent.class,
+          ProvisionEvent::value,
+          Void.class);
+
+  /**
    * API verbs ({@code PUT /v1/nodes/{id}/states/provision} targets) and the event each fires.
    * Ironic's {@code VERBS}: {@code active} and {@code deploy} deploy, {@code deleted} and {@code
    * undeploy} delete, the rest fire the event of the same name.
@@ -289,7 +303,7 @@ public final class ProvisionMachine {
 
   /** Typed sugar over the string builder, so a typo in the table is a compile error. */
   private static final class Table {
-    final MachineDefinition.Builder builder = MachineDefinition.builder("provision");
+    final MachineDefinition.Builder<Object> builder = MachineDefinition.builder("provision");
 
     Table transition(ProvisionState from, ProvisionEvent event, ProvisionState to) {
       builder.transition(from.value(), event.value(), to.value());

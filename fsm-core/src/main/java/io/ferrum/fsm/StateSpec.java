@@ -1,6 +1,5 @@
 package io.ferrum.fsm;
 
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,10 +14,19 @@ import java.util.Optional;
  */
 public record StateSpec(String name, boolean stable, String target) {
 
+  /**
+   * Checks the parts that make sense on their own; the rest (the target exists and is stable) is
+   * checked when the machine is built.
+   *
+   * @throws MachineDefinitionException for a null or blank name, or a stable state with a target
+   */
   public StateSpec {
-    Objects.requireNonNull(name, "name");
+    if (name == null || name.isBlank()) {
+      throw new MachineDefinitionException("state name must not be null or blank");
+    }
     if (stable && target != null) {
-      throw new IllegalArgumentException("stable state \"" + name + "\" cannot have a target");
+      throw new MachineDefinitionException(
+          "stable state \"" + name + "\" cannot have a target (\"" + target + "\")");
     }
   }
 

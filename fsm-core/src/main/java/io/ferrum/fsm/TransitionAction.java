@@ -1,16 +1,14 @@
 package io.ferrum.fsm;
 
-import java.util.Objects;
-
 /**
  * The work a transition stands for, identified by an id (for example {@code "deploy"} on {@code
  * available --deploy--> deploying}).
  *
- * <p>fsm-core never runs an action: {@link MachineInstance#fire(String)} only reports which action
- * the transition carries. Whoever drives the machine (the conductor) runs it afterwards, in its own
- * worker, and fires the follow-up event ({@code done}, {@code wait} or {@code fail}) from its
- * outcome. This keeps side effects out of the engine, whose instances a throwing callback would
- * otherwise leave unusable.
+ * <p>fsm-core never runs a {@code TransitionAction}: {@link MachineInstance#fire(String)} only
+ * reports which one the transition carries. Whoever drives the machine (the conductor) runs it
+ * afterwards, in its own worker, and fires the follow-up event ({@code done}, {@code wait} or
+ * {@code fail}) from its outcome. This suits work that takes long or must survive a restart. Code
+ * that should run inside {@code fire} itself, on the caller's thread, is an {@link Action}.
  *
  * <p>Two actions are equal when their ids are; implementations must keep that contract so that
  * definitions compare by structure.
@@ -30,10 +28,14 @@ public interface TransitionAction {
 
   /** The plain named action returned by {@link #named(String)}. */
   record Named(String id) implements TransitionAction {
+    /**
+     * Checks the id.
+     *
+     * @throws MachineDefinitionException for a null or blank id
+     */
     public Named {
-      Objects.requireNonNull(id, "id");
-      if (id.isBlank()) {
-        throw new IllegalArgumentException("action id must not be blank");
+      if (id == null || id.isBlank()) {
+        throw new MachineDefinitionException("action id must not be null or blank");
       }
     }
 

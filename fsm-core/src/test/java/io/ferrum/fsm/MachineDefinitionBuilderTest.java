@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class MachineDefinitionBuilderTest {
 
   /** A small valid machine: idle --go--> busy --done--> idle. */
-  private static MachineDefinition.Builder valid() {
+  private static MachineDefinition.Builder<Object> valid() {
     return MachineDefinition.builder("m")
         .stableState("idle")
         .transientState("busy", "idle")
@@ -115,7 +115,7 @@ class MachineDefinitionBuilderTest {
 
   @Test
   void build_stateWithNoWayToStable_listsThem() {
-    MachineDefinition.Builder builder =
+    MachineDefinition.Builder<Object> builder =
         valid()
             .transientState("trap", "idle")
             .transientState("pit", "idle")
@@ -135,20 +135,41 @@ class MachineDefinitionBuilderTest {
         .hasMessage("machine name must not be null or blank");
     assertThatThrownBy(() -> valid().stableState(""))
         .isInstanceOf(MachineDefinitionException.class)
-        .hasMessage("state name must not be null or blank");
+        .hasMessage("Machine \"m\": state name must not be null or blank");
     assertThatThrownBy(() -> valid().transition("idle", null, "busy"))
         .isInstanceOf(MachineDefinitionException.class)
-        .hasMessage("event name must not be null or blank");
+        .hasMessage("Machine \"m\": event name must not be null or blank");
+    assertThatThrownBy(() -> valid().transition("idle", " ", "busy"))
+        .isInstanceOf(MachineDefinitionException.class)
+        .hasMessage("Machine \"m\": event name must not be null or blank");
     assertThatThrownBy(() -> valid().initialState(null))
         .isInstanceOf(MachineDefinitionException.class)
-        .hasMessage("initial state must not be null or blank");
+        .hasMessage("Machine \"m\": initial state must not be null or blank");
+    assertThatThrownBy(() -> valid().transition("idle", "go", "busy").when("", context -> true))
+        .isInstanceOf(MachineDefinitionException.class)
+        .hasMessage("Machine \"m\": guard name must not be null or blank");
   }
 
   @Test
-  void stateSpec_stableWithTarget_isRefused() {
-    assertThatThrownBy(() -> new StateSpec("a", true, "b"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("stable state \"a\" cannot have a target");
+  void stateSpec_stableWithTarget_isADefinitionError() {
+    assertThatThrownBy(() -> new StateSpec("a", true, "a"))
+        .isInstanceOf(MachineDefinitionException.class)
+        .hasMessage("stable state \"a\" cannot have a target (\"a\")");
+    assertThatThrownBy(() -> MachineDefinition.builder("m").state(new StateSpec("a", true, "b")))
+        .isInstanceOf(MachineDefinitionException.class);
+  }
+
+  @Test
+  void parts_withoutNames_areDefinitionErrors() {
+    assertThatThrownBy(() -> new StateSpec(null, true, null))
+        .isInstanceOf(MachineDefinitionException.class)
+        .hasMessage("state name must not be null or blank");
+    assertThatThrownBy(() -> new Transition("a", "", "b", null))
+        .isInstanceOf(MachineDefinitionException.class)
+        .hasMessage("event name must not be null or blank");
+    assertThatThrownBy(() -> TransitionAction.named(" "))
+        .isInstanceOf(MachineDefinitionException.class)
+        .hasMessage("action id must not be null or blank");
   }
 
   @Test

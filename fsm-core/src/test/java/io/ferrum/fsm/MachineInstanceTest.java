@@ -106,14 +106,49 @@ class MachineInstanceTest {
   }
 
   @Test
-  void fire_stableStateNotReached_keepsTargetLikeIronic() {
+  void fire_stableStateNotReached_clearsTarget() {
     MachineInstance instance = PROVISION.newInstance("verifying", null);
 
     FiredTransition fired = instance.fire("fail");
 
     assertThat(fired.to()).isEqualTo("enroll");
     assertThat(fired.targetBefore()).isEqualTo("manageable");
-    assertThat(fired.targetAfter()).isEqualTo("manageable");
+    assertThat(fired.targetAfter()).as("a stable state aims at nothing").isNull();
+    assertThat(instance.target()).isNull();
+  }
+
+  @Test
+  void fire_failBackToStableState_leavesNoTarget() {
+    MachineDefinition door =
+        MachineDefinition.builder("door")
+            .stableState("open")
+            .stableState("closed")
+            .transientState("closing", "closed")
+            .initialState("open")
+            .transition("open", "close", "closing")
+            .transition("closing", "done", "closed")
+            .transition("closing", "fail", "open")
+            .transition("closed", "open", "open")
+            .build();
+    MachineInstance instance = door.newInstance();
+
+    assertThat(instance.fire("close").targetAfter()).isEqualTo("closed");
+    FiredTransition failed = instance.fire("fail");
+
+    assertThat(failed.targetBefore()).isEqualTo("closed");
+    assertThat(failed.targetAfter()).isNull();
+    assertThat(instance.state()).isEqualTo("open");
+    assertThat(instance.target()).isNull();
+  }
+
+  @Test
+  void fire_overrideIntoStableState_isUnused() {
+    MachineInstance instance = PROVISION.newInstance("verifying", null);
+
+    FiredTransition done = instance.fire("done", "available");
+
+    assertThat(done.to()).isEqualTo("manageable");
+    assertThat(done.targetAfter()).isNull();
   }
 
   @Test
@@ -143,6 +178,22 @@ class MachineInstanceTest {
     assertThatThrownBy(() -> PROVISION.newInstance("cleaning", "deploying"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Machine \"provision\": target \"deploying\" is not a stable state");
+  }
+
+  @Test
+  void newInstance_targetIsTheStateItself_isRefused() {
+    assertThatThrownBy(() -> PROVISION.newInstance("manageable", "manageable"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Machine \"provision\": target \"manageable\" is the state itself");
+  }
+
+  @Test
+  void newInstance_stableStateWithTarget_isRefused() {
+    assertThatThrownBy(() -> PROVISION.newInstance("enroll", "manageable"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Machine \"provision\": stable state \"enroll\" cannot have a target"
+                + " (\"manageable\")");
   }
 
   @Test

@@ -38,7 +38,7 @@ final class RandomMachines {
         stable.add(names.get(i));
       }
     }
-    MachineDefinition.Builder builder = MachineDefinition.builder("random-" + seed);
+    MachineDefinition.Builder<Object> builder = MachineDefinition.builder("random-" + seed);
     for (int i = 0; i < count; i++) {
       if (isStable[i]) {
         builder.stableState(names.get(i));
@@ -74,7 +74,7 @@ final class RandomMachines {
   }
 
   private static void add(
-      MachineDefinition.Builder builder,
+      MachineDefinition.Builder<Object> builder,
       Set<String> used,
       String from,
       String event,

@@ -7,7 +7,7 @@ import io.ferrum.fsm.Transition;
 /**
  * A machine definition as a Graphviz DOT digraph: stable states drawn bold, transient states dashed
  * with their target in the label, the initial state marked by an arrow from a point, one edge per
- * transition labelled with its event (and action, if any). Deterministic.
+ * transition labelled with its event (and guard and action, if any). Deterministic.
  *
  * <p>Stateless and thread-safe.
  */
@@ -35,7 +35,10 @@ public final class DotExport {
     }
     out.append("  \"__initial__\" -> ").append(quote(definition.initialState())).append(";\n");
     for (Transition t : definition.transitions()) {
-      String label = t.action() == null ? t.event() : t.event() + " / " + t.actionId();
+      String label =
+          t.event()
+              + (t.guard() == null ? "" : " [" + t.guard() + "]")
+              + (t.action() == null ? "" : " / " + t.actionId());
       out.append("  ")
           .append(quote(t.from()))
           .append(" -> ")

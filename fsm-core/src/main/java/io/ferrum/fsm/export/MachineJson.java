@@ -28,7 +28,9 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Actions are written as their ids and read back as {@link TransitionAction#named(String) named
- * actions}, so {@code read(write(d)).equals(d)} for every definition {@code d}.
+ * actions}, so {@code read(write(d)).equals(d)} for every definition {@code d} without guards. A
+ * guarded transition also has a {@code "guard"} field with the guard's name; a guard is code, which
+ * JSON cannot carry, so {@link #read} refuses a document that has one.
  *
  * <p>Stateless and thread-safe.
  */
@@ -68,8 +70,11 @@ public final class MachineJson {
           .append(", \"to\": ")
           .append(MiniJson.quote(t.to()))
           .append(", \"action\": ")
-          .append(quoteOrNull(t.actionId()))
-          .append(i + 1 < transitions.size() ? "},\n" : "}\n");
+          .append(quoteOrNull(t.actionId()));
+      if (t.guard() != null) {
+        out.append(", \"guard\": ").append(MiniJson.quote(t.guard()));
+      }
+      out.append(i + 1 < transitions.size() ? "},\n" : "}\n");
     }
     out.append("  ]\n");
     out.append("}\n");
@@ -81,7 +86,7 @@ public final class MachineJson {
    * {@link MachineDefinition.Builder#build()} does.
    *
    * @throws MachineDefinitionException if the text is not JSON, lacks a field, has a field of the
-   *     wrong type, or describes an invalid machine
+   *     wrong type, has a guard, or describes an invalid machine
    */
   public static MachineDefinition read(String json) {
     Object root;
@@ -91,7 +96,7 @@ public final class MachineJson {
       throw new MachineDefinitionException("Machine JSON: " + e.getMessage(), e);
     }
     Map<?, ?> doc = asObject(root, "the document");
-    MachineDefinition.Builder builder =
+    MachineDefinition.Builder<Object> builder =
         MachineDefinition.builder(string(doc, "name", "the document"));
     builder.initialState(string(doc, "initial_state", "the document"));
     List<?> states = array(doc, "states");
@@ -118,6 +123,15 @@ public final class MachineJson {
       String where = "transitions[" + i + "]";
       Map<?, ?> t = asObject(transitions.get(i), where);
       String action = optionalString(t, "action", where);
+      String guard = optionalString(t, "guard", where);
+      if (guard != null) {
+        throw malformed(
+            where
+                + " has guard \""
+                + guard
+                + "\": guards are code and cannot be read from JSON;"
+                + " build this machine with MachineDefinition.builder");
+      }
       builder.transition(
           string(t, "from", where),
           string(t, "event", where),

@@ -40,7 +40,7 @@ public final class MermaidExport {
           .append(" --> ")
           .append(ids.get(t.to()))
           .append(" : ")
-          .append(label(t.event()))
+          .append(label(t.guard() == null ? t.event() : t.event() + " [" + t.guard() + "]"))
           .append('\n');
     }
     String transients =

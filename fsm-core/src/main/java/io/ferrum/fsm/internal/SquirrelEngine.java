@@ -2,9 +2,12 @@ package io.ferrum.fsm.internal;
 
 import io.ferrum.fsm.EngineFailureException;
 import io.ferrum.fsm.Transition;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.squirrelframework.foundation.fsm.StateMachineBuilder;
 import org.squirrelframework.foundation.fsm.StateMachineBuilderFactory;
+import org.squirrelframework.foundation.fsm.StateMachineConfiguration;
 import org.squirrelframework.foundation.fsm.StateMachineStatus;
 import org.squirrelframework.foundation.fsm.impl.AbstractStateMachine;
 
@@ -15,9 +18,13 @@ import org.squirrelframework.foundation.fsm.impl.AbstractStateMachine;
  * <p>Design notes:
  *
  * <ul>
- *   <li><b>No actions in Squirrel.</b> A Squirrel action that throws leaves its instance in an
- *       error status that refuses every later event. Ferrum's actions run in the conductor's
- *       worker, after the transition, so Squirrel is only asked to move between states.
+ *   <li><b>No guards or actions in Squirrel.</b> A Squirrel action that throws leaves its instance
+ *       in an error status that refuses every later event, and a Squirrel machine started in a
+ *       persisted state would run that state's entry actions again. fsm-core evaluates guards and
+ *       runs actions itself, in a fixed order, and only then asks Squirrel to move.
+ *   <li><b>Squirrel moves along edges.</b> By then the transition is chosen, so Squirrel's event is
+ *       the destination state: one Squirrel transition per distinct {@code (from, to)} edge, which
+ *       also lets guarded alternatives on one Ferrum event lead to different states.
  *   <li><b>Checked before fired.</b> Squirrel silently declines an event it has no transition for;
  *       the caller checks the definition's table first, and {@link #fire} verifies Squirrel landed
  *       where the table says, so the two can never drift apart unnoticed.
@@ -33,23 +40,34 @@ public final class SquirrelEngine {
   private final String machineName;
   private final StateMachineBuilder<EngineMachine, String, String, Object> builder;
 
+  /**
+   * Squirrel's defaults, except the identifier: Squirrel would draw a random one for every new
+   * machine (through commons-lang3, whose current releases draw it from SecureRandom), and nothing
+   * here reads it, so every machine is called after its definition.
+   */
+  private final StateMachineConfiguration configuration;
+
   /** Compiles {@code transitions} into a Squirrel builder and prepares it. */
   public SquirrelEngine(String machineName, String initialState, List<Transition> transitions) {
     this.machineName = machineName;
+    this.configuration = StateMachineConfiguration.create().setIdProvider(() -> machineName);
     try {
       builder =
           StateMachineBuilderFactory.create(
               EngineMachine.class, String.class, String.class, Object.class);
+      Set<List<String>> edges = new HashSet<>();
       for (Transition transition : transitions) {
-        builder
-            .externalTransition()
-            .from(transition.from())
-            .to(transition.to())
-            .on(transition.event());
+        if (edges.add(List.of(transition.from(), transition.to()))) {
+          builder
+              .externalTransition()
+              .from(transition.from())
+              .to(transition.to())
+              .on(transition.to());
+        }
       }
       // The first instance prepares the builder (Squirrel does that lazily and not cheaply);
       // doing it here keeps later instances cheap and the builder effectively read-only.
-      builder.newStateMachine(initialState);
+      builder.newStateMachine(initialState, configuration);
     } catch (RuntimeException e) {
       throw new EngineFailureException(
           "Machine \"" + machineName + "\": the engine refused the definition: " + e, e);
@@ -59,7 +77,7 @@ public final class SquirrelEngine {
   /** A new Squirrel instance standing in {@code state}. */
   public EngineMachine start(String state) {
     try {
-      return builder.newStateMachine(state);
+      return builder.newStateMachine(state, configuration);
     } catch (RuntimeException e) {
       throw new EngineFailureException(
           "Machine \"" + machineName + "\": the engine could not start in \"" + state + "\"", e);
@@ -67,15 +85,16 @@ public final class SquirrelEngine {
   }
 
   /**
-   * Fires {@code event} on {@code machine}, which must stand in {@code from}, and checks that it
-   * reaches {@code expected}. On any failure the instance is reset to {@code from} and usable.
+   * Moves {@code machine}, which must stand in {@code from}, along the edge to {@code expected}
+   * (the transition Ferrum chose for {@code event}, named in messages), and checks that it got
+   * there. On any failure the instance is reset to {@code from} and usable.
    *
    * @throws EngineFailureException if Squirrel throws or lands elsewhere
    */
   public void fire(EngineMachine machine, String from, String event, String expected) {
     String landed;
     try {
-      machine.fire(event, null);
+      machine.fire(expected, null);
       landed = machine.getCurrentState();
     } catch (RuntimeException e) {
       machine.recover();

@@ -170,4 +170,34 @@ class ExportTest {
     assertThat(MachineJson.read(MachineJson.write(definition)).name())
         .isEqualTo("tab\there \\ \u0001 é");
   }
+
+  private static final MachineDefinition GUARDED =
+      MachineDefinition.builder("gate")
+          .stableState("shut")
+          .stableState("up")
+          .initialState("shut")
+          .transition("shut", "lift", "up", TransitionAction.named("motor"))
+          .when("unlocked", context -> true)
+          .transition("up", "drop", "shut")
+          .build();
+
+  @Test
+  void exports_showGuardsByName() {
+    assertThat(DotExport.write(GUARDED))
+        .contains("\"shut\" -> \"up\" [label=\"lift [unlocked] / motor\"];");
+    assertThat(MermaidExport.write(GUARDED)).contains(" : lift [unlocked]\n");
+    assertThat(MachineJson.write(GUARDED))
+        .contains(
+            "{\"from\": \"shut\", \"event\": \"lift\", \"to\": \"up\", \"action\": \"motor\","
+                + " \"guard\": \"unlocked\"},");
+  }
+
+  @Test
+  void read_guardedTransition_isRefusedBecauseGuardsAreCode() {
+    assertThatThrownBy(() -> MachineJson.read(MachineJson.write(GUARDED)))
+        .isInstanceOf(MachineDefinitionException.class)
+        .hasMessage(
+            "Machine JSON: transitions[0] has guard \"unlocked\": guards are code and cannot be"
+                + " read from JSON; build this machine with MachineDefinition.builder");
+  }
 }
