@@ -136,6 +136,13 @@ public final class HttpLifecycleBenchmark {
             data.toString(),
             "--workers",
             "32"));
+    // Extra options for ferrum serve, split on spaces; {data} is the fresh data directory.
+    String serveArgs = System.getProperty("ferrum.serveArgs", "").trim();
+    if (!serveArgs.isEmpty()) {
+      for (String arg : serveArgs.split("\\s+")) {
+        command.add(arg.replace("{data}", data.toString()));
+      }
+    }
     return Server.start("ferrum serve", command, data, port);
   }
 

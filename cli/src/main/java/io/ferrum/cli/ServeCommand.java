@@ -76,6 +76,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "Database URL (default: the H2 file in the data directory).")
   String dbUrl;
 
+  @Option(
+      names = "--db-durability",
+      paramLabel = "disk|process",
+      description =
+          "For the embedded H2 database: 'disk' (default) forces every commit to the disk before"
+              + " the API answers, so it survives the machine crashing; 'process' hands it to the"
+              + " operating system, which survives the daemon being killed but not the machine"
+              + " crashing, for less CPU. PostgreSQL's own settings decide for PostgreSQL.")
+  String dbDurability;
+
   @Option(names = "--db-user", paramLabel = "USER", description = "Database user.")
   String dbUser;
 
@@ -90,6 +100,28 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = "Conductor name, written into node reservations (default: host name).")
   String name;
+
+  @Option(
+      names = "--conductor-group",
+      paramLabel = "GROUP",
+      description =
+          "This conductor's conductor group: it runs the periodic work of nodes of that group"
+              + " (default: the default group, \"\").")
+  String conductorGroup;
+
+  @Option(
+      names = "--heartbeat-interval",
+      paramLabel = "SECONDS",
+      description = "How often this conductor heartbeats in the database (default: 10).")
+  String heartbeatInterval;
+
+  @Option(
+      names = "--heartbeat-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "How old a heartbeat may be before its conductor counts as dead and the others take"
+              + " its nodes over (default: 60).")
+  String heartbeatTimeout;
 
   @Option(
       names = "--workers",
@@ -195,6 +227,7 @@ final class ServeCommand implements Callable<Integer> {
 
   private final Map<String, String> environment;
   private final CountDownLatch stop = new CountDownLatch(1);
+  private volatile boolean replaced;
   private volatile Runnable onStarted = () -> {};
 
   ServeCommand() {
@@ -231,6 +264,28 @@ final class ServeCommand implements Callable<Integer> {
     int shutdownSeconds =
         number(
             settings.get("shutdown-timeout", shutdownTimeout, "60"), "shutdown-timeout", 0, 86_400);
+    int heartbeatSeconds =
+        number(
+            settings.get("heartbeat-interval", heartbeatInterval, "10"),
+            "heartbeat-interval",
+            1,
+            3_600);
+    int heartbeatTimeoutSeconds =
+        number(
+            settings.get("heartbeat-timeout", heartbeatTimeout, "60"),
+            "heartbeat-timeout",
+            heartbeatSeconds + 1,
+            86_400);
+    String durabilityName = settings.get("db-durability", dbDurability, "disk");
+    Databases.Durability durability =
+        switch (durabilityName) {
+          case "disk" -> Databases.Durability.DISK;
+          case "process" -> Databases.Durability.PROCESS;
+          default ->
+              throw new CommandLine.ParameterException(
+                  spec.commandLine(),
+                  "--db-durability must be disk or process, not '" + durabilityName + "'");
+        };
     String auth = settings.get("auth-file", authFile, null);
     boolean noAuthOk = insecureNoAuth || bool(settings.get("insecure-no-auth", null, "false"));
     InetAddress address = InetAddress.getByName(host);
@@ -302,7 +357,14 @@ final class ServeCommand implements Callable<Integer> {
                 + "; stop it first, or give this one its own --data-dir");
       }
       url = "jdbc:h2:file:" + data.resolve("ferrum") + ";AUTO_SERVER=FALSE";
-      databaseLabel = "H2 file " + data.resolve("ferrum.mv.db") + " (embedded)";
+      databaseLabel =
+          "H2 file "
+              + data.resolve("ferrum.mv.db")
+              + " (embedded; commits "
+              + (durability == Databases.Durability.DISK
+                  ? "forced to disk"
+                  : "handed to the operating system")
+              + ")";
     } else {
       databaseLabel = url.replaceAll("password=[^&;]*", "password=******");
     }
@@ -311,7 +373,8 @@ final class ServeCommand implements Callable<Integer> {
             url,
             settings.get("db-user", dbUser, null),
             settings.get("db-password", dbPassword, null),
-            Math.max(10, workerCount + 4));
+            Math.max(10, workerCount + 4),
+            durability);
     Metrics metrics = new Metrics();
     LoggingNotificationSink logging = new LoggingNotificationSink();
     Conductor.Builder builder = Conductor.builder();
@@ -325,6 +388,15 @@ final class ServeCommand implements Callable<Integer> {
                       metrics.emit(notification);
                     })
                 .name(settings.get("name", name, null))
+                .conductorGroup(settings.get("conductor-group", conductorGroup, ""))
+                .heartbeat(
+                    Duration.ofSeconds(heartbeatSeconds),
+                    Duration.ofSeconds(heartbeatTimeoutSeconds))
+                .onStandDown(
+                    () -> {
+                      replaced = true;
+                      stop.countDown();
+                    })
                 .workers(workerCount)
                 .shutdownDeadline(Duration.ofSeconds(shutdownSeconds))
                 .build();
@@ -365,6 +437,14 @@ final class ServeCommand implements Callable<Integer> {
       if (lockChannel != null) {
         lockChannel.close();
       }
+    }
+    if (replaced) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "ferrum serve: another conductor registered under this name while this one looked"
+                  + " dead; stopped");
+      return 1;
     }
     out.println("Stopped.");
     out.flush();

@@ -26,10 +26,20 @@ final class CallbackTimeouts {
     this.tasks = tasks;
   }
 
-  /** One check; returns how many nodes timed out. */
+  /** One check of every expired node; returns how many nodes timed out. */
   int check() {
+    return check(node -> true);
+  }
+
+  /** One check of the expired nodes {@code mine} accepts; returns how many nodes timed out. */
+  int check(java.util.function.Predicate<NodeStore.Expired> mine) {
     int failed = 0;
-    for (String uuid : ctx.withHandle("find expired waits", h -> NodeStore.expired(h, ctx.now()))) {
+    for (NodeStore.Expired expired :
+        ctx.withHandle("find expired waits", h -> NodeStore.expired(h, ctx.now()))) {
+      if (!mine.test(expired)) {
+        continue;
+      }
+      String uuid = expired.uuid();
       try {
         failed += expire(uuid) ? 1 : 0;
       } catch (NodeLockedException | NodeNotFoundException | LockLostException e) {

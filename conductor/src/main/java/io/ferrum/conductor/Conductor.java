@@ -49,6 +49,7 @@ public final class Conductor implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Conductor.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~-]{1,255}");
+  private static final Pattern CONDUCTOR_GROUP = Pattern.compile("[a-z0-9_.-]{0,255}");
   private static final Set<String> PATCHABLE =
       Set.of(
           "name",
@@ -58,7 +59,8 @@ public final class Conductor implements AutoCloseable {
           "properties",
           "extra",
           "maintenance",
-          "maintenance_reason");
+          "maintenance_reason",
+          "conductor_group");
   private static final Set<String> DOCUMENTS =
       Set.of("driver_info", "instance_info", "properties", "extra");
 
@@ -69,6 +71,7 @@ public final class Conductor implements AutoCloseable {
   private final PowerSync powerSync;
   private final CallbackTimeouts timeouts;
   private final ReservationRecovery recovery;
+  private final Membership membership;
   private volatile boolean closed;
 
   private Conductor(
@@ -76,7 +79,8 @@ public final class Conductor implements AutoCloseable {
       Duration shutdownDeadline,
       PowerSyncPolicy powerSyncPolicy,
       int powerSyncMaxRetries,
-      Duration recoveryInterval) {
+      Duration recoveryInterval,
+      Membership membership) {
     this.ctx = ctx;
     this.tasks = new TaskManager(ctx);
     this.shutdownDeadline = shutdownDeadline;
@@ -84,6 +88,7 @@ public final class Conductor implements AutoCloseable {
     this.powerSync = new PowerSync(ctx, tasks, powerSyncPolicy, powerSyncMaxRetries);
     this.timeouts = new CallbackTimeouts(ctx, tasks);
     this.recovery = new ReservationRecovery(ctx, recoveryInterval);
+    this.membership = membership;
   }
 
   /**
@@ -94,7 +99,8 @@ public final class Conductor implements AutoCloseable {
    * number of consecutive times (or not within the power interface's deadline) puts the node in
    * maintenance with fault {@code power failure}. Reads take no lock; changes take the node's
    * exclusive lock and re-check the node under it (a busy node waits for the next sync). Runs
-   * periodically on a thread of its own; embedders and tests may call it directly.
+   * periodically on a thread of its own, over the nodes the hash ring gives this conductor; called
+   * directly, it syncs every eligible node.
    *
    * @return how many nodes were changed (state corrected, enforced, or put in maintenance)
    */
@@ -106,12 +112,36 @@ public final class Conductor implements AutoCloseable {
    * Moves every node whose callback wait has expired along its {@code fail} edge, through the
    * normal task path (the node's exclusive lock; a busy node is skipped until the next check).
    * Deadlines are stored in the database, so any live conductor finds them, restarts included. Runs
-   * periodically on a thread of its own; embedders and tests may call it directly.
+   * periodically on a thread of its own, over the nodes the hash ring gives this conductor; called
+   * directly, it checks every node.
    *
    * @return how many nodes timed out
    */
   public int checkTimeouts() {
     return timeouts.check();
+  }
+
+  /**
+   * The conductors registered in this conductor's database, alive or not (alive: online and
+   * heartbeating within the timeout, on the database's clock).
+   */
+  public List<ConductorInfo> conductors() {
+    return membership.conductors();
+  }
+
+  /**
+   * The live conductor that runs {@code node}'s periodic work: the owner of its UUID on the hash
+   * ring of its conductor group and hardware type, as this conductor's last heartbeat saw the ring;
+   * {@code null} when no live conductor of its group enables its hardware type. Any conductor
+   * serves requests for any node.
+   */
+  public String conductorFor(Node node) {
+    return membership.ownerOf(node.conductorGroup(), node.driver(), node.uuid());
+  }
+
+  /** This conductor's conductor group ({@code ""}: the default group). */
+  public String conductorGroup() {
+    return membership.group();
   }
 
   /**
@@ -286,6 +316,9 @@ public final class Conductor implements AutoCloseable {
       Map<String, Object> columns = NodePatcher.apply(node, patch, PATCHABLE, DOCUMENTS);
       if (columns.containsKey("name")) {
         validateName((String) columns.get("name"));
+      }
+      if (columns.containsKey("conductor_group")) {
+        columns.put("conductor_group", conductorGroupOf(columns.get("conductor_group")));
       }
       if (columns.containsKey("driver")) {
         Object driver = columns.get("driver");
@@ -519,6 +552,39 @@ public final class Conductor implements AutoCloseable {
   // ---- lifecycle ----
 
   /**
+   * Starts the periodic tasks, each on its own thread: heartbeat, takeover of dead conductors,
+   * reservation recovery, and, for the nodes the hash ring gives this conductor, timeouts and power
+   * sync.
+   */
+  private void schedulePeriodicTasks(
+      Duration heartbeatInterval, Duration timeoutCheckInterval, Duration powerSyncInterval) {
+    periodics.task("heartbeat", membership::beat).every(heartbeatInterval);
+    periodics
+        .task(
+            "takeover",
+            () -> membership.dead().forEach((dead, cutoff) -> recovery.takeOver(dead, cutoff)))
+        .every(heartbeatInterval);
+    recovery.schedule(
+        periodics.task(
+            "recovery",
+            () -> {
+              if (!membership.standingDown()) {
+                recovery.run();
+              }
+            }));
+    periodics
+        .task(
+            "timeouts",
+            () -> timeouts.check(e -> membership.owns(e.conductorGroup(), e.driver(), e.uuid())))
+        .every(timeoutCheckInterval);
+    periodics
+        .task(
+            "power-sync",
+            () -> powerSync.sweep(n -> membership.owns(n.conductorGroup(), n.driver(), n.uuid())))
+        .every(powerSyncInterval);
+  }
+
+  /**
    * Stops: takes no new work and stops the periodic tasks; lets running jobs finish within the
    * shutdown deadline, then interrupts them; fails the nodes of jobs still running after that
    * (their late writes are fenced out) and repairs whatever else this conductor left behind; then
@@ -537,16 +603,13 @@ public final class Conductor implements AutoCloseable {
           "Conductor {}: work still running after {}; interrupted", ctx.name, shutdownDeadline);
     }
     try {
-      int repaired = recovery.pass(ReservationRecovery.Occasion.SHUTDOWN);
-      if (repaired > 0) {
-        LOG.warn("Conductor {}: repaired {} node(s) at shutdown", ctx.name, repaired);
+      if (!membership.standingDown()) {
+        int repaired = recovery.pass(ReservationRecovery.Occasion.SHUTDOWN);
+        if (repaired > 0) {
+          LOG.warn("Conductor {}: repaired {} node(s) at shutdown", ctx.name, repaired);
+        }
+        membership.leave(); // the others rebalance at their next heartbeat, not after a timeout
       }
-      ctx.inTransaction(
-          "unregister conductor",
-          h -> {
-            NodeStore.unregisterConductor(h, ctx.name, ctx.now());
-            return null;
-          });
     } catch (RuntimeException e) {
       LOG.error(
           "Conductor {}: could not clean up at shutdown; its next start recovers what is left",
@@ -573,6 +636,12 @@ public final class Conductor implements AutoCloseable {
     if (closed) {
       throw new NoFreeWorkerException("Conductor " + ctx.name + " is stopping");
     }
+    if (membership.standingDown()) {
+      throw new NoFreeWorkerException(
+          "Conductor "
+              + ctx.name
+              + " was replaced by another process under its name; it takes no new work");
+    }
   }
 
   private static boolean isUniqueViolation(Throwable failure) {
@@ -583,6 +652,19 @@ public final class Conductor implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  private static String conductorGroupOf(Object value) {
+    if (value == null) {
+      return "";
+    }
+    String group = value instanceof String text ? text.toLowerCase(Locale.ROOT) : null;
+    if (group == null || !CONDUCTOR_GROUP.matcher(group).matches()) {
+      throw new InvalidParameterException(
+          "conductor_group must be a string of up to 255 letters, digits, '.', '-' or '_', not "
+              + value);
+    }
+    return group;
   }
 
   private static void validateName(String name) {
@@ -616,6 +698,10 @@ public final class Conductor implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration lockWait = Duration.ofSeconds(2);
     private Duration recoveryInterval = Duration.ofSeconds(15);
+    private String conductorGroup = "";
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
+    private Duration heartbeatTimeout = Duration.ofSeconds(60);
+    private Runnable onStandDown = () -> {};
     private final Map<String, Duration> driverCallTimeouts = new java.util.HashMap<>();
     private Duration shutdownDeadline = Duration.ofSeconds(60);
     private boolean migrate = true;
@@ -693,6 +779,37 @@ public final class Conductor implements AutoCloseable {
      */
     public Builder lockWait(Duration value) {
       this.lockWait = value;
+      return this;
+    }
+
+    /**
+     * This conductor's conductor group (default {@code ""}, Ironic's default group): it runs the
+     * periodic work of nodes of this group only. Letters, digits, {@code .}, {@code -} and {@code
+     * _}, at most 255, stored in lower case.
+     */
+    public Builder conductorGroup(String value) {
+      this.conductorGroup = value;
+      return this;
+    }
+
+    /**
+     * How often this conductor heartbeats (default 10 s), and how old a heartbeat may be before its
+     * conductor counts as dead (default 60 s, Ironic's), on the database's clock. Live conductors
+     * take over a dead one's nodes within one interval after the timeout.
+     */
+    public Builder heartbeat(Duration interval, Duration timeout) {
+      this.heartbeatInterval = interval;
+      this.heartbeatTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * What to do if another process registers under this conductor's name while this one looked
+     * dead (a long pause, a broken database link): this conductor stops acting on nodes either way;
+     * a daemon would exit.
+     */
+    public Builder onStandDown(Runnable action) {
+      this.onStandDown = action;
       return this;
     }
 
@@ -786,6 +903,22 @@ public final class Conductor implements AutoCloseable {
       if (lockWait == null || lockWait.isNegative()) {
         throw new InvalidParameterException("The lock wait must be zero or more");
       }
+      if (heartbeatInterval == null
+          || heartbeatTimeout == null
+          || heartbeatInterval.isNegative()
+          || heartbeatInterval.isZero()
+          || heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+        throw new InvalidParameterException(
+            "The heartbeat interval must be positive and shorter than the heartbeat timeout");
+      }
+      String group = conductorGroup == null ? "" : conductorGroup.toLowerCase(Locale.ROOT);
+      if (!CONDUCTOR_GROUP.matcher(group).matches()) {
+        throw new InvalidParameterException(
+            "\""
+                + conductorGroup
+                + "\" is not a valid conductor group: use up to 255 letters, digits, '.', '-' or"
+                + " '_'");
+      }
       String conductorName = name == null ? hostName() : name;
       DriverRegistry drivers;
       try {
@@ -830,16 +963,21 @@ public final class Conductor implements AutoCloseable {
               driverCalls,
               lockWait,
               callbackTimeout);
-      ctx.inTransaction(
-          "register conductor " + conductorName,
-          h -> {
-            NodeStore.registerConductor(
-                h, conductorName, String.join(",", drivers.names()), ctx.now());
-            return null;
-          });
+      Membership membership = new Membership(ctx, group, heartbeatTimeout, onStandDown);
+      try {
+        membership.register(String.join(",", drivers.names()));
+      } catch (RuntimeException e) {
+        driverCalls.shutdown();
+        throw e;
+      }
       Conductor conductor =
           new Conductor(
-              ctx, shutdownDeadline, powerSyncPolicy, powerSyncMaxRetries, recoveryInterval);
+              ctx,
+              shutdownDeadline,
+              powerSyncPolicy,
+              powerSyncMaxRetries,
+              recoveryInterval,
+              membership);
       int repaired = conductor.recovery.pass(ReservationRecovery.Occasion.STARTUP);
       if (repaired > 0) {
         LOG.warn(
@@ -847,9 +985,7 @@ public final class Conductor implements AutoCloseable {
             conductorName,
             repaired);
       }
-      conductor.recovery.schedule(conductor.periodics.task("recovery", conductor.recovery::run));
-      conductor.periodics.task("timeouts", conductor::checkTimeouts).every(timeoutCheckInterval);
-      conductor.periodics.task("power-sync", conductor::syncPowerStates).every(powerSyncInterval);
+      conductor.schedulePeriodicTasks(heartbeatInterval, timeoutCheckInterval, powerSyncInterval);
       return conductor;
     }
 

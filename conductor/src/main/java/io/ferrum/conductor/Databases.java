@@ -52,6 +52,35 @@ public final class Databases {
    */
   public static ConnectionPool pooled(
       String url, String user, String password, int maxConnections) {
+    return pooled(url, user, password, maxConnections, Durability.DISK);
+  }
+
+  /**
+   * How an H2 file database makes a commit last. PostgreSQL's own settings decide for PostgreSQL
+   * ({@code synchronous_commit}, on by default: on disk).
+   */
+  public enum Durability {
+    /**
+     * On disk before the commit returns ({@code fdatasync}): it survives the machine crashing. The
+     * default.
+     */
+    DISK,
+    /**
+     * Handed to the operating system before the commit returns: it survives the process dying
+     * ({@code kill -9}, an out-of-memory kill), not the machine crashing or losing power. Cheaper
+     * than {@link #DISK} where forcing writes to the disk is slow.
+     */
+    PROCESS
+  }
+
+  /**
+   * A pooled data source for {@code url}, with H2 commits made as durable as {@code durability}
+   * says (an explicit {@code WRITE_DELAY} or file system in the URL wins).
+   *
+   * @throws InvalidParameterException for a URL that is neither H2 nor PostgreSQL
+   */
+  public static ConnectionPool pooled(
+      String url, String user, String password, int maxConnections, Durability durability) {
     DataSource source;
     if (url.startsWith("jdbc:h2:")) {
       // Each session keeps the statements it parsed; H2's default of 8 is fewer than the distinct
@@ -63,7 +92,8 @@ public final class Databases {
               durableH2(
                   url.toUpperCase(Locale.ROOT).contains(";QUERY_CACHE_SIZE=")
                       ? url
-                      : url + ";QUERY_CACHE_SIZE=64"),
+                      : url + ";QUERY_CACHE_SIZE=64",
+                  durability),
               user == null ? "sa" : user,
               password == null ? "" : password);
     } else if (url.startsWith("jdbc:postgresql:")) {
@@ -83,7 +113,7 @@ public final class Databases {
    * for a file database given as a plain path, the forcing file system ({@code ferrumsync:}).
    * In-memory, server and explicitly chosen file systems are left alone.
    */
-  static String durableH2(String url) {
+  static String durableH2(String url, Durability durability) {
     String rest = url.substring("jdbc:h2:".length());
     int semicolon = rest.indexOf(';');
     String name = semicolon < 0 ? rest : rest.substring(0, semicolon);
@@ -100,12 +130,10 @@ public final class Databases {
       path = System.getProperty("user.home") + path.substring(1);
     }
     String fileSystem;
-    try {
-      io.ferrum.conductor.internal.SyncedFilePath.register();
-      fileSystem = io.ferrum.conductor.internal.SyncedFilePath.SCHEME + ":";
-    } catch (LinkageError e) {
-      // H2 is not visible to Ferrum's class loader: the driver lookup below says what is missing.
+    if (durability == Durability.PROCESS) {
       fileSystem = "";
+    } else {
+      fileSystem = forcingFileSystem();
     }
     String durable =
         "jdbc:h2:file:"
@@ -115,6 +143,19 @@ public final class Databases {
     return settings.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=")
         ? durable
         : durable + ";WRITE_DELAY=0";
+  }
+
+  /** The file-system prefix that forces H2's writes to the disk, or none when H2 is not visible. */
+  private static String forcingFileSystem() {
+    String fileSystem;
+    try {
+      io.ferrum.conductor.internal.SyncedFilePath.register();
+      fileSystem = io.ferrum.conductor.internal.SyncedFilePath.SCHEME + ":";
+    } catch (LinkageError e) {
+      // H2 is not visible to Ferrum's class loader: the driver lookup below says what is missing.
+      fileSystem = "";
+    }
+    return fileSystem;
   }
 
   /** {@code url} with connect, login and socket timeouts, unless it sets them itself. */

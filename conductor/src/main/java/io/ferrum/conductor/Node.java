@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param createdAt creation time
  * @param updatedAt last update time, or {@code null}
  * @param version incremented by every update
+ * @param conductorGroup the conductor group whose conductors run the node's periodic work ({@code
+ *     ""}: the default group)
  */
 public record Node(
     long id,
@@ -57,13 +59,15 @@ public record Node(
     String conductorAffinity,
     Instant createdAt,
     Instant updatedAt,
-    long version) {
+    long version,
+    String conductorGroup) {
 
   /** What secrets are replaced with: {@link Secrets#MASK}. */
   public static final String MASK = Secrets.MASK;
 
   public Node {
     Objects.requireNonNull(uuid, "uuid");
+    conductorGroup = conductorGroup == null ? "" : conductorGroup;
     driverInfo = immutable(driverInfo);
     driverInternalInfo = immutable(driverInternalInfo);
     instanceInfo = immutable(instanceInfo);
@@ -116,7 +120,8 @@ public record Node(
         conductorAffinity,
         createdAt,
         updatedAt,
-        version);
+        version,
+        conductorGroup);
   }
 
   /** A label for messages: the name if there is one, else the UUID. */

@@ -27,6 +27,7 @@ final class NodePatcher {
     fields.put("extra", deepCopy(node.extra()));
     fields.put("maintenance", node.maintenance());
     fields.put("maintenance_reason", node.maintenanceReason());
+    fields.put("conductor_group", node.conductorGroup());
     Set<String> touched = new java.util.LinkedHashSet<>();
     for (PatchOperation op : patch) {
       List<String> path = parse(op.path());

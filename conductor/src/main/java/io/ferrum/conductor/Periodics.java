@@ -74,6 +74,12 @@ final class Periodics {
       }
       try {
         body.run();
+      } catch (DatabaseException e) {
+        LOG.warn(
+            "Conductor {}: periodic task '{}' waits for the database: {}",
+            conductor,
+            name,
+            e.getMessage());
       } catch (Throwable t) { // NOPMD: a periodic task must survive anything its run throws
         LOG.error(
             "Conductor {}: periodic task '{}' failed; it runs again next period",

@@ -54,12 +54,21 @@ final class PowerSync {
     this.maxRetries = maxRetries;
   }
 
-  /** One sweep; returns how many nodes were changed. */
+  /** One sweep over every eligible node; returns how many nodes were changed. */
   int sweep() {
+    return sweep(node -> true);
+  }
+
+  /** One sweep over the eligible nodes {@code mine} accepts; returns how many were changed. */
+  int sweep(java.util.function.Predicate<Node> mine) {
     List<String> excluded =
         ProvisionMachine.POWER_SYNC_EXCLUDED_STATES.stream().map(ProvisionState::value).toList();
     List<Node> nodes =
-        ctx.withHandle("find nodes to sync", h -> NodeStore.powerSyncCandidates(h, excluded));
+        ctx
+            .withHandle("find nodes to sync", h -> NodeStore.powerSyncCandidates(h, excluded))
+            .stream()
+            .filter(mine)
+            .toList();
     if (nodes.isEmpty()) {
       return 0;
     }

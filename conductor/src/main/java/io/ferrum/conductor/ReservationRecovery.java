@@ -47,7 +47,9 @@ final class ReservationRecovery {
     /** In a running conductor: reservations whose task is gone. */
     LIVE,
     /** At shutdown: after running work had its deadline. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** Another conductor died: its work cannot resume anywhere. */
+    TAKEOVER
   }
 
   private static final List<String> WORKING =
@@ -114,32 +116,63 @@ final class ReservationRecovery {
    * @throws DatabaseException if the database fails; the pass stops and the next one starts over
    */
   int pass(Occasion occasion) {
+    return passFor(ctx.name, occasion);
+  }
+
+  /**
+   * Takes over the work of {@code dead}, a conductor whose heartbeat stopped: its reservations and
+   * the nodes its work left mid-way are repaired here, each by exactly one live conductor (the
+   * takeover is conditional on the dead one's token); then it is declared dead, unless it came back
+   * meanwhile.
+   *
+   * @param cutoff heartbeats before this instant are dead ones, on the database's clock
+   * @return how many nodes were taken over
+   */
+  int takeOver(String dead, java.time.Instant cutoff) {
+    int taken = passFor(dead, Occasion.TAKEOVER);
+    boolean declared =
+        ctx.inTransaction(
+            "declare conductor " + dead + " dead",
+            h -> io.ferrum.conductor.internal.ConductorStore.declareDead(h, dead, cutoff));
+    if (declared || taken > 0) {
+      LOG.warn(
+          "Conductor {}: conductor {} stopped heartbeating; took over {} of its node(s)",
+          ctx.name,
+          dead,
+          taken);
+    }
+    return taken;
+  }
+
+  private int passFor(String holder, Occasion occasion) {
     java.time.Instant started = java.time.Instant.now();
     List<NodeStore.Reservation> held =
         ctx.withHandle(
-            "find the reservations of conductor " + ctx.name,
-            h -> NodeStore.reservations(h, ctx.name));
+            "find the reservations of conductor " + holder, h -> NodeStore.reservations(h, holder));
     List<Long> stranded =
         ctx.withHandle(
-            "find nodes stranded by conductor " + ctx.name,
-            h -> NodeStore.stranded(h, ctx.name, WORKING));
-    java.util.Set<Long> candidates = new java.util.HashSet<>(stranded);
-    held.forEach(r -> candidates.add(r.id()));
-    ctx.orphans.forgetSettled(candidates, started);
+            "find nodes stranded by conductor " + holder,
+            h -> NodeStore.stranded(h, holder, WORKING));
+    if (holder.equals(ctx.name)) {
+      java.util.Set<Long> candidates = new java.util.HashSet<>(stranded);
+      held.forEach(r -> candidates.add(r.id()));
+      ctx.orphans.forgetSettled(candidates, started);
+    }
     int repaired = 0;
     for (NodeStore.Reservation reservation : held) {
       if (occasion == Occasion.LIVE && ctx.live.isLive(reservation.token())) {
         continue;
       }
-      repaired += repair(reservation.id(), reservation, occasion) ? 1 : 0;
+      repaired += repair(reservation.id(), holder, reservation, occasion) ? 1 : 0;
     }
     for (long id : stranded) {
-      repaired += repair(id, null, occasion) ? 1 : 0;
+      repaired += repair(id, holder, null, occasion) ? 1 : 0;
     }
     return repaired;
   }
 
-  private boolean repair(long id, NodeStore.Reservation reserved, Occasion occasion) {
+  private boolean repair(
+      long id, String holder, NodeStore.Reservation reserved, Occasion occasion) {
     long token = ctx.live.open("recovery");
     Task task;
     try {
@@ -149,7 +182,7 @@ final class ReservationRecovery {
               h -> {
                 boolean taken =
                     reserved != null
-                        ? NodeStore.takeOver(h, id, ctx.name, reserved.token(), token)
+                        ? NodeStore.takeOver(h, id, holder, reserved.token(), ctx.name, token)
                         : NodeStore.reserve(h, id, ctx.name, token);
                 return taken ? NodeStore.findById(h, id).orElse(null) : null;
               });
@@ -164,12 +197,12 @@ final class ReservationRecovery {
     }
     try (task) {
       Node node = task.node();
-      Orphans.Orphan orphan = ctx.orphans.get(id);
+      Orphans.Orphan orphan = holder.equals(ctx.name) ? ctx.orphans.get(id) : null;
       if (orphan != null && orphan.unannounced() != null && orphan.unannounced().landedOn(node)) {
         ctx.notify(orphan.unannounced().action(), "start", node, orphan.unannounced().extra());
       }
       if (node.targetPowerState() != null) {
-        PowerFlows.abort(task, powerReason(occasion));
+        PowerFlows.abort(task, powerReason(occasion, holder));
         LOG.warn(
             "Conductor {}: cleared the pending power change of node {} ({})",
             ctx.name,
@@ -178,7 +211,7 @@ final class ReservationRecovery {
       }
       String state = task.node().provisionState();
       if (Task.isWorking(state)) {
-        String reason = reason(occasion, state, orphan);
+        String reason = reason(occasion, holder, state, orphan);
         if (task.provisionInstance().canFire("fail")) {
           task.fail(reason);
         } else {
@@ -196,14 +229,24 @@ final class ReservationRecovery {
             ctx.name,
             node.label());
       }
-      ctx.orphans.remove(id);
+      if (holder.equals(ctx.name)) {
+        ctx.orphans.remove(id);
+      }
       repairedTotal.incrementAndGet();
       return true;
     }
   }
 
-  private String reason(Occasion occasion, String state, Orphans.Orphan orphan) {
+  private String reason(Occasion occasion, String holder, String state, Orphans.Orphan orphan) {
     return switch (occasion) {
+      case TAKEOVER ->
+          "The "
+              + state
+              + " state can't be resumed: conductor "
+              + holder
+              + " stopped heartbeating and conductor "
+              + ctx.name
+              + " took the node over. Moving to fail state.";
       case STARTUP ->
           "The "
               + state
@@ -227,8 +270,10 @@ final class ReservationRecovery {
     };
   }
 
-  private String powerReason(Occasion occasion) {
+  private String powerReason(Occasion occasion, String holder) {
     return switch (occasion) {
+      case TAKEOVER ->
+          "Pending power operation was aborted: conductor " + holder + " stopped heartbeating";
       case STARTUP -> "Pending power operation was aborted due to conductor restart";
       case SHUTDOWN -> "Pending power operation was aborted: conductor " + ctx.name + " stopped";
       case LIVE ->

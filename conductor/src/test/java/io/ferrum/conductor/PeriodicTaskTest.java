@@ -38,12 +38,14 @@ class PeriodicTaskTest {
   @ConductorTest(periodicTasks = false)
   void sinkThrowsAnErrorInTheTimeoutCheck_laterTimeoutsStillFire(ConductorEnv env) {
     int[] errors = {0};
+    // A group of its own: its nodes' periodic work runs on this conductor and no other.
     Conductor conductor =
         env.newConductor(
             "error-sink",
             2,
             b ->
-                b.callbackTimeout(Duration.ofMillis(100))
+                b.conductorGroup("sink")
+                    .callbackTimeout(Duration.ofMillis(100))
                     .timeoutCheckInterval(Duration.ofMillis(50))
                     .notificationSink(
                         notification -> {
@@ -127,6 +129,9 @@ class PeriodicTaskTest {
         conductor.createNode(
             NodeSpec.of("fake-hardware", Map.of("fake_wait", "deploy.deploy"))
                 .withInitialState("available"));
+    conductor.updateNode(
+        node.uuid(),
+        java.util.List.of(PatchOperation.replace("/conductor_group", conductor.conductorGroup())));
     return ConductorEnv.finish(conductor.provision(node.uuid(), ProvisionRequest.of("active")));
   }
 

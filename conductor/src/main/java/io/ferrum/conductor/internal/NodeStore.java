@@ -57,6 +57,7 @@ public final class NodeStore {
           "maintenance_reason",
           "fault",
           "conductor_affinity",
+          "conductor_group",
           "deadline_at");
 
   private static final Set<String> TIMESTAMP_COLUMNS =
@@ -79,7 +80,7 @@ public final class NodeStore {
       "id, uuid, name, driver, driver_info, driver_internal_info, instance_info, properties,"
           + " extra, provision_state, target_provision_state, provision_updated_at, power_state,"
           + " target_power_state, reservation, last_error, maintenance, maintenance_reason, fault,"
-          + " conductor_affinity, created_at, updated_at, version";
+          + " conductor_affinity, created_at, updated_at, version, conductor_group";
 
   private NodeStore() {}
 
@@ -156,7 +157,8 @@ public final class NodeStore {
         null,
         now,
         null,
-        0);
+        0,
+        "");
   }
 
   /** SQL state of a unique-key violation, on both databases. */
@@ -349,14 +351,17 @@ public final class NodeStore {
         .list();
   }
 
-  /** UUIDs of unreserved nodes outside maintenance whose wait deadline has passed. */
-  public static List<String> expired(Handle handle, Instant now) {
+  /** A node whose wait deadline has passed, as {@link #expired} finds it. */
+  public record Expired(String uuid, String conductorGroup, String driver) {}
+
+  /** Unreserved nodes outside maintenance whose wait deadline has passed, oldest deadline first. */
+  public static List<Expired> expired(Handle handle, Instant now) {
     return handle
         .createQuery(
-            "SELECT uuid FROM nodes WHERE deadline_at <= :now AND reservation IS NULL"
-                + " AND maintenance = FALSE ORDER BY deadline_at")
+            "SELECT uuid, conductor_group, driver FROM nodes WHERE deadline_at <= :now AND"
+                + " reservation IS NULL AND maintenance = FALSE ORDER BY deadline_at")
         .bind("now", Sql.timestamp(now))
-        .mapTo(String.class)
+        .map((rs, ctx) -> new Expired(rs.getString(1), rs.getString(2), rs.getString(3)))
         .list();
   }
 
@@ -383,27 +388,30 @@ public final class NodeStore {
   }
 
   /**
-   * Moves a reservation held under {@code conductor} with {@code oldToken} ({@code null}: a
-   * reservation written before tokens existed) to {@code newToken}: the old holder is fenced out.
+   * Moves a reservation held under {@code holder} with {@code oldToken} ({@code null}: a
+   * reservation written before tokens existed) to {@code newHolder} with {@code newToken}: the old
+   * holder is fenced out.
    */
   public static boolean takeOver(
-      Handle handle, long id, String conductor, Long oldToken, long newToken) {
+      Handle handle, long id, String holder, Long oldToken, String newHolder, long newToken) {
     return oldToken == null
         ? executeUpdate(
                 handle,
-                "UPDATE nodes SET reservation_token = ? WHERE id = ? AND reservation = ?"
-                    + " AND reservation_token IS NULL",
+                "UPDATE nodes SET reservation = ?, reservation_token = ? WHERE id = ?"
+                    + " AND reservation = ? AND reservation_token IS NULL",
+                newHolder,
                 newToken,
                 id,
-                conductor)
+                holder)
             == 1
         : executeUpdate(
                 handle,
-                "UPDATE nodes SET reservation_token = ? WHERE id = ? AND reservation = ?"
-                    + " AND reservation_token = ?",
+                "UPDATE nodes SET reservation = ?, reservation_token = ? WHERE id = ?"
+                    + " AND reservation = ? AND reservation_token = ?",
+                newHolder,
                 newToken,
                 id,
-                conductor,
+                holder,
                 oldToken)
             == 1;
   }
@@ -549,7 +557,10 @@ public final class NodeStore {
             : node.conductorAffinity(),
         node.createdAt(),
         now,
-        node.version() + 1);
+        node.version() + 1,
+        c.containsKey("conductor_group")
+            ? (String) c.get("conductor_group")
+            : node.conductorGroup());
   }
 
   /**
@@ -650,40 +661,6 @@ public final class NodeStore {
         .list();
   }
 
-  /** Registers {@code conductor} as online (again, if it was registered before). */
-  public static void registerConductor(
-      Handle handle, String conductor, String hardwareTypes, Instant now) {
-    int updated =
-        handle
-            .createUpdate(
-                "UPDATE conductors SET online = TRUE, hardware_types = :types, heartbeat_at = :now"
-                    + " WHERE hostname = :me")
-            .bind("me", conductor)
-            .bind("types", hardwareTypes)
-            .bind("now", Sql.timestamp(now))
-            .execute();
-    if (updated == 0) {
-      handle
-          .createUpdate(
-              "INSERT INTO conductors (hostname, online, hardware_types, heartbeat_at, created_at)"
-                  + " VALUES (:me, TRUE, :types, :now, :now)")
-          .bind("me", conductor)
-          .bind("types", hardwareTypes)
-          .bind("now", Sql.timestamp(now))
-          .execute();
-    }
-  }
-
-  /** Marks {@code conductor} offline. */
-  public static void unregisterConductor(Handle handle, String conductor, Instant now) {
-    handle
-        .createUpdate(
-            "UPDATE conductors SET online = FALSE, heartbeat_at = :now WHERE hostname = :me")
-        .bind("me", conductor)
-        .bind("now", Sql.timestamp(now))
-        .execute();
-  }
-
   /** Reads a row selected with {@link #NODE_COLUMNS}, by index (cheaper than by label). */
   private static Node node(ResultSet rs) throws SQLException {
     return new Node(
@@ -709,6 +686,7 @@ public final class NodeStore {
         rs.getString(20),
         Sql.instant(rs, 21),
         Sql.instant(rs, 22),
-        rs.getLong(23));
+        rs.getLong(23),
+        rs.getString(24));
   }
 }

@@ -21,7 +21,7 @@ class SchemaMigrationTest {
   void migrate_emptyDatabase_createsEveryTableAndColumn(TestDatabases.Kind kind) throws Exception {
     skipUnlessAvailable(kind);
     try (TestDatabases.Fresh db = TestDatabases.create(kind)) {
-      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(4);
+      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(5);
       assertThat(Migrations.migrate(db.dataSource())).as("idempotent").isZero();
 
       try (Connection c = db.dataSource().getConnection()) {
@@ -57,7 +57,16 @@ class SchemaMigrationTest {
             }) {
           assertThat(nodes.get(state)).as("%s fits Ironic's 15 characters", state).isEqualTo(15);
         }
-        assertThat(nodes).containsKeys("deadline_at", "reservation_token");
+        assertThat(nodes).containsKeys("deadline_at", "reservation_token", "conductor_group");
+        assertThat(columns(c, "conductors"))
+            .containsKeys(
+                "hostname",
+                "conductor_group",
+                "online",
+                "instance_id",
+                "started_at",
+                "heartbeat_at",
+                "heartbeat_timeout_ms");
         assertThat(columns(c, "node_history"))
             .containsKeys(
                 "uuid",

@@ -86,6 +86,9 @@ public final class ConductorEnv implements AutoCloseable {
             .workerPool(workerPool)
             .notificationSink(sink)
             .lockWait(Duration.ofMillis(100))
+            // Heartbeats often enough that a test sees takeovers quickly, with a timeout long
+            // enough that a loaded machine's pauses do not declare anyone dead.
+            .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(5))
             .shutdownDeadline(Duration.ofSeconds(10))
             // Periodic tasks run as in production, only more often, so every test also checks
             // that they leave correct work alone; tests may still run them by hand.

@@ -1,0 +1,185 @@
+package io.ferrum.conductor.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * SQL for the {@code conductors} table: registration, heartbeats and the view of who is alive.
+ * Every time that decides whether a conductor is alive is the database's ({@code
+ * CURRENT_TIMESTAMP}), never a conductor's own clock. Stateless and thread-safe.
+ */
+public final class ConductorStore {
+
+  private ConductorStore() {}
+
+  /**
+   * One conductor's row.
+   *
+   * @param hostname its name
+   * @param conductorGroup its conductor group ({@code ""}: the default)
+   * @param online whether it registered and has not left or been declared dead
+   * @param hardwareTypes the hardware types it enables, comma-separated
+   * @param instanceId the process instance that registered last
+   * @param startedAt when that instance registered
+   * @param heartbeatAt its last heartbeat, on the database's clock
+   * @param createdAt when the name first registered
+   * @param heartbeatTimeoutMillis how old its heartbeat may be before it counts as dead, or {@code
+   *     null} when it did not say
+   */
+  public record Row(
+      String hostname,
+      String conductorGroup,
+      boolean online,
+      String hardwareTypes,
+      String instanceId,
+      Instant startedAt,
+      Instant heartbeatAt,
+      Instant createdAt,
+      Long heartbeatTimeoutMillis) {}
+
+  private static final String COLUMNS =
+      "hostname, conductor_group, online, hardware_types, instance_id, started_at, heartbeat_at,"
+          + " created_at, heartbeat_timeout_ms";
+
+  /** The database's clock, now. */
+  public static Instant databaseNow(Handle handle) {
+    return handle
+        .createQuery("SELECT CURRENT_TIMESTAMP")
+        .map((rs, ctx) -> Sql.instant(rs, 1))
+        .one();
+  }
+
+  /** The row of {@code hostname}, locked for the rest of the transaction. */
+  public static Optional<Row> findForUpdate(Handle handle, String hostname) {
+    return handle
+        .createQuery("SELECT " + COLUMNS + " FROM conductors WHERE hostname = :me FOR UPDATE")
+        .bind("me", hostname)
+        .map((rs, ctx) -> row(rs))
+        .findOne();
+  }
+
+  /** The row of {@code hostname}. */
+  public static Optional<Row> find(Handle handle, String hostname) {
+    return handle
+        .createQuery("SELECT " + COLUMNS + " FROM conductors WHERE hostname = :me")
+        .bind("me", hostname)
+        .map((rs, ctx) -> row(rs))
+        .findOne();
+  }
+
+  /** Every row, by name. */
+  public static List<Row> all(Handle handle) {
+    return handle
+        .createQuery("SELECT " + COLUMNS + " FROM conductors ORDER BY hostname")
+        .map((rs, ctx) -> row(rs))
+        .list();
+  }
+
+  /** Registers (or registers again) {@code hostname} as online, heartbeating now. */
+  public static void register(
+      Handle handle,
+      String hostname,
+      String group,
+      String instanceId,
+      String hardwareTypes,
+      long heartbeatTimeoutMillis) {
+    int updated =
+        handle
+            .createUpdate(
+                "UPDATE conductors SET online = TRUE, conductor_group = :group, hardware_types ="
+                    + " :types, instance_id = :instance, started_at = CURRENT_TIMESTAMP,"
+                    + " heartbeat_at = CURRENT_TIMESTAMP, heartbeat_timeout_ms = :timeout"
+                    + " WHERE hostname = :me")
+            .bind("me", hostname)
+            .bind("group", group)
+            .bind("types", hardwareTypes)
+            .bind("instance", instanceId)
+            .bind("timeout", heartbeatTimeoutMillis)
+            .execute();
+    if (updated == 0) {
+      handle
+          .createUpdate(
+              "INSERT INTO conductors (hostname, conductor_group, online, hardware_types,"
+                  + " instance_id, started_at, heartbeat_at, created_at, heartbeat_timeout_ms)"
+                  + " VALUES (:me, :group, TRUE, :types, :instance, CURRENT_TIMESTAMP,"
+                  + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :timeout)")
+          .bind("me", hostname)
+          .bind("group", group)
+          .bind("types", hardwareTypes)
+          .bind("instance", instanceId)
+          .bind("timeout", heartbeatTimeoutMillis)
+          .execute();
+    }
+  }
+
+  /**
+   * Heartbeats for the instance {@code instanceId} of {@code hostname}, if it is still the one
+   * registered and online.
+   *
+   * @return whether the heartbeat was recorded
+   */
+  public static boolean heartbeat(Handle handle, String hostname, String instanceId) {
+    return handle
+            .createUpdate(
+                "UPDATE conductors SET heartbeat_at = CURRENT_TIMESTAMP WHERE hostname = :me"
+                    + " AND instance_id = :instance AND online = TRUE")
+            .bind("me", hostname)
+            .bind("instance", instanceId)
+            .execute()
+        == 1;
+  }
+
+  /** Marks the instance online again, heartbeating now (it was declared dead and came back). */
+  public static boolean rejoin(Handle handle, String hostname, String instanceId) {
+    return handle
+            .createUpdate(
+                "UPDATE conductors SET online = TRUE, heartbeat_at = CURRENT_TIMESTAMP WHERE"
+                    + " hostname = :me AND instance_id = :instance")
+            .bind("me", hostname)
+            .bind("instance", instanceId)
+            .execute()
+        == 1;
+  }
+
+  /** Marks the instance offline: it stopped. */
+  public static void unregister(Handle handle, String hostname, String instanceId) {
+    handle
+        .createUpdate(
+            "UPDATE conductors SET online = FALSE WHERE hostname = :me AND instance_id = :instance")
+        .bind("me", hostname)
+        .bind("instance", instanceId)
+        .execute();
+  }
+
+  /**
+   * Declares {@code hostname} dead (offline), if its heartbeat is still older than {@code cutoff}:
+   * a conductor that came back meanwhile stays online.
+   */
+  public static boolean declareDead(Handle handle, String hostname, Instant cutoff) {
+    return handle
+            .createUpdate(
+                "UPDATE conductors SET online = FALSE WHERE hostname = :dead AND online = TRUE"
+                    + " AND heartbeat_at < :cutoff")
+            .bind("dead", hostname)
+            .bind("cutoff", Sql.timestamp(cutoff))
+            .execute()
+        == 1;
+  }
+
+  private static Row row(ResultSet rs) throws SQLException {
+    return new Row(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getBoolean(3),
+        rs.getString(4),
+        rs.getString(5),
+        Sql.instant(rs, 6),
+        Sql.instant(rs, 7),
+        Sql.instant(rs, 8),
+        (Long) rs.getObject(9, Long.class));
+  }
+}

@@ -1,0 +1,234 @@
+package io.ferrum.conductor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferrum.conductor.testing.ConductorEnv;
+import io.ferrum.conductor.testing.ConductorTest;
+import io.ferrum.conductor.testing.FlakyDataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Several conductors on one database: names, heartbeats judged by the database's clock, takeover of
+ * a dead conductor's nodes by exactly one live conductor, fenced writes from a conductor that
+ * outlived its death, the hash ring, and a shutdown that hands nodes back at once.
+ */
+class MembershipTest {
+
+  private static final Duration INTERVAL = Duration.ofMillis(100);
+  private static final Duration TIMEOUT = Duration.ofMillis(1500);
+
+  @ConductorTest
+  void sameName_whileAlive_refusedWithOneClearLine(ConductorEnv env) {
+    assertThatThrownBy(() -> env.newConductor("conductor-1", 2))
+        .isInstanceOf(ConductorNameInUseException.class)
+        .hasMessageStartingWith("A conductor named conductor-1 is alive: its last heartbeat was")
+        .hasMessageContaining("stop it first, or give this one another name");
+    assertThat(env.conductor().conductors())
+        .filteredOn(c -> c.hostname().equals("conductor-1"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.alive()).isTrue());
+  }
+
+  @ConductorTest
+  void deadConductor_itsNodesTakenOverByExactlyOneLiveConductor_withinTimeoutAndAnInterval(
+      ConductorEnv env) {
+    env.expectRepairs();
+    FlakyDataSource link = new FlakyDataSource(env.dataSource());
+    Conductor doomed = fast(env, "doomed", link);
+    Conductor b = fast(env, "b", null);
+    Conductor c = fast(env, "c", null);
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Node node =
+          doomed.createNode(
+              NodeSpec.of(
+                      "fake-hardware", Map.of("fake_hang", "deploy.deploy", "fake_hang_ms", "8000"))
+                  .withInitialState("available"));
+      runInBackground(() -> doomed.provision(node.uuid(), ProvisionRequest.of("active")));
+      nodes.add(node);
+    }
+    ConductorEnv.await(
+        "all deploying on doomed",
+        () ->
+            nodes.stream()
+                .map(n -> b.getNode(n.uuid()))
+                .allMatch(
+                    n ->
+                        "doomed".equals(n.reservation())
+                            && n.provisionState().equals("deploying")));
+
+    link.setDown(true); // doomed can no longer heartbeat, nor write: to its peers it is dead
+    long cut = System.nanoTime();
+
+    try {
+      ConductorEnv.await(
+          "every node taken over",
+          () ->
+              nodes.stream()
+                  .map(n -> b.getNode(n.uuid()))
+                  .allMatch(
+                      n -> n.reservation() == null && n.provisionState().equals("deploy failed")));
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage() + ": " + nodes.stream().map(n -> b.getNode(n.uuid())).toList(), e);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - cut);
+    assertThat(took).isLessThan(TIMEOUT.plus(INTERVAL).plus(Duration.ofSeconds(10)));
+    Map<String, Integer> takenBy = new HashMap<>();
+    for (Node node : nodes) {
+      Node now = b.getNode(node.uuid());
+      assertThat(now.lastError())
+          .startsWith(
+              "The deploying state can't be resumed: conductor doomed stopped heartbeating");
+      List<HistoryEvent> faults =
+          b.history(node.uuid()).stream().filter(h -> "fault".equals(h.eventType())).toList();
+      assertThat(faults).as("exactly one takeover of %s", node.uuid()).hasSize(1);
+      takenBy.merge(faults.get(0).conductor(), 1, Integer::sum);
+    }
+    assertThat(takenBy.keySet()).isSubsetOf("b", "c", "conductor-1");
+    ConductorEnv.await(
+        "doomed declared dead",
+        () -> b.conductors().stream().anyMatch(i -> i.hostname().equals("doomed") && !i.alive()));
+
+    // doomed comes back: its jobs' late writes are fenced out, and it joins again.
+    link.setDown(false);
+    ConductorEnv.await(
+        "doomed alive again",
+        () -> b.conductors().stream().anyMatch(i -> i.hostname().equals("doomed") && i.alive()));
+    doomed.close();
+    for (Node node : nodes) {
+      assertThat(b.getNode(node.uuid()).provisionState())
+          .as("nothing doomed wrote after the takeover landed")
+          .isEqualTo("deploy failed");
+    }
+  }
+
+  @ConductorTest
+  void replacedWhileItLookedDead_standsDown_refusesWork_recoversNothing(ConductorEnv env) {
+    FlakyDataSource link = new FlakyDataSource(env.dataSource());
+    AtomicBoolean stoodDown = new AtomicBoolean();
+    Conductor zombie =
+        env.newConductor(
+            "twin",
+            2,
+            b ->
+                b.dataSource(link)
+                    .heartbeat(INTERVAL, TIMEOUT)
+                    .onStandDown(() -> stoodDown.set(true)));
+    Node node =
+        zombie.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
+
+    link.setDown(true);
+    ConductorEnv.await(
+        "the twin looks dead",
+        () ->
+            env.conductor().conductors().stream()
+                .anyMatch(i -> i.hostname().equals("twin") && !i.alive()));
+    Conductor replacement = fast(env, "twin", null);
+    link.setDown(false);
+
+    ConductorEnv.await("the old twin stands down", stoodDown::get);
+    assertThatThrownBy(() -> zombie.provision(node.uuid(), ProvisionRequest.of("active")))
+        .isInstanceOf(NoFreeWorkerException.class)
+        .hasMessageContaining("replaced by another process under its name");
+    assertThat(
+            ConductorEnv.finish(replacement.provision(node.uuid(), ProvisionRequest.of("active")))
+                .provisionState())
+        .isEqualTo("active");
+  }
+
+  @ConductorTest
+  void ring_eachNodeHasOneOwner_allAgree_andAShutdownHandsItsNodesBackAtOnce(ConductorEnv env) {
+    Conductor a = fast(env, "a", null);
+    Conductor b = fast(env, "b", null);
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      nodes.add(a.createNode(NodeSpec.of("fake-hardware", Map.of())));
+    }
+    ConductorEnv.await(
+        "everyone sees everyone",
+        () ->
+            List.of(a, b, env.conductor()).stream()
+                .allMatch(c -> owners(c, nodes).keySet().size() == 3));
+    Map<String, Integer> owners = owners(a, nodes);
+    assertThat(owners(b, nodes)).isEqualTo(owners);
+    assertThat(owners(env.conductor(), nodes)).isEqualTo(owners);
+    assertThat(owners.keySet()).containsExactlyInAnyOrder("a", "b", "conductor-1");
+
+    b.close();
+
+    // b left: the others see it at their next heartbeat, not after the timeout.
+    ConductorEnv.await(
+        "b's nodes mapped to the others",
+        () ->
+            !owners(a, nodes).containsKey("b") && !owners(env.conductor(), nodes).containsKey("b"));
+    assertThat(a.conductors())
+        .filteredOn(i -> i.hostname().equals("b"))
+        .singleElement()
+        .satisfies(i -> assertThat(i.alive()).isFalse());
+  }
+
+  @ConductorTest
+  void conductorGroup_nodesOfAGroupRunOnlyOnThatGroupsConductors(ConductorEnv env) {
+    Conductor rack = env.newConductor("rack-a", 2, b -> b.conductorGroup("Rack-A"));
+    Node node = env.createNode(Map.of());
+    Node grouped =
+        env.conductor()
+            .updateNode(node.uuid(), List.of(PatchOperation.replace("/conductor_group", "RACK-A")));
+
+    assertThat(grouped.conductorGroup()).isEqualTo("rack-a");
+    ConductorEnv.await(
+        "the group's ring is known", () -> "rack-a".equals(env.conductor().conductorFor(grouped)));
+    assertThat(rack.conductorGroup()).isEqualTo("rack-a");
+    assertThatThrownBy(
+            () ->
+                env.conductor()
+                    .updateNode(
+                        node.uuid(), List.of(PatchOperation.replace("/conductor_group", "a b"))))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessageContaining("conductor_group");
+  }
+
+  private static Map<String, Integer> owners(Conductor conductor, List<Node> nodes) {
+    Map<String, Integer> owners = new HashMap<>();
+    for (Node node : nodes) {
+      String owner = conductor.conductorFor(node);
+      if (owner != null) {
+        owners.merge(owner, 1, Integer::sum);
+      }
+    }
+    return owners;
+  }
+
+  private static Conductor fast(ConductorEnv env, String name, FlakyDataSource link) {
+    return env.newConductor(
+        name,
+        8,
+        b -> {
+          b.heartbeat(INTERVAL, TIMEOUT);
+          if (link != null) {
+            b.dataSource(link);
+          }
+        });
+  }
+
+  private static void runInBackground(Runnable action) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                action.run();
+              } catch (RuntimeException e) {
+                // the test checks the nodes, not this call
+              }
+            });
+    thread.setDaemon(true);
+    thread.start();
+  }
+}
