@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.TcpProxy;
 import io.ferrum.conductor.testing.TestDatabases;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +23,8 @@ class FrozenDatabaseTest {
   void frozenDatabase_requestFailsWithinTheSocketTimeout_thenRecovers() throws Exception {
     TestDatabases.assumePostgres();
     try (TestDatabases.Fresh db = TestDatabases.create(TestDatabases.Kind.POSTGRES);
-        TcpProxy proxy = proxyFor(db.url());
-        ConnectionPool pool = Databases.pooled(through(proxy, db.url()), null, null, 4);
+        TcpProxy proxy = TcpProxy.inFrontOf(db.url());
+        ConnectionPool pool = Databases.pooled(proxy.through(db.url()), null, null, 4);
         Conductor conductor = Conductor.builder().dataSource(pool).name("frozen").build()) {
       Node node = conductor.createNode(NodeSpec.of("fake-hardware", Map.of()));
 
@@ -50,8 +49,8 @@ class FrozenDatabaseTest {
   void cutLink_requestFailsAtOnce_thenRecovers() throws Exception {
     TestDatabases.assumePostgres();
     try (TestDatabases.Fresh db = TestDatabases.create(TestDatabases.Kind.POSTGRES);
-        TcpProxy proxy = proxyFor(db.url());
-        ConnectionPool pool = Databases.pooled(through(proxy, db.url()), null, null, 4);
+        TcpProxy proxy = TcpProxy.inFrontOf(db.url());
+        ConnectionPool pool = Databases.pooled(proxy.through(db.url()), null, null, 4);
         Conductor conductor = Conductor.builder().dataSource(pool).name("cut").build()) {
       Node node = conductor.createNode(NodeSpec.of("fake-hardware", Map.of()));
 
@@ -72,16 +71,5 @@ class FrozenDatabaseTest {
             }
           });
     }
-  }
-
-  private static TcpProxy proxyFor(String url) throws Exception {
-    URI uri = URI.create(url.substring("jdbc:".length()));
-    return new TcpProxy(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort());
-  }
-
-  private static String through(TcpProxy proxy, String url) {
-    URI uri = URI.create(url.substring("jdbc:".length()));
-    String hostPort = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-    return url.replace(hostPort, "127.0.0.1:" + proxy.port());
   }
 }

@@ -33,6 +33,19 @@ public final class TcpProxy implements AutoCloseable {
     acceptor.start();
   }
 
+  /** A proxy in front of the host and port of the JDBC URL {@code jdbcUrl}. */
+  public static TcpProxy inFrontOf(String jdbcUrl) throws IOException {
+    java.net.URI uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
+    return new TcpProxy(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort());
+  }
+
+  /** {@code jdbcUrl} with its host and port replaced by this proxy's. */
+  public String through(String jdbcUrl) {
+    java.net.URI uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
+    String hostPort = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    return jdbcUrl.replace(hostPort, "127.0.0.1:" + port());
+  }
+
   /** The port clients connect to. */
   public int port() {
     return server.getLocalPort();
