@@ -124,6 +124,28 @@ final class ServeCommand implements Callable<Integer> {
   String heartbeatTimeout;
 
   @Option(
+      names = "--power-sync-interval",
+      paramLabel = "SECONDS",
+      description =
+          "How often every node's power state is read from its hardware and compared with the"
+              + " stored one (default: 120; 0 turns the sync off).")
+  String powerSyncInterval;
+
+  @Option(
+      names = "--power-sync-concurrency",
+      paramLabel = "N",
+      description =
+          "Power reads a sync runs at once, each holding a thread while its BMC answers"
+              + " (default: 1000: 100,000 nodes whose BMCs answer in a second take about 100 s).")
+  String powerSyncConcurrency;
+
+  @Option(
+      names = "--power-sync-batch-size",
+      paramLabel = "N",
+      description = "Nodes a sync reads from the database at a time (default: 1000).")
+  String powerSyncBatchSize;
+
+  @Option(
       names = "--workers",
       paramLabel = "N",
       description = "Worker threads for node work (default: 16).")
@@ -276,6 +298,24 @@ final class ServeCommand implements Callable<Integer> {
             "heartbeat-timeout",
             heartbeatSeconds + 1,
             86_400);
+    int syncSeconds =
+        number(
+            settings.get("power-sync-interval", powerSyncInterval, "120"),
+            "power-sync-interval",
+            0,
+            86_400);
+    int syncConcurrency =
+        number(
+            settings.get("power-sync-concurrency", powerSyncConcurrency, "1000"),
+            "power-sync-concurrency",
+            1,
+            100_000);
+    int syncBatch =
+        number(
+            settings.get("power-sync-batch-size", powerSyncBatchSize, "1000"),
+            "power-sync-batch-size",
+            1,
+            100_000);
     String durabilityName = settings.get("db-durability", dbDurability, "disk");
     Databases.Durability durability =
         switch (durabilityName) {
@@ -389,6 +429,8 @@ final class ServeCommand implements Callable<Integer> {
                     })
                 .name(settings.get("name", name, null))
                 .conductorGroup(settings.get("conductor-group", conductorGroup, ""))
+                .powerSyncInterval(Duration.ofSeconds(syncSeconds))
+                .powerSyncConcurrency(syncConcurrency, syncBatch)
                 .heartbeat(
                     Duration.ofSeconds(heartbeatSeconds),
                     Duration.ofSeconds(heartbeatTimeoutSeconds))

@@ -86,7 +86,9 @@ class ServeCrashTest {
         assertThat(node.statusCode()).as("node %s after kill -9", uuid).isEqualTo(200);
       }
       for (String uuid : deploying) {
-        JsonNode node = JSON.readTree(second.send("GET", "/v1/nodes/" + uuid, "1.78", null).body());
+        HttpResponse<String> found = second.send("GET", "/v1/nodes/" + uuid, "1.78", null);
+        assertThat(found.statusCode()).as("node %s, deployed, after kill -9", uuid).isEqualTo(200);
+        JsonNode node = JSON.readTree(found.body());
         assertThat(node.get("provision_state").asText())
             .as("accepted deploy of %s, after kill -9 and restart", uuid)
             .isEqualTo("deploy failed");

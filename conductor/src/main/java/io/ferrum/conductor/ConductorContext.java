@@ -40,6 +40,7 @@ final class ConductorContext {
   private final java.util.concurrent.locks.ReentrantLock[] notificationOrder =
       new java.util.concurrent.locks.ReentrantLock[64];
   final Orphans orphans = new Orphans();
+  final NodeCounts counts = new NodeCounts(this);
   final java.util.concurrent.atomic.LongAdder locksAcquired =
       new java.util.concurrent.atomic.LongAdder();
   final java.util.concurrent.atomic.LongAdder locksRefused =

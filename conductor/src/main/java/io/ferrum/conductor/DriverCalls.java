@@ -10,6 +10,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -17,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -60,6 +60,7 @@ final class DriverCalls {
   private final String conductor;
   private final Map<String, Duration> deadlines;
   private final ThreadPoolExecutor threads;
+  private final java.util.concurrent.ScheduledThreadPoolExecutor timers;
   private final Map<HardwareType, HardwareType> guarded = new ConcurrentHashMap<>();
   private final AtomicLong abandoned = new AtomicLong();
 
@@ -85,6 +86,15 @@ final class DriverCalls {
               t.setDaemon(true);
               return t;
             });
+    this.timers =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, conductor + "-driver-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
+    this.timers.setRemoveOnCancelPolicy(true);
   }
 
   /** The deadline of calls to interface {@code name}. */
@@ -150,40 +160,10 @@ final class DriverCalls {
    * @throws DriverTimeoutException past the deadline (the call is interrupted and abandoned)
    * @throws DriverException if no driver thread is free, or the wait was interrupted
    */
-  @SuppressWarnings("unchecked")
   <T> T call(String what, Duration deadline, Callable<T> call) {
-    Future<T> future;
+    CompletableFuture<T> result = callAsync(what, deadline, call);
     try {
-      future = threads.submit(call);
-    } catch (RejectedExecutionException e) {
-      throw new DriverException(
-          "No thread free for driver call "
-              + what
-              + ": "
-              + threads.getActiveCount()
-              + " calls in progress on conductor "
-              + conductor
-              + ", "
-              + abandoned.get()
-              + " abandoned after their deadline so far",
-          e);
-    }
-    try {
-      return future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      abandoned.incrementAndGet();
-      LOG.warn(
-          "Conductor {}: driver call {} passed its deadline of {} s; abandoned",
-          conductor,
-          what,
-          deadline.toSeconds());
-      throw new DriverTimeoutException(
-          "The driver call "
-              + what
-              + " did not return within its deadline of "
-              + seconds(deadline)
-              + "; it was abandoned (the hardware may still be acting on it)");
+      return result.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException runtime) {
@@ -194,15 +174,90 @@ final class DriverCalls {
       }
       throw new DriverException("Driver call " + what + " failed: " + cause, cause);
     } catch (InterruptedException e) {
-      future.cancel(true);
+      result.cancel(true);
       Thread.currentThread().interrupt();
       throw new DriverException("Interrupted while waiting for driver call " + what, e);
     }
   }
 
+  /**
+   * Starts {@code call} on a driver thread; the future completes with its result, or with a {@link
+   * DriverTimeoutException} at the deadline (the call is then interrupted and abandoned), or a
+   * {@link DriverException} if no driver thread is free. Cancelling the future interrupts the call.
+   */
+  <T> CompletableFuture<T> callAsync(String what, Duration deadline, Callable<T> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Future<?> running;
+    try {
+      running =
+          threads.submit(
+              () -> {
+                try {
+                  result.complete(call.call());
+                } catch (Throwable t) { // NOPMD: the caller gets whatever the driver threw
+                  result.completeExceptionally(t);
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          new DriverException(
+              "No thread free for driver call "
+                  + what
+                  + ": "
+                  + threads.getActiveCount()
+                  + " calls in progress on conductor "
+                  + conductor
+                  + ", "
+                  + abandoned.get()
+                  + " abandoned after their deadline so far",
+              e));
+      return result;
+    }
+    java.util.concurrent.ScheduledFuture<?> timer;
+    try {
+      timer =
+          timers.schedule(
+              () -> {
+                if (result.completeExceptionally(timeout(what, deadline))) {
+                  running.cancel(true);
+                  abandoned.incrementAndGet();
+                  LOG.warn(
+                      "Conductor {}: driver call {} passed its deadline of {}; abandoned",
+                      conductor,
+                      what,
+                      seconds(deadline));
+                }
+              },
+              deadline.toNanos(),
+              TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      running.cancel(true);
+      result.completeExceptionally(new DriverException("The conductor is stopping", e));
+      return result;
+    }
+    result.whenComplete(
+        (value, failure) -> {
+          timer.cancel(false);
+          if (result.isCancelled()) {
+            running.cancel(true);
+          }
+        });
+    return result;
+  }
+
+  private static DriverTimeoutException timeout(String what, Duration deadline) {
+    return new DriverTimeoutException(
+        "The driver call "
+            + what
+            + " did not return within its deadline of "
+            + seconds(deadline)
+            + "; it was abandoned (the hardware may still be acting on it)");
+  }
+
   /** Interrupts the calls in progress and stops the driver threads. */
   void shutdown() {
     threads.shutdownNow();
+    timers.shutdownNow();
   }
 
   private static String seconds(Duration deadline) {

@@ -7,17 +7,19 @@ import io.ferrum.driver.HardwareType;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +27,13 @@ import org.slf4j.LoggerFactory;
  * The periodic power-state sync: compares every eligible node's stored power state with what its
  * hardware says, and applies the node's {@link PowerSyncPolicy} on disagreement.
  *
- * <p>Reads take no lock and run a bounded number at a time, each within the power interface's
- * deadline, so one hung BMC costs one read slot for one deadline. Every change takes the node's
- * exclusive lock and re-checks, under it, that the node is still as the read found it. A failure on
- * one node is logged and never stops the sweep.
+ * <p>A sweep walks the nodes table in batches by primary key (only the columns a power read needs,
+ * JSON parsed just before the read), so its memory does not grow with the fleet. Reads take no lock
+ * and run concurrently, at most {@code concurrency} at a time, each on a driver thread within the
+ * power interface's deadline: a slow BMC costs one slot for one read, a hung one for one deadline.
+ * The results are handled by a few threads of their own: a node whose stored state matches costs
+ * nothing more; a change takes the node's exclusive lock and re-checks, under it, that the node is
+ * still as the read found it. A failure on one node is logged and never stops the sweep.
  *
  * <p>Thread-safe; one sweep at a time is expected (the periodic task runs on its own thread).
  */
@@ -36,22 +41,47 @@ final class PowerSync {
 
   private static final Logger LOG = LoggerFactory.getLogger(PowerSync.class);
 
-  /** How many nodes the sweep asks at once (Ironic's sync_power_state_workers). */
-  static final int WORKERS = 8;
+  /** Default reads in flight at once: enough for 100,000 nodes at one second a read in 120 s. */
+  static final int DEFAULT_CONCURRENCY = 1000;
+
+  /** Default nodes read from the database per batch. */
+  static final int DEFAULT_BATCH_SIZE = 1000;
+
+  private static final List<String> EXCLUDED =
+      ProvisionMachine.POWER_SYNC_EXCLUDED_STATES.stream().map(ProvisionState::value).toList();
 
   private final ConductorContext ctx;
   private final TaskManager tasks;
   private final PowerSyncPolicy defaultPolicy;
   private final int maxRetries;
+  private final int concurrency;
+  private final int batchSize;
+  private final ExecutorService results;
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Map<String, Integer> disagreements = new ConcurrentHashMap<>();
 
   PowerSync(
-      ConductorContext ctx, TaskManager tasks, PowerSyncPolicy defaultPolicy, int maxRetries) {
+      ConductorContext ctx,
+      TaskManager tasks,
+      PowerSyncPolicy defaultPolicy,
+      int maxRetries,
+      int concurrency,
+      int batchSize) {
     this.ctx = ctx;
     this.tasks = tasks;
     this.defaultPolicy = defaultPolicy;
     this.maxRetries = maxRetries;
+    this.concurrency = concurrency;
+    this.batchSize = batchSize;
+    AtomicInteger counter = new AtomicInteger();
+    this.results =
+        Executors.newFixedThreadPool(
+            Math.min(concurrency, 16),
+            r -> {
+              Thread thread = new Thread(r, ctx.name + "-power-sync-" + counter.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** One sweep over every eligible node; returns how many nodes were changed. */
@@ -59,52 +89,87 @@ final class PowerSync {
     return sweep(node -> true);
   }
 
-  /** One sweep over the eligible nodes {@code mine} accepts; returns how many were changed. */
-  int sweep(java.util.function.Predicate<Node> mine) {
-    List<String> excluded =
-        ProvisionMachine.POWER_SYNC_EXCLUDED_STATES.stream().map(ProvisionState::value).toList();
-    List<Node> nodes =
-        ctx
-            .withHandle("find nodes to sync", h -> NodeStore.powerSyncCandidates(h, excluded))
-            .stream()
-            .filter(mine)
-            .toList();
-    if (nodes.isEmpty()) {
-      return 0;
-    }
-    ExecutorService sweep =
-        Executors.newFixedThreadPool(
-            Math.min(WORKERS, nodes.size()),
-            r -> {
-              Thread thread = new Thread(r, ctx.name + "-power-sync");
-              thread.setDaemon(true);
-              return thread;
-            });
+  /**
+   * One sweep over the eligible nodes {@code mine} accepts; returns how many were changed. Returns
+   * once every read it started has been handled.
+   */
+  int sweep(Predicate<NodeStore.SyncCandidate> mine) {
+    Semaphore slots = new Semaphore(concurrency);
+    Phaser inFlight = new Phaser(1);
+    AtomicInteger changed = new AtomicInteger();
+    long after = 0;
     try {
-      List<Future<Boolean>> results = new ArrayList<>();
-      for (Node node : nodes) {
-        results.add(sweep.submit(() -> syncOne(node)));
-      }
-      int changed = 0;
-      for (Future<Boolean> result : results) {
-        try {
-          changed += result.get() ? 1 : 0;
-        } catch (ExecutionException e) {
-          LOG.warn("Power sync task failed", e.getCause());
+      while (true) {
+        long from = after;
+        List<NodeStore.SyncCandidate> batch =
+            ctx.withHandle(
+                "find nodes to sync", h -> NodeStore.powerSyncBatch(h, EXCLUDED, from, batchSize));
+        if (batch.isEmpty()) {
+          break;
+        }
+        after = batch.get(batch.size() - 1).id();
+        for (NodeStore.SyncCandidate node : batch) {
+          if (mine.test(node)) {
+            slots.acquire();
+            inFlight.register();
+            read(node)
+                .whenCompleteAsync(
+                    (actual, failure) -> {
+                      try {
+                        if (handle(node, actual, failure)) {
+                          changed.incrementAndGet();
+                        }
+                      } finally {
+                        slots.release();
+                        inFlight.arriveAndDeregister();
+                      }
+                    },
+                    results);
+          }
+        }
+        if (batch.size() < batchSize) {
+          break;
         }
       }
-      return changed;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 0;
     } finally {
-      sweep.shutdownNow();
+      inFlight.arriveAndAwaitAdvance();
     }
+    return changed.get();
   }
 
-  private boolean syncOne(Node node) {
+  /** Stops the threads that handle results. */
+  void shutdown() {
+    results.shutdownNow();
+  }
+
+  private CompletableFuture<DriverPowerState> read(NodeStore.SyncCandidate node) {
+    HardwareType driver;
+    DriverNode target;
     try {
-      return sync(node);
+      driver = ctx.drivers.require(node.driver());
+      target =
+          new DriverNode(
+              node.uuid(),
+              node.name(),
+              node.driver(),
+              node.driverInfo(),
+              node.instanceInfo(),
+              node.properties());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return ctx.driverCalls.callAsync(
+        "power.getPowerState",
+        ctx.driverCalls.deadline("power"),
+        () -> driver.power().getPowerState(target));
+  }
+
+  /** Handles one read; returns whether the node was changed. Never throws. */
+  private boolean handle(NodeStore.SyncCandidate node, DriverPowerState read, Throwable failure) {
+    try {
+      return sync(node, failure == null ? Task.powerValue(read) : "error", unwrap(failure));
     } catch (NodeLockedException | NodeNotFoundException | LockLostException e) {
       LOG.debug("Power sync skips node {}: {}", node.label(), e.getMessage());
     } catch (Throwable e) { // NOPMD: one node's failure must not stop the sweep
@@ -113,28 +178,14 @@ final class PowerSync {
     return false;
   }
 
-  private boolean sync(Node node) {
-    HardwareType driver = ctx.driver(node.driver());
-    String actual;
-    Throwable failure = null;
-    try {
-      actual =
-          Task.powerValue(
-              driver
-                  .power()
-                  .getPowerState(
-                      new DriverNode(
-                          node.uuid(),
-                          node.name(),
-                          node.driver(),
-                          node.driverInfo(),
-                          node.instanceInfo(),
-                          node.properties())));
-    } catch (RuntimeException e) {
-      actual = "error";
-      failure = e;
-    }
-    if ("error".equals(actual)) {
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+  }
+
+  private boolean sync(NodeStore.SyncCandidate node, String actual, Throwable failure) {
+    if (actual == null || "error".equals(actual)) {
       return readFailed(node, failure);
     }
     failures.remove(node.uuid());
@@ -142,12 +193,12 @@ final class PowerSync {
       disagreements.remove(node.uuid());
       return false;
     }
-    PowerSyncPolicy policy = policyOf(node);
     try (Task task = tasks.acquire(node.uuid(), "power sync", LockMode.EXCLUSIVE)) {
       Node current = task.node();
       if (!unchangedSince(node, current)) {
         return false; // someone acted meanwhile
       }
+      PowerSyncPolicy policy = policyOf(current);
       if (current.powerState() == null || policy == PowerSyncPolicy.OBSERVE) {
         correctPowerState(task, actual);
         disagreements.remove(node.uuid());
@@ -174,7 +225,7 @@ final class PowerSync {
   }
 
   /** The read failed: count it, and past the allowed retries put the node in maintenance. */
-  private boolean readFailed(Node node, Throwable failure) {
+  private boolean readFailed(NodeStore.SyncCandidate node, Throwable failure) {
     int count = failures.merge(node.uuid(), 1, Integer::sum);
     if (count <= maxRetries) {
       LOG.warn("Power sync could not read node {} ({} of {})", node.label(), count, maxRetries);
@@ -200,7 +251,7 @@ final class PowerSync {
   }
 
   /** Whether {@code current} (read under the lock) is still the node the sweep read. */
-  private static boolean unchangedSince(Node read, Node current) {
+  private static boolean unchangedSince(NodeStore.SyncCandidate read, Node current) {
     return current.targetPowerState() == null
         && !current.maintenance()
         && Objects.equals(current.powerState(), read.powerState())

@@ -501,6 +501,7 @@ public final class Task implements AutoCloseable {
           node.label(),
           what);
     }
+    ctx.counts.written(node, columns);
     node = NodeStore.applied(node, columns, now);
     if (release) {
       node = node.withReservation(null);

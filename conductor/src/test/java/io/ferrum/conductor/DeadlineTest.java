@@ -49,24 +49,32 @@ class DeadlineTest {
         .isEqualTo("active");
   }
 
-  @ConductorTest
+  // The cell's own conductor runs no periodic tasks, and this one has a group of its own: only
+  // its periodic tasks can time the wait out, while its power sync hangs on another node.
+  @ConductorTest(periodicTasks = false)
   void powerReadHangs_callbackTimeoutsStillFire(ConductorEnv env) {
     Conductor conductor =
         env.newConductor(
             "periodic",
             4,
             b ->
-                b.powerSyncInterval(Duration.ofMillis(50))
+                b.conductorGroup("hangs")
+                    .powerSyncInterval(Duration.ofMillis(50))
                     .timeoutCheckInterval(Duration.ofMillis(50))
                     .callbackTimeout(Duration.ofMillis(300)));
     Node hung =
-        conductor.createNode(
-            NodeSpec.of("fake-hardware", Map.of("fake_hang", "power.get", "fake_hang_ms", "20000"))
-                .withInitialState("available"));
+        inGroup(
+            conductor,
+            conductor.createNode(
+                NodeSpec.of(
+                        "fake-hardware", Map.of("fake_hang", "power.get", "fake_hang_ms", "60000"))
+                    .withInitialState("available")));
     Node waiting =
-        conductor.createNode(
-            NodeSpec.of("fake-hardware", Map.of("fake_wait", "deploy.deploy"))
-                .withInitialState("available"));
+        inGroup(
+            conductor,
+            conductor.createNode(
+                NodeSpec.of("fake-hardware", Map.of("fake_wait", "deploy.deploy"))
+                    .withInitialState("available")));
     ConductorEnv.await(
         "the power sync is stuck reading " + hung.uuid(),
         () -> FakeHardware.callCount(hung.uuid(), "power.get") > 0);
@@ -78,6 +86,12 @@ class DeadlineTest {
         () -> conductor.getNode(waiting.uuid()).provisionState().equals("deploy failed"));
     assertThat(conductor.getNode(waiting.uuid()).lastError())
         .startsWith("Timeout reached while waiting for callback");
+  }
+
+  private static Node inGroup(Conductor conductor, Node node) {
+    return conductor.updateNode(
+        node.uuid(),
+        java.util.List.of(PatchOperation.replace("/conductor_group", conductor.conductorGroup())));
   }
 
   @ConductorTest

@@ -57,6 +57,18 @@ class StartupRecoveryTest {
     assertThat(power.targetPowerState()).isNull();
     assertThat(power.lastError())
         .isEqualTo("Pending power operation was aborted due to conductor restart");
+    assertThat(restarted.history(powering.uuid()))
+        .last()
+        .satisfies(
+            h -> {
+              assertThat(h.eventType()).isEqualTo("power");
+              assertThat(h.severity()).isEqualTo("ERROR");
+              assertThat(h.message())
+                  .isEqualTo("Pending power operation was aborted due to conductor restart");
+            });
+    assertThat(env.notifications().forNode(powering.uuid()))
+        .extracting(Notification::eventType)
+        .endsWith("baremetal.node.power_set.error");
     assertThat(restarted.history(deploying.uuid()))
         .last()
         .satisfies(h -> assertThat(h.toState()).isEqualTo("deploy failed"));

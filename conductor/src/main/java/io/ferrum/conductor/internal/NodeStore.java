@@ -70,7 +70,7 @@ public final class NodeStore {
       Map.of(
           "id", "id",
           "uuid", "uuid",
-          "name", "COALESCE(name, '')",
+          "name", "name",
           "created_at", "created_at",
           "provision_state", "provision_state",
           "driver", "driver");
@@ -227,11 +227,28 @@ public final class NodeStore {
   }
 
   /**
-   * One page of nodes.
+   * One page of nodes. Every sort and filter is served by an index (schema V5): a page costs the
+   * same whatever the size of the fleet.
    *
    * @throws InvalidParameterException for an unknown sort key, a bad limit, or an unknown marker
    */
   public static NodePage list(Handle handle, NodeQuery query) {
+    Query select = listQuery(handle, query, "");
+    List<Node> nodes = new ArrayList<>(select.map((rs, ctx) -> node(rs)).list());
+    String next = null;
+    if (nodes.size() > query.limit()) {
+      nodes.remove(nodes.size() - 1);
+      next = nodes.get(nodes.size() - 1).uuid();
+    }
+    return new NodePage(nodes, next);
+  }
+
+  /** The database's plan for {@link #list} (PostgreSQL's {@code EXPLAIN}), one line each. */
+  public static List<String> explainList(Handle handle, NodeQuery query) {
+    return listQuery(handle, query, "EXPLAIN ").mapTo(String.class).list();
+  }
+
+  private static Query listQuery(Handle handle, NodeQuery query, String prefix) {
     String sort = SORT_KEYS.get(query.sortKey() == null ? "id" : query.sortKey());
     if (sort == null) {
       throw new InvalidParameterException(
@@ -251,6 +268,10 @@ public final class NodeStore {
     if (query.maintenance() != null) {
       where.add("maintenance = :maintenance");
     }
+    boolean descending = query.descending();
+    // Only name may be NULL: nodes without a name come first in ascending order (last in
+    // descending), as the index on (name NULLS FIRST, id) keeps them.
+    boolean nullable = sort.equals("name");
     Object markerValue = null;
     long markerId = 0;
     if (query.marker() != null) {
@@ -266,19 +287,31 @@ public final class NodeStore {
                           "marker \"" + query.marker() + "\" is not the UUID of a node"));
       markerValue = marker.get("k");
       markerId = ((Number) marker.get("id")).longValue();
-      String cmp = query.descending() ? "<" : ">";
-      where.add("(" + sort + " " + cmp + " :mk OR (" + sort + " = :mk AND id " + cmp + " :mid))");
+      String cmp = descending ? "<" : ">";
+      if (nullable && markerValue == null) {
+        where.add(
+            descending
+                ? "(" + sort + " IS NULL AND id < :mid)"
+                : "((" + sort + " IS NULL AND id > :mid) OR " + sort + " IS NOT NULL)");
+      } else {
+        String after =
+            "(" + sort + " " + cmp + " :mk OR (" + sort + " = :mk AND id " + cmp + " :mid)";
+        where.add(nullable && descending ? after + " OR " + sort + " IS NULL)" : after + ")");
+      }
     }
-    String dir = query.descending() ? " DESC" : " ASC";
+    String dir = descending ? " DESC" : " ASC";
+    String nulls = nullable ? (descending ? " NULLS LAST" : " NULLS FIRST") : "";
     Query select =
         handle.createQuery(
-            "SELECT "
+            prefix
+                + "SELECT "
                 + NODE_COLUMNS
                 + " FROM nodes"
                 + where
                 + " ORDER BY "
                 + sort
                 + dir
+                + nulls
                 + ", id"
                 + dir
                 + " LIMIT "
@@ -293,15 +326,12 @@ public final class NodeStore {
       select.bind("maintenance", query.maintenance());
     }
     if (query.marker() != null) {
-      select.bind("mk", markerValue).bind("mid", markerId);
+      if (!(nullable && markerValue == null)) {
+        select.bind("mk", markerValue);
+      }
+      select.bind("mid", markerId);
     }
-    List<Node> nodes = new ArrayList<>(select.map((rs, ctx) -> node(rs)).list());
-    String next = null;
-    if (nodes.size() > query.limit()) {
-      nodes.remove(nodes.size() - 1);
-      next = nodes.get(nodes.size() - 1).uuid();
-    }
-    return new NodePage(nodes, next);
+    return select;
   }
 
   /** Node counts per value of {@code provision_state} or {@code power_state}. */
@@ -335,19 +365,68 @@ public final class NodeStore {
   }
 
   /**
-   * Nodes the power sync looks at: unreserved, outside maintenance, with no power change in
-   * progress, and not in {@code excluded} provision states.
+   * What the power sync reads of a node: just what a power read and the comparison need, its JSON
+   * documents still unparsed (a batch in flight costs little memory).
    */
-  public static List<Node> powerSyncCandidates(Handle handle, List<String> excluded) {
+  public record SyncCandidate(
+      long id,
+      String uuid,
+      String name,
+      String driver,
+      String conductorGroup,
+      String provisionState,
+      String powerState,
+      String driverInfoJson,
+      String instanceInfoJson,
+      String propertiesJson) {
+
+    public Map<String, Object> driverInfo() {
+      return Json.readMap(driverInfoJson);
+    }
+
+    public Map<String, Object> instanceInfo() {
+      return Json.readMap(instanceInfoJson);
+    }
+
+    public Map<String, Object> properties() {
+      return Json.readMap(propertiesJson);
+    }
+
+    /** A label for messages: the name if there is one, else the UUID. */
+    public String label() {
+      return name != null ? name : uuid;
+    }
+  }
+
+  /**
+   * The next {@code limit} nodes after id {@code afterId} that the power sync looks at: unreserved,
+   * outside maintenance, with no power change in progress, and not in {@code excluded} provision
+   * states; in id order, so a sweep walks the table in batches by its primary key.
+   */
+  public static List<SyncCandidate> powerSyncBatch(
+      Handle handle, List<String> excluded, long afterId, int limit) {
     return handle
         .createQuery(
-            "SELECT "
-                + NODE_COLUMNS
-                + " FROM nodes WHERE reservation IS NULL AND maintenance ="
-                + " FALSE AND target_power_state IS NULL AND provision_state NOT IN (<excluded>)"
-                + " ORDER BY id")
+            "SELECT id, uuid, name, driver, conductor_group, provision_state, power_state,"
+                + " driver_info, instance_info, properties FROM nodes WHERE id > :after AND"
+                + " reservation IS NULL AND maintenance = FALSE AND target_power_state IS NULL"
+                + " AND provision_state NOT IN (<excluded>) ORDER BY id LIMIT "
+                + limit)
+        .bind("after", afterId)
         .bindList("excluded", excluded)
-        .map((rs, ctx) -> node(rs))
+        .map(
+            (rs, ctx) ->
+                new SyncCandidate(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getString(7),
+                    rs.getString(8),
+                    rs.getString(9),
+                    rs.getString(10)))
         .list();
   }
 
