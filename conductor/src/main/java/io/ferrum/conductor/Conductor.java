@@ -131,6 +131,30 @@ public final class Conductor implements AutoCloseable {
   }
 
   /**
+   * Heartbeats now and refreshes this conductor's view of the others (who is alive, the hash
+   * rings). Runs every heartbeat interval on a thread of its own; embedders that turned the
+   * periodic tasks off call it themselves.
+   */
+  public void heartbeat() {
+    membership.beat();
+  }
+
+  /**
+   * Takes over the nodes of every conductor whose heartbeat is older than its timeout, as of the
+   * last heartbeat's view, and declares it dead. Runs every heartbeat interval on a thread of its
+   * own; embedders that turned the periodic tasks off call it themselves.
+   *
+   * @return how many nodes were taken over
+   */
+  public int takeOverDeadConductors() {
+    int taken = 0;
+    for (Map.Entry<String, java.time.Instant> dead : membership.dead().entrySet()) {
+      taken += recovery.takeOver(dead.getKey(), dead.getValue());
+    }
+    return taken;
+  }
+
+  /**
    * The conductors registered in this conductor's database, alive or not (alive: online and
    * heartbeating within the timeout, on the database's clock).
    */
@@ -573,11 +597,7 @@ public final class Conductor implements AutoCloseable {
       Duration heartbeatInterval, Duration timeoutCheckInterval, Duration powerSyncInterval) {
     periodics.task("heartbeat", membership::beat).every(heartbeatInterval);
     periodics.task("node-counts", ctx.counts::reconcile).every(Duration.ofSeconds(30));
-    periodics
-        .task(
-            "takeover",
-            () -> membership.dead().forEach((dead, cutoff) -> recovery.takeOver(dead, cutoff)))
-        .every(heartbeatInterval);
+    periodics.task("takeover", this::takeOverDeadConductors).every(heartbeatInterval);
     recovery.schedule(
         periodics.task(
             "recovery",
@@ -717,6 +737,8 @@ public final class Conductor implements AutoCloseable {
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration heartbeatTimeout = Duration.ofSeconds(60);
     private Runnable onStandDown = () -> {};
+    private boolean periodicTasks = true;
+    private Clock livenessClock;
     private final Map<String, Duration> driverCallTimeouts = new java.util.HashMap<>();
     private Duration shutdownDeadline = Duration.ofSeconds(60);
     private boolean migrate = true;
@@ -827,6 +849,30 @@ public final class Conductor implements AutoCloseable {
      */
     public Builder onStandDown(Runnable action) {
       this.onStandDown = action;
+      return this;
+    }
+
+    /**
+     * Whether this conductor runs its periodic tasks on threads of its own (default true). Turned
+     * off, it starts no thread for them at all, reservation recovery's retries included, and the
+     * embedder runs them itself, in any order and at any time it likes: {@link
+     * Conductor#heartbeat()}, {@link Conductor#takeOverDeadConductors()}, {@link
+     * Conductor#recoverReservations()}, {@link Conductor#checkTimeouts()}, {@link
+     * Conductor#syncPowerStates()}. For deterministic simulation, with a {@link
+     * SynchronousWorkerPool}, driver deadlines of zero and a lock wait of zero.
+     */
+    public Builder periodicTasks(boolean value) {
+      this.periodicTasks = value;
+      return this;
+    }
+
+    /**
+     * The clock heartbeats are written and judged by (default: the database's own, the only safe
+     * choice when several processes share the database, since their own clocks may disagree). For a
+     * simulation that drives time itself, in one process.
+     */
+    public Builder livenessClock(Clock value) {
+      this.livenessClock = value;
       return this;
     }
 
@@ -995,7 +1041,8 @@ public final class Conductor implements AutoCloseable {
               driverCalls,
               lockWait,
               callbackTimeout);
-      Membership membership = new Membership(ctx, group, heartbeatTimeout, onStandDown);
+      Membership membership =
+          new Membership(ctx, group, heartbeatTimeout, onStandDown, livenessClock);
       try {
         membership.register(String.join(",", drivers.names()));
       } catch (RuntimeException e) {
@@ -1020,7 +1067,9 @@ public final class Conductor implements AutoCloseable {
             conductorName,
             repaired);
       }
-      conductor.schedulePeriodicTasks(heartbeatInterval, timeoutCheckInterval, powerSyncInterval);
+      if (periodicTasks) {
+        conductor.schedulePeriodicTasks(heartbeatInterval, timeoutCheckInterval, powerSyncInterval);
+      }
       return conductor;
     }
 

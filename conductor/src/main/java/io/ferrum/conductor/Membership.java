@@ -45,15 +45,30 @@ final class Membership {
   private final String instanceId = UUID.randomUUID().toString();
   private final Duration timeout;
   private final Runnable onStandDown;
+  private final java.time.Clock livenessClock;
   private volatile View view;
   private volatile long lastBeatNanos;
   private volatile boolean standingDown;
 
-  Membership(ConductorContext ctx, String group, Duration timeout, Runnable onStandDown) {
+  /**
+   * @param livenessClock the clock heartbeats are written and judged by, or {@code null} for the
+   *     database's own (as every production conductor must use)
+   */
+  Membership(
+      ConductorContext ctx,
+      String group,
+      Duration timeout,
+      Runnable onStandDown,
+      java.time.Clock livenessClock) {
     this.ctx = ctx;
     this.group = group;
     this.timeout = timeout;
     this.onStandDown = onStandDown;
+    this.livenessClock = livenessClock;
+  }
+
+  private Instant now(org.jdbi.v3.core.Handle handle) {
+    return livenessClock == null ? ConductorStore.databaseNow(handle) : livenessClock.instant();
   }
 
   /** This conductor's group. */
@@ -75,7 +90,7 @@ final class Membership {
     ctx.inTransaction(
         "register conductor " + ctx.name,
         h -> {
-          Instant now = ConductorStore.databaseNow(h);
+          Instant now = now(h);
           ConductorStore.findForUpdate(h, ctx.name)
               .filter(row -> alive(row, now))
               .ifPresent(
@@ -90,7 +105,7 @@ final class Membership {
                             + " s without one); stop it first, or give this one another name");
                   });
           ConductorStore.register(
-              h, ctx.name, group, instanceId, hardwareTypes, timeout.toMillis());
+              h, ctx.name, group, instanceId, hardwareTypes, timeout.toMillis(), now);
           return null;
         });
     lastBeatNanos = System.nanoTime();
@@ -105,7 +120,7 @@ final class Membership {
     boolean recorded =
         ctx.inTransaction(
             "heartbeat of conductor " + ctx.name,
-            h -> ConductorStore.heartbeat(h, ctx.name, instanceId));
+            h -> ConductorStore.heartbeat(h, ctx.name, instanceId, now(h)));
     if (!recorded) {
       ConductorStore.Row row =
           ctx.withHandle("read conductor " + ctx.name, h -> ConductorStore.find(h, ctx.name))
@@ -119,7 +134,7 @@ final class Membership {
               + " the work they took over stays theirs",
           ctx.name,
           timeout.toSeconds());
-      ctx.inTransaction("rejoin", h -> ConductorStore.rejoin(h, ctx.name, instanceId));
+      ctx.inTransaction("rejoin", h -> ConductorStore.rejoin(h, ctx.name, instanceId, now(h)));
     }
     lastBeatNanos = System.nanoTime();
     refreshView();
@@ -180,7 +195,11 @@ final class Membership {
   }
 
   private boolean current() {
-    return !standingDown && System.nanoTime() - lastBeatNanos < timeout.toNanos();
+    if (standingDown) {
+      return false;
+    }
+    // With a clock of its own (a simulation drives time), the last heartbeat's age is that clock's.
+    return livenessClock != null || System.nanoTime() - lastBeatNanos < timeout.toNanos();
   }
 
   /**
@@ -206,7 +225,7 @@ final class Membership {
     return ctx.withHandle(
         "list conductors",
         h -> {
-          Instant now = ConductorStore.databaseNow(h);
+          Instant now = now(h);
           List<ConductorInfo> out = new ArrayList<>();
           for (ConductorStore.Row row : ConductorStore.all(h)) {
             out.add(info(row, now));
@@ -233,7 +252,7 @@ final class Membership {
         ctx.withHandle(
             "read the conductors",
             h -> {
-              Instant now = ConductorStore.databaseNow(h);
+              Instant now = now(h);
               List<ConductorStore.Row> rows = ConductorStore.all(h);
               Map<String, List<String>> members = new HashMap<>();
               for (ConductorStore.Row row : rows) {

@@ -8,9 +8,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * SQL for the {@code conductors} table: registration, heartbeats and the view of who is alive.
- * Every time that decides whether a conductor is alive is the database's ({@code
- * CURRENT_TIMESTAMP}), never a conductor's own clock. Stateless and thread-safe.
+ * SQL for the {@code conductors} table: registration, heartbeats and the view of who is alive. The
+ * times that decide whether a conductor is alive are given by the caller: the database's own clock
+ * ({@link #databaseNow}) in production, never a conductor's own. Stateless and thread-safe.
  */
 public final class ConductorStore {
 
@@ -86,32 +86,33 @@ public final class ConductorStore {
       String group,
       String instanceId,
       String hardwareTypes,
-      long heartbeatTimeoutMillis) {
+      long heartbeatTimeoutMillis,
+      Instant now) {
     int updated =
         handle
             .createUpdate(
                 "UPDATE conductors SET online = TRUE, conductor_group = :group, hardware_types ="
-                    + " :types, instance_id = :instance, started_at = CURRENT_TIMESTAMP,"
-                    + " heartbeat_at = CURRENT_TIMESTAMP, heartbeat_timeout_ms = :timeout"
-                    + " WHERE hostname = :me")
+                    + " :types, instance_id = :instance, started_at = :now, heartbeat_at = :now,"
+                    + " heartbeat_timeout_ms = :timeout WHERE hostname = :me")
             .bind("me", hostname)
             .bind("group", group)
             .bind("types", hardwareTypes)
             .bind("instance", instanceId)
             .bind("timeout", heartbeatTimeoutMillis)
+            .bind("now", Sql.timestamp(now))
             .execute();
     if (updated == 0) {
       handle
           .createUpdate(
               "INSERT INTO conductors (hostname, conductor_group, online, hardware_types,"
                   + " instance_id, started_at, heartbeat_at, created_at, heartbeat_timeout_ms)"
-                  + " VALUES (:me, :group, TRUE, :types, :instance, CURRENT_TIMESTAMP,"
-                  + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :timeout)")
+                  + " VALUES (:me, :group, TRUE, :types, :instance, :now, :now, :now, :timeout)")
           .bind("me", hostname)
           .bind("group", group)
           .bind("types", hardwareTypes)
           .bind("instance", instanceId)
           .bind("timeout", heartbeatTimeoutMillis)
+          .bind("now", Sql.timestamp(now))
           .execute();
     }
   }
@@ -122,25 +123,27 @@ public final class ConductorStore {
    *
    * @return whether the heartbeat was recorded
    */
-  public static boolean heartbeat(Handle handle, String hostname, String instanceId) {
+  public static boolean heartbeat(Handle handle, String hostname, String instanceId, Instant now) {
     return handle
             .createUpdate(
-                "UPDATE conductors SET heartbeat_at = CURRENT_TIMESTAMP WHERE hostname = :me"
+                "UPDATE conductors SET heartbeat_at = :now WHERE hostname = :me"
                     + " AND instance_id = :instance AND online = TRUE")
             .bind("me", hostname)
             .bind("instance", instanceId)
+            .bind("now", Sql.timestamp(now))
             .execute()
         == 1;
   }
 
   /** Marks the instance online again, heartbeating now (it was declared dead and came back). */
-  public static boolean rejoin(Handle handle, String hostname, String instanceId) {
+  public static boolean rejoin(Handle handle, String hostname, String instanceId, Instant now) {
     return handle
             .createUpdate(
-                "UPDATE conductors SET online = TRUE, heartbeat_at = CURRENT_TIMESTAMP WHERE"
+                "UPDATE conductors SET online = TRUE, heartbeat_at = :now WHERE"
                     + " hostname = :me AND instance_id = :instance")
             .bind("me", hostname)
             .bind("instance", instanceId)
+            .bind("now", Sql.timestamp(now))
             .execute()
         == 1;
   }
