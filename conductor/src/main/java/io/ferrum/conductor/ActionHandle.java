@@ -52,4 +52,31 @@ public final class ActionHandle {
       throws ExecutionException, TimeoutException, InterruptedException {
     return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
+
+  /**
+   * Waits for the work to end, without checked exceptions.
+   *
+   * @return the node when the work ended
+   * @throws WorkFailedException with the work's failure as the cause (it was already handled in the
+   *     worker: the node shows it)
+   * @throws WorkTimeoutException if the work is still running after {@code timeout}; it goes on
+   * @throws WorkTimeoutException if the waiting thread is interrupted (its interrupt flag is set
+   *     again)
+   */
+  public Node join(Duration timeout) {
+    try {
+      return await(timeout);
+    } catch (ExecutionException e) {
+      throw new WorkFailedException(
+          "The work on node " + applied.label() + " failed: " + Task.describe(e.getCause()),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new WorkTimeoutException(
+          "The work on node " + applied.label() + " is still running after " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkTimeoutException(
+          "Interrupted while waiting for the work on node " + applied.label(), e);
+    }
+  }
 }

@@ -237,6 +237,22 @@ public final class Conductor implements AutoCloseable {
     return ctx.counts.by(column);
   }
 
+  /**
+   * Adds a listener of this conductor's notifications, beside its sink: it hears every notification
+   * {@code filter} accepts ({@code n -> true} for all; {@link Notification} has the event type, the
+   * node's UUID and the payload), on the thread that made the change, after the change committed,
+   * in the order of each node's changes. A listener that throws, or is slow, is the caller's to
+   * fix: what it throws is logged and ignored.
+   *
+   * @return closing it removes the listener
+   */
+  public AutoCloseable subscribe(
+      java.util.function.Predicate<Notification> filter, NotificationSink listener) {
+    ConductorContext.Subscriber subscriber = new ConductorContext.Subscriber(filter, listener);
+    ctx.subscribers.add(subscriber);
+    return () -> ctx.subscribers.remove(subscriber);
+  }
+
   /** The worker pool. */
   public WorkerPool workers() {
     return ctx.pool;
@@ -534,7 +550,7 @@ public final class Conductor implements AutoCloseable {
   public ActionHandle continueNode(String ident) {
     requireOpen();
     try (Task task = tasks.acquire(ident, "continue", LockMode.EXCLUSIVE)) {
-      task.spawnAfter("resume", null, ProvisionFlows.work(ProvisionRequest.of("resume")));
+      task.spawnAfter("resume", null, ProvisionFlows.work(null));
       return task.handOff();
     }
   }

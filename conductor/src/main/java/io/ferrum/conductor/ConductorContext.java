@@ -32,6 +32,7 @@ final class ConductorContext {
   final Clock clock;
   final WorkerPool pool;
   final NotificationSink sink;
+  final java.util.List<Subscriber> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
   final DriverRegistry drivers;
   final DriverCalls driverCalls;
   final Duration lockWait;
@@ -130,6 +131,26 @@ final class ConductorContext {
         e);
   }
 
+  /** A listener added with {@link Conductor#subscribe}, and what it wants to hear. */
+  record Subscriber(java.util.function.Predicate<Notification> filter, NotificationSink listener) {
+    boolean wants(Notification notification) {
+      try {
+        return filter.test(notification);
+      } catch (Throwable e) { // NOPMD: a broken filter must not break a node's work
+        LOG.warn("Notification filter failed on {}; ignored", notification.eventType(), e);
+        return false;
+      }
+    }
+  }
+
+  private static void deliver(NotificationSink target, Notification notification) {
+    try {
+      target.emit(notification);
+    } catch (Throwable e) { // NOPMD: no sink may break a node's work, whatever it throws
+      LOG.warn("Notification sink failed on {}; ignored", notification.eventType(), e);
+    }
+  }
+
   /** Reads a node by UUID or name. */
   Node find(Handle handle, String ident) {
     String key = keyColumn(ident);
@@ -196,9 +217,12 @@ final class ConductorContext {
     java.util.concurrent.locks.Lock order = notificationOrder(node.id());
     order.lock();
     try {
-      sink.emit(notification);
-    } catch (Throwable e) { // NOPMD: no sink may break a node's work, whatever it throws
-      LOG.warn("Notification sink failed on {}; ignored", notification.eventType(), e);
+      deliver(sink, notification);
+      for (Subscriber subscriber : subscribers) {
+        if (subscriber.wants(notification)) {
+          deliver(subscriber.listener(), notification);
+        }
+      }
     } finally {
       order.unlock();
     }

@@ -87,27 +87,28 @@ final class PowerFlows {
             .info("Power change to \"" + request.apiTarget() + "\" started")
             .by(task.ctx),
         false);
-    task.ctx.notify("power_set", "start", task.node(), Map.of("to_power", target));
+    Map<String, Object> extra = new HashMap<>();
+    extra.put("to_power", target);
+    extra.put("previous_power_state", task.node().powerState());
+    task.ctx.notify("power_set", "start", task.node(), extra);
     return fired;
   }
 
   /** Called by power work when the hardware reached the requested state. */
   static void finish(Task task, PowerRequest request, DriverPowerState observed) {
     String value = Task.powerValue(observed);
+    String from = task.node().powerState();
     Map<String, Object> columns = new HashMap<>();
     columns.put("power_state", value);
     columns.put("target_power_state", null);
     task.writeThenNotify(
         "finish power change of",
         columns,
-        History.of("power")
-            .event(request.event())
-            .states(task.node().powerState(), value, null)
-            .by(task.ctx),
+        History.of("power").event(request.event()).states(from, value, null).by(task.ctx),
         task.handedOff(),
         "power_set",
         "end",
-        Map.of("to_power", request.targetPowerState().value()));
+        previous(request, from));
   }
 
   /**
@@ -140,7 +141,15 @@ final class PowerFlows {
         task.handedOff(),
         "power_set",
         "error",
-        Map.of("to_power", request.targetPowerState().value()));
+        previous(request, from));
+  }
+
+  /** The extra payload of a power notification: the target and the power state before. */
+  private static Map<String, Object> previous(PowerRequest request, String from) {
+    Map<String, Object> extra = new HashMap<>();
+    extra.put("to_power", request.targetPowerState().value());
+    extra.put("previous_power_state", from);
+    return extra;
   }
 
   /** Clears a power change no job is behind any more (recovery): target gone, reason recorded. */

@@ -21,7 +21,10 @@ final class ProvisionFlows {
 
   private ProvisionFlows() {}
 
-  /** The work for {@code request}: chosen, once the event is applied, by the action it carries. */
+  /**
+   * The work for {@code request} ({@code null}: a callback, which brings no steps): chosen, once
+   * the event is applied, by the action it carries.
+   */
   static Task.Work work(ProvisionRequest request) {
     return (task, applied) -> {
       if (applied.action() == null) {
@@ -31,12 +34,12 @@ final class ProvisionFlows {
         case "verify" -> verify(task);
         case "deploy" -> deploy(task, applied);
         case "tear_down" -> tearDown(task);
-        case "clean" -> clean(task, applied, request.cleanSteps());
+        case "clean" -> clean(task, applied, request == null ? List.of() : request.cleanSteps());
         case "inspect" -> inspect(task);
         case "adopt" -> adopt(task);
         case "rescue" -> rescue(task);
         case "unrescue" -> unrescue(task);
-        case "service" -> service(task, request.serviceSteps());
+        case "service" -> service(task, request == null ? List.of() : request.serviceSteps());
         default -> throw new IllegalStateException("No flow for action " + applied.action().id());
       }
     };
@@ -47,7 +50,11 @@ final class ProvisionFlows {
     HardwareType driver = task.driver();
     DriverNode node = task.driverNode();
     driver.power().validate(node);
-    driver.management().validate(node);
+    try {
+      driver.management().validate(node);
+    } catch (io.ferrum.driver.UnsupportedDriverOperationException e) {
+      // A hardware type without boot device management can still be verified: power is enough.
+    }
     task.processEvent("done", driver.power().getPowerState(node));
   }
 

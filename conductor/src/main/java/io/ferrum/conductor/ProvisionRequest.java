@@ -1,7 +1,10 @@
 package io.ferrum.conductor;
 
 import io.ferrum.driver.Step;
+import io.ferrum.fsm.ProvisionEvent;
+import io.ferrum.fsm.ProvisionMachine;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A provision verb and what some verbs need with it.
@@ -16,14 +19,49 @@ import java.util.List;
 public record ProvisionRequest(
     String verb, List<Step> cleanSteps, List<Step> serviceSteps, String rescuePassword) {
 
+  /**
+   * @throws InvalidParameterException for a verb that is not one of the above
+   */
   public ProvisionRequest {
+    if (verb == null || !ProvisionMachine.VERBS.containsKey(verb)) {
+      throw new InvalidParameterException(
+          "Unknown provision verb \""
+              + verb
+              + "\"; valid verbs: "
+              + String.join(", ", ProvisionMachine.VERBS.keySet()));
+    }
     cleanSteps = cleanSteps == null ? List.of() : List.copyOf(cleanSteps);
     serviceSteps = serviceSteps == null ? List.of() : List.copyOf(serviceSteps);
   }
 
-  /** A request with just a verb. */
+  /**
+   * A request with just a verb.
+   *
+   * @throws InvalidParameterException for an unknown verb
+   */
   public static ProvisionRequest of(String verb) {
     return new ProvisionRequest(verb, null, null, null);
+  }
+
+  /**
+   * A request firing {@code event}, checked by the compiler: {@code
+   * ProvisionRequest.of(ProvisionEvent.DEPLOY)}. The verb is the event's own name where the API has
+   * it ({@code deploy}), else the API's verb for it ({@code delete} is {@code undeploy}).
+   *
+   * @throws InvalidParameterException for an event no API verb fires ({@code done}, {@code fail},
+   *     ...: the conductor fires those itself)
+   */
+  public static ProvisionRequest of(ProvisionEvent event) {
+    if (ProvisionMachine.VERBS.get(event.value()) == event) {
+      return of(event.value());
+    }
+    for (Map.Entry<String, ProvisionEvent> verb : ProvisionMachine.VERBS.entrySet()) {
+      if (verb.getValue() == event && !verb.getKey().equals("deleted")) {
+        return of(verb.getKey());
+      }
+    }
+    throw new InvalidParameterException(
+        "No provision verb fires \"" + event.value() + "\": the conductor fires it itself");
   }
 
   /** A manual clean with {@code steps}. */

@@ -24,7 +24,9 @@ public final class DriverRegistry {
   }
 
   /**
-   * Builds the registry.
+   * Builds the registry from the hardware types {@link ServiceLoader} finds through {@code loader}
+   * and through the thread's context class loader (an application server's or a plugin system's,
+   * where drivers often live), plus {@code explicit} ones.
    *
    * @param explicit hardware types given by the embedding code (win over discovered ones)
    * @param enabled the names to enable, or {@code null} for every type found
@@ -35,6 +37,12 @@ public final class DriverRegistry {
     Map<String, HardwareType> found = new LinkedHashMap<>();
     for (HardwareType type : ServiceLoader.load(HardwareType.class, loader)) {
       found.put(type.name(), type);
+    }
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (context != null && context != loader) {
+      for (HardwareType type : ServiceLoader.load(HardwareType.class, context)) {
+        found.putIfAbsent(type.name(), type);
+      }
     }
     for (HardwareType type : explicit) {
       found.put(type.name(), type);

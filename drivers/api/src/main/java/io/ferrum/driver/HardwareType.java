@@ -6,6 +6,11 @@ package io.ferrum.driver;
  * META-INF/services/io.ferrum.driver.HardwareType}; the conductor loads them with {@link
  * java.util.ServiceLoader} and enables those its configuration names.
  *
+ * <p>Only {@link #name()} and {@link #power()} must be written: every other interface defaults to
+ * one that refuses each call (its {@code validate} included) with an {@link
+ * UnsupportedDriverOperationException} naming the hardware type and the call, so a hardware type
+ * that only powers machines is three methods long.
+ *
  * <p>Implementations must be thread-safe (see the package documentation).
  */
 public interface HardwareType {
@@ -16,23 +21,35 @@ public interface HardwareType {
   /** Power control. */
   PowerInterface power();
 
-  /** Boot device management. */
-  ManagementInterface management();
+  /** Boot device management. Default: none (every call is refused). */
+  default ManagementInterface management() {
+    return Unsupported.of(ManagementInterface.class, "management", name());
+  }
 
-  /** Deployment. */
-  DeployInterface deploy();
+  /** Deployment. Default: none (every call is refused). */
+  default DeployInterface deploy() {
+    return Unsupported.of(DeployInterface.class, "deploy", name());
+  }
 
-  /** Boot preparation. */
-  BootInterface boot();
+  /** Boot preparation. Default: none (every call is refused). */
+  default BootInterface boot() {
+    return Unsupported.of(BootInterface.class, "boot", name());
+  }
 
-  /** Hardware inspection. */
-  InspectInterface inspect();
+  /** Hardware inspection. Default: none (every call is refused). */
+  default InspectInterface inspect() {
+    return Unsupported.of(InspectInterface.class, "inspect", name());
+  }
 
-  /** Cleaning. */
-  CleanInterface clean();
+  /** Cleaning. Default: none (every call is refused). */
+  default CleanInterface clean() {
+    return Unsupported.of(CleanInterface.class, "clean", name());
+  }
 
-  /** Rescue. */
-  RescueInterface rescue();
+  /** Rescue. Default: none (every call is refused). */
+  default RescueInterface rescue() {
+    return Unsupported.of(RescueInterface.class, "rescue", name());
+  }
 
   /**
    * Receives the operator's settings (allowlists and the like), once, before the conductor makes
