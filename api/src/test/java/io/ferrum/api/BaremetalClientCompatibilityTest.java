@@ -1,4 +1,4 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,12 +1,12 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.ferrum.cli.api.BasicAuth.Result;
-import io.ferrum.cli.api.TestServer.Reply;
+import io.ferrum.api.BasicAuth.Result;
+import io.ferrum.api.TestServer.Reply;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

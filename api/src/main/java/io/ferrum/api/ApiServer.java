@@ -1,4 +1,4 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,10 +1,10 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ferrum.cli.api.TestServer.RawReply;
-import io.ferrum.cli.api.TestServer.Reply;
+import io.ferrum.api.TestServer.RawReply;
+import io.ferrum.api.TestServer.Reply;
 import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.NodeQuery;

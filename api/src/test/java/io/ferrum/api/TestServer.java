@@ -1,4 +1,4 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,15 +19,21 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
-/** An API server on a free loopback port over a fresh in-memory database, and a raw client. */
-final class TestServer implements AutoCloseable {
+/**
+ * An API server on a free loopback port over a fresh in-memory database, and a raw client. Shared
+ * with the CLI's tests through this module's test jar. Not thread-safe, except {@link #call}.
+ */
+public final class TestServer implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
   final ConnectionPool pool;
   final Conductor conductor;
   final ApiServer server;
-  final String url;
+
+  /** The server's base URL, {@code http://127.0.0.1:PORT}. */
+  public final String url;
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** How a test server is made; every field has a default. Not thread-safe. */
@@ -116,7 +122,8 @@ final class TestServer implements AutoCloseable {
     url = "http://127.0.0.1:" + server.address().getPort();
   }
 
-  TestServer() throws IOException {
+  /** A server with the real worker pool and no authentication. */
+  public TestServer() throws IOException {
     this(null, null);
   }
 

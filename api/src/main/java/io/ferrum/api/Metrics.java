@@ -1,4 +1,4 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.Notification;

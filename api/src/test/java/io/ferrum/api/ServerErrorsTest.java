@@ -1,8 +1,8 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferrum.cli.api.TestServer.Reply;
+import io.ferrum.api.TestServer.Reply;
 import io.ferrum.conductor.SynchronousWorkerPool;
 import java.io.PrintWriter;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.Secrets;

@@ -1,8 +1,8 @@
-package io.ferrum.cli.api;
+package io.ferrum.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferrum.cli.Ferrum;
+import io.ferrum.api.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

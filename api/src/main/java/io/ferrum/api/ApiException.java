@@ -1,4 +1,4 @@
-package io.ferrum.cli.api;
+package io.ferrum.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
