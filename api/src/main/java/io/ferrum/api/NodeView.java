@@ -2,9 +2,6 @@ package io.ferrum.api;
 
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.Secrets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +19,6 @@ import java.util.function.Function;
  */
 final class NodeView {
 
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
-
   /** Fields of {@code GET /v1/nodes} without {@code fields} or {@code detail}. */
   static final List<String> SHORT_FIELDS =
       List.of("instance_uuid", "maintenance", "name", "power_state", "provision_state", "uuid");
@@ -37,8 +31,8 @@ final class NodeView {
 
   static {
     field("uuid", 1, c -> c.node.uuid());
-    field("created_at", 1, c -> time(c.node.createdAt()));
-    field("updated_at", 1, c -> time(c.node.updatedAt()));
+    field("created_at", 1, c -> Links.time(c.node.createdAt()));
+    field("updated_at", 1, c -> Links.time(c.node.updatedAt()));
     field("automated_clean", 47, c -> null);
     field("bios_interface", 40, c -> iface(c, "bios"));
     field("boot_interface", 31, c -> iface(c, "boot"));
@@ -77,7 +71,7 @@ final class NodeView {
     field("protected", 48, c -> false);
     field("protected_reason", 48, c -> null);
     field("provision_state", 1, c -> c.node.provisionState());
-    field("provision_updated_at", 1, c -> time(c.node.provisionUpdatedAt()));
+    field("provision_updated_at", 1, c -> Links.time(c.node.provisionUpdatedAt()));
     field("raid_config", 12, c -> Map.of());
     field("raid_interface", 31, c -> iface(c, "raid"));
     field("rescue_interface", 38, c -> iface(c, "rescue"));
@@ -136,24 +130,12 @@ final class NodeView {
         out.put(field.name, field.value.apply(ctx));
       }
     }
-    out.put("links", links(baseUrl, "nodes/" + node.uuid()));
+    out.put("links", Links.of(baseUrl, "nodes/" + node.uuid()));
     if (only == null) {
-      out.put("ports", links(baseUrl, "nodes/" + node.uuid() + "/ports"));
-      out.put("states", links(baseUrl, "nodes/" + node.uuid() + "/states"));
+      out.put("ports", Links.of(baseUrl, "nodes/" + node.uuid() + "/ports"));
+      out.put("states", Links.of(baseUrl, "nodes/" + node.uuid() + "/states"));
     }
     return out;
-  }
-
-  /** Ironic's self and bookmark links for {@code path}. */
-  static List<Map<String, Object>> links(String baseUrl, String path) {
-    return List.of(
-        Map.of("href", baseUrl + "/v1/" + path, "rel", "self"),
-        Map.of("href", baseUrl + "/" + path, "rel", "bookmark"));
-  }
-
-  /** Ironic's timestamp format, {@code 2026-11-22T07:03:50.757709+00:00}, or null. */
-  static String time(Instant instant) {
-    return instant == null ? null : TIME.format(instant);
   }
 
   private static String iface(Ctx ctx, String kind) {
