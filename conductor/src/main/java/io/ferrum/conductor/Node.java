@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param createdAt creation time
  * @param updatedAt last update time, or {@code null}
  * @param version incremented by every update
+ * @param attributes what describes and classifies the node ({@link NodeAttributes})
  */
 public record Node(
     long id,
@@ -57,7 +58,8 @@ public record Node(
     String conductorAffinity,
     Instant createdAt,
     Instant updatedAt,
-    long version) {
+    long version,
+    NodeAttributes attributes) {
 
   /** What secrets are replaced with: {@link Secrets#MASK}. */
   public static final String MASK = Secrets.MASK;
@@ -69,6 +71,59 @@ public record Node(
     instanceInfo = immutable(instanceInfo);
     properties = immutable(properties);
     extra = immutable(extra);
+    attributes = attributes == null ? NodeAttributes.NONE : attributes;
+  }
+
+  /** A node without {@link NodeAttributes}. */
+  public Node(
+      long id,
+      String uuid,
+      String name,
+      String driver,
+      Map<String, Object> driverInfo,
+      Map<String, Object> driverInternalInfo,
+      Map<String, Object> instanceInfo,
+      Map<String, Object> properties,
+      Map<String, Object> extra,
+      String provisionState,
+      String targetProvisionState,
+      Instant provisionUpdatedAt,
+      String powerState,
+      String targetPowerState,
+      String reservation,
+      String lastError,
+      boolean maintenance,
+      String maintenanceReason,
+      String fault,
+      String conductorAffinity,
+      Instant createdAt,
+      Instant updatedAt,
+      long version) {
+    this(
+        id,
+        uuid,
+        name,
+        driver,
+        driverInfo,
+        driverInternalInfo,
+        instanceInfo,
+        properties,
+        extra,
+        provisionState,
+        targetProvisionState,
+        provisionUpdatedAt,
+        powerState,
+        targetPowerState,
+        reservation,
+        lastError,
+        maintenance,
+        maintenanceReason,
+        fault,
+        conductorAffinity,
+        createdAt,
+        updatedAt,
+        version,
+        NodeAttributes.NONE);
   }
 
   /** {@code driverInfo} with its secrets masked ({@link Secrets#mask}). */
@@ -116,7 +171,8 @@ public record Node(
         conductorAffinity,
         createdAt,
         updatedAt,
-        version);
+        version,
+        attributes);
   }
 
   /** A label for messages: the name if there is one, else the UUID. */

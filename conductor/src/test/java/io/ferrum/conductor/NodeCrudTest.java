@@ -150,8 +150,9 @@ class NodeCrudTest {
     assertThatThrownBy(
             () ->
                 conductor.updateNode(
-                    node.uuid(), List.of(PatchOperation.replace("/maintenance", "yes"))))
-        .isInstanceOf(InvalidParameterException.class);
+                    node.uuid(), List.of(PatchOperation.replace("/maintenance", "maybe"))))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessage("maintenance must be true or false, not \"maybe\"");
     assertThatThrownBy(
             () ->
                 conductor.updateNode(

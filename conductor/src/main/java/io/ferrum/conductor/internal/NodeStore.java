@@ -3,6 +3,7 @@ package io.ferrum.conductor.internal;
 import io.ferrum.conductor.HistoryEvent;
 import io.ferrum.conductor.InvalidParameterException;
 import io.ferrum.conductor.Node;
+import io.ferrum.conductor.NodeAttributes;
 import io.ferrum.conductor.NodePage;
 import io.ferrum.conductor.NodeQuery;
 import java.sql.PreparedStatement;
@@ -79,7 +80,8 @@ public final class NodeStore {
       "id, uuid, name, driver, driver_info, driver_internal_info, instance_info, properties,"
           + " extra, provision_state, target_provision_state, provision_updated_at, power_state,"
           + " target_power_state, reservation, last_error, maintenance, maintenance_reason, fault,"
-          + " conductor_affinity, created_at, updated_at, version";
+          + " conductor_affinity, created_at, updated_at, version, "
+          + NodeAttributeColumns.SELECT;
 
   private NodeStore() {}
 
@@ -99,11 +101,13 @@ public final class NodeStore {
       Map<String, Object> properties,
       Map<String, Object> extra,
       String provisionState,
+      NodeAttributes attributes,
       Instant now) {
     String driverInfoJson = Json.write(driverInfo);
     String instanceInfoJson = Json.write(instanceInfo);
     String propertiesJson = Json.write(properties);
     String extraJson = Json.write(extra);
+    Map<String, Object> attributeColumns = NodeAttributeColumns.columns(attributes);
     long id;
     try (PreparedStatement insert =
         handle
@@ -111,8 +115,11 @@ public final class NodeStore {
             .prepareStatement(
                 "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
                     + " instance_info, properties, extra, provision_state, provision_updated_at,"
-                    + " maintenance, created_at, version) VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?,"
-                    + " FALSE, ?, 0)",
+                    + " maintenance, created_at, version, "
+                    + NodeAttributeColumns.SELECT
+                    + ") VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, FALSE, ?, 0"
+                    + ", ?".repeat(attributeColumns.size())
+                    + ")",
                 new String[] {"id"})) {
       insert.setString(1, uuid);
       setString(insert, 2, name);
@@ -124,6 +131,10 @@ public final class NodeStore {
       insert.setString(8, provisionState);
       Sql.setInstant(insert, 9, now);
       Sql.setInstant(insert, 10, now);
+      int i = 11;
+      for (Map.Entry<String, Object> column : attributeColumns.entrySet()) {
+        bind(insert, i++, column.getKey(), column.getValue());
+      }
       insert.executeUpdate();
       try (ResultSet keys = insert.getGeneratedKeys()) {
         keys.next();
@@ -156,7 +167,8 @@ public final class NodeStore {
         null,
         now,
         null,
-        0);
+        0,
+        attributes);
   }
 
   /** SQL state of a unique-key violation, on both databases. */
@@ -249,6 +261,12 @@ public final class NodeStore {
     if (query.maintenance() != null) {
       where.add("maintenance = :maintenance");
     }
+    Map<String, String> attributeFilters = new java.util.LinkedHashMap<>();
+    attributeFilters.put("resource_class", query.resourceClass());
+    attributeFilters.put("owner", query.owner());
+    attributeFilters.put("lessee", query.lessee());
+    attributeFilters.values().removeIf(java.util.Objects::isNull);
+    attributeFilters.keySet().forEach(column -> where.add(column + " = :" + column));
     Object markerValue = null;
     long markerId = 0;
     if (query.marker() != null) {
@@ -290,6 +308,7 @@ public final class NodeStore {
     if (query.maintenance() != null) {
       select.bind("maintenance", query.maintenance());
     }
+    attributeFilters.forEach(select::bind);
     if (query.marker() != null) {
       select.bind("mk", markerValue).bind("mid", markerId);
     }
@@ -455,7 +474,7 @@ public final class NodeStore {
       boolean release) {
     StringBuilder sql = new StringBuilder("UPDATE nodes SET ");
     for (String column : columns.keySet()) {
-      if (!UPDATABLE.contains(column)) {
+      if (!UPDATABLE.contains(column) && !NodeAttributeColumns.NAMES.contains(column)) {
         throw new IllegalArgumentException("not an updatable column: " + column);
       }
       sql.append(column).append(" = ?, ");
@@ -470,19 +489,7 @@ public final class NodeStore {
     try (PreparedStatement update = handle.getConnection().prepareStatement(sql.toString())) {
       int i = 1;
       for (Map.Entry<String, Object> entry : columns.entrySet()) {
-        Object value = entry.getValue();
-        if (JSON_COLUMNS.contains(entry.getKey())) {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> document = (Map<String, Object>) value;
-          update.setString(i, Json.write(document));
-        } else if (TIMESTAMP_COLUMNS.contains(entry.getKey())) {
-          Sql.setInstant(update, i, (Instant) value);
-        } else if (value instanceof Boolean flag) {
-          update.setBoolean(i, flag);
-        } else {
-          setString(update, i, (String) value);
-        }
-        i++;
+        bind(update, i++, entry.getKey(), entry.getValue());
       }
       Sql.setInstant(update, i++, now);
       update.setLong(i++, id);
@@ -492,6 +499,24 @@ public final class NodeStore {
       return update.executeUpdate() == 1;
     } catch (SQLException e) {
       throw Sql.failure(e);
+    }
+  }
+
+  /** Binds {@code value} of {@code column} as that column stores it. */
+  @SuppressWarnings("unchecked")
+  private static void bind(PreparedStatement statement, int i, String column, Object value)
+      throws SQLException {
+    if (JSON_COLUMNS.contains(column)) {
+      statement.setString(i, Json.write((Map<String, Object>) value));
+    } else if (column.equals("traits")) {
+      statement.setString(i, Json.writeStrings((List<String>) value));
+    } else if (TIMESTAMP_COLUMNS.contains(column)
+        || NodeAttributeColumns.TIMESTAMPS.contains(column)) {
+      Sql.setInstant(statement, i, (Instant) value);
+    } else if (value instanceof Boolean flag) {
+      statement.setBoolean(i, flag);
+    } else {
+      setString(statement, i, (String) value);
     }
   }
 
@@ -549,7 +574,8 @@ public final class NodeStore {
             : node.conductorAffinity(),
         node.createdAt(),
         now,
-        node.version() + 1);
+        node.version() + 1,
+        NodeAttributeColumns.applied(node.attributes(), c));
   }
 
   /**
@@ -709,6 +735,7 @@ public final class NodeStore {
         rs.getString(20),
         Sql.instant(rs, 21),
         Sql.instant(rs, 22),
-        rs.getLong(23));
+        rs.getLong(23),
+        NodeAttributeColumns.read(rs, 24));
   }
 }
