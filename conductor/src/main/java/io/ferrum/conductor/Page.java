@@ -3,7 +3,7 @@ package io.ferrum.conductor;
 import java.util.List;
 
 /**
- * One page of a listing.
+ * One page of a listing. Immutable.
  *
  * @param items the items, in the listing's order
  * @param nextMarker the UUID to pass as the next page's marker, or {@code null} on the last page

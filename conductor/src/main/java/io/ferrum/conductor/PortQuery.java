@@ -1,7 +1,7 @@
 package io.ferrum.conductor;
 
 /**
- * Which ports or port groups to list, and how. Filters are {@code null} for "any".
+ * Which ports or port groups to list, and how. Filters are {@code null} for "any". Immutable.
  *
  * @param node only those of this node (UUID or name)
  * @param address only the one with this MAC address
@@ -31,5 +31,19 @@ public record PortQuery(
   /** This query limited to {@code ident}'s. */
   public PortQuery ofNode(String ident) {
     return new PortQuery(ident, address, portgroup, limit, marker, sortKey, descending);
+  }
+
+  /** This query with its address filter normalized as ports store addresses. */
+  PortQuery normalized() {
+    return address == null
+        ? this
+        : new PortQuery(
+            node,
+            MacAddress.normalize(address, "address"),
+            portgroup,
+            limit,
+            marker,
+            sortKey,
+            descending);
   }
 }

@@ -3,7 +3,7 @@ package io.ferrum.conductor;
 import java.util.Map;
 
 /**
- * What a new port is made of. {@code address} and {@code node} are required.
+ * What a new port is made of. {@code address} and {@code node} are required. Immutable.
  *
  * @param uuid the UUID to use, or {@code null} to generate one
  * @param address its MAC address ({@code 52:54:00:12:34:56}, or with dashes, any case)

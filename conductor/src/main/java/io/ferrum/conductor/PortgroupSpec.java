@@ -3,7 +3,7 @@ package io.ferrum.conductor;
 import java.util.Map;
 
 /**
- * What a new port group is made of. Only {@code node} is required.
+ * What a new port group is made of. Only {@code node} is required. Immutable.
  *
  * @param uuid the UUID to use, or {@code null} to generate one
  * @param name a unique name, or {@code null}

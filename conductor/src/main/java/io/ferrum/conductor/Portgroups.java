@@ -87,17 +87,7 @@ public final class Portgroups {
         "list port groups",
         h -> {
           Long node = query.node() == null ? null : ctx.find(h, query.node()).id();
-          PortQuery normalized =
-              query.address() == null
-                  ? query
-                  : new PortQuery(
-                      query.node(),
-                      MacAddress.normalize(query.address(), "address"),
-                      null,
-                      query.limit(),
-                      query.marker(),
-                      query.sortKey(),
-                      query.descending());
+          PortQuery normalized = query.normalized();
           return PortStore.portgroups(h, normalized, node);
         });
   }

@@ -95,17 +95,7 @@ public final class Ports {
         h -> {
           Long node = query.node() == null ? null : ctx.find(h, query.node()).id();
           Long group = query.portgroup() == null ? null : Portgroups.ids(h, query.portgroup()).id();
-          PortQuery normalized =
-              query.address() == null
-                  ? query
-                  : new PortQuery(
-                      query.node(),
-                      MacAddress.normalize(query.address(), "address"),
-                      query.portgroup(),
-                      query.limit(),
-                      query.marker(),
-                      query.sortKey(),
-                      query.descending());
+          PortQuery normalized = query.normalized();
           return PortStore.ports(h, normalized, node, group);
         });
   }
