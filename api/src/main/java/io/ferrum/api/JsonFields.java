@@ -3,6 +3,7 @@ package io.ferrum.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferrum.conductor.LenientBoolean;
 import io.ferrum.driver.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,14 +114,9 @@ final class JsonFields {
     return steps;
   }
 
-  /** A boolean query parameter or field: true/1/yes/on or false/0/no/off, in any case. */
+  /** A boolean query parameter, read as Ironic reads one ({@link LenientBoolean}). */
   static boolean bool(String value, String name) {
-    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default ->
-          throw new ApiException(400, name + " must be true or false, not \"" + value + "\"");
-    };
+    return LenientBoolean.parse(value, name);
   }
 
   /** A whole number of at least 1. */

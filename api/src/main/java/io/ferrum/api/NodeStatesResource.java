@@ -6,6 +6,7 @@ import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.ProvisionRequest;
 import io.ferrum.conductor.Secrets;
+import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.fsm.PowerRequest;
 import io.ferrum.fsm.ProvisionMachine;
 import java.time.Duration;
@@ -57,7 +58,8 @@ final class NodeStatesResource {
     router
         .add("GET", "/v1/nodes/{node}/states", this::states)
         .add("PUT", "/v1/nodes/{node}/states/provision", this::provision)
-        .add("PUT", "/v1/nodes/{node}/states/power", this::power);
+        .add("PUT", "/v1/nodes/{node}/states/power", this::power)
+        .add("PUT", "/v1/nodes/{node}/states/raid", this::raid);
   }
 
   private Response states(Request r) {
@@ -146,6 +148,34 @@ final class NodeStatesResource {
     }
     conductor.power(ident, target, timeout);
     return accepted(r, ident);
+  }
+
+  /**
+   * The target RAID configuration (1.12): checked as Ironic checks it, then refused unless the
+   * node's RAID interface does something; no hardware type Ferrum ships has one.
+   */
+  private Response raid(Request r) {
+    r.requireEndpointVersion(12, "The target RAID configuration");
+    String ident = NodeViews.ident(r);
+    ObjectNode body = r.object();
+    JsonNode disks = body.get("logical_disks");
+    if (disks == null || !disks.isArray()) {
+      throw new ApiException(400, "The target RAID configuration needs a \"logical_disks\" array");
+    }
+    Node node = conductor.getNode(ident);
+    String raid =
+        node.attributes().iface("raid") != null
+            ? node.attributes().iface("raid")
+            : conductor
+                .describeDriver(node.driver())
+                .map(d -> d.defaultInterface("raid"))
+                .orElse(null);
+    if (raid == null || HardwareInterfaces.unsupported(raid)) {
+      throw new ApiException(
+          400, "Driver " + node.driver() + " does not support raid (disabled or not implemented).");
+    }
+    throw new ApiException(
+        400, "RAID interface " + raid + " of node " + node.label() + " can not be configured");
   }
 
   /** Ironic's answer to an accepted state change: 202, no body, Location of the states. */

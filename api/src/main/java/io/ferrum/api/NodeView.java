@@ -1,5 +1,6 @@
 package io.ferrum.api;
 
+import io.ferrum.conductor.DriverDescription;
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.Secrets;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ final class NodeView {
 
   private record Field(String name, int since, Function<Ctx, Object> value) {}
 
-  private record Ctx(Node node, String conductor) {}
+  private record Ctx(Node node, String conductor, DriverDescription driver) {}
 
   private static final List<Field> FIELDS = new ArrayList<>();
 
@@ -39,52 +40,54 @@ final class NodeView {
     field("boot_mode", 75, c -> null);
     field("chassis_uuid", 1, c -> null);
     field("clean_step", 7, c -> Map.of());
+    // TODO(multi-conductor): conductor and conductor_group come from the conductor registry and
+    // the node's conductor_group column once they exist; until then this conductor and "".
     field("conductor", 49, c -> c.conductor);
     field("conductor_group", 46, c -> "");
     field("console_enabled", 1, c -> false);
     field("console_interface", 31, c -> iface(c, "console"));
     field("deploy_interface", 31, c -> iface(c, "deploy"));
     field("deploy_step", 44, c -> Map.of());
-    field("description", 51, c -> null);
+    field("description", 51, c -> c.node.attributes().description());
     field("driver", 1, c -> c.node.driver());
     field("driver_info", 1, c -> c.node.maskedDriverInfo());
     field("driver_internal_info", 1, c -> Secrets.mask(c.node.driverInternalInfo()));
     field("extra", 1, c -> c.node.extra());
     field("fault", 42, c -> c.node.fault());
     field("inspect_interface", 31, c -> iface(c, "inspect"));
-    field("inspection_finished_at", 6, c -> null);
-    field("inspection_started_at", 6, c -> null);
+    field("inspection_finished_at", 6, c -> Links.time(c.node.attributes().inspectionFinishedAt()));
+    field("inspection_started_at", 6, c -> Links.time(c.node.attributes().inspectionStartedAt()));
     field("instance_info", 1, c -> c.node.maskedInstanceInfo());
     field("instance_uuid", 1, c -> c.node.instanceInfo().get("instance_uuid"));
     field("last_error", 1, c -> Secrets.maskText(c.node.lastError()));
-    field("lessee", 65, c -> null);
+    field("lessee", 65, c -> c.node.attributes().lessee());
     field("maintenance", 1, c -> c.node.maintenance());
     field("maintenance_reason", 1, c -> Secrets.maskText(c.node.maintenanceReason()));
     field("management_interface", 31, c -> iface(c, "management"));
     field("name", 5, c -> c.node.name());
     field("network_data", 66, c -> Map.of());
-    field("network_interface", 20, c -> "noop");
-    field("owner", 50, c -> null);
+    field("network_interface", 20, c -> iface(c, "network"));
+    field("owner", 50, c -> c.node.attributes().owner());
     field("power_interface", 31, c -> iface(c, "power"));
     field("power_state", 1, c -> c.node.powerState());
     field("properties", 1, c -> c.node.properties());
-    field("protected", 48, c -> false);
-    field("protected_reason", 48, c -> null);
+    field("protected", 48, c -> c.node.attributes().isProtected());
+    field("protected_reason", 48, c -> c.node.attributes().protectedReason());
     field("provision_state", 1, c -> c.node.provisionState());
     field("provision_updated_at", 1, c -> Links.time(c.node.provisionUpdatedAt()));
     field("raid_config", 12, c -> Map.of());
     field("raid_interface", 31, c -> iface(c, "raid"));
     field("rescue_interface", 38, c -> iface(c, "rescue"));
     field("reservation", 1, c -> c.node.reservation());
-    field("resource_class", 21, c -> null);
-    field("retired", 61, c -> false);
-    field("retired_reason", 61, c -> null);
+    field("resource_class", 21, c -> c.node.attributes().resourceClass());
+    field("retired", 61, c -> c.node.attributes().retired());
+    field("retired_reason", 61, c -> c.node.attributes().retiredReason());
     field("secure_boot", 75, c -> null);
-    field("storage_interface", 33, c -> "noop");
+    field("storage_interface", 33, c -> iface(c, "storage"));
     field("target_power_state", 1, c -> c.node.targetPowerState());
     field("target_provision_state", 1, c -> c.node.targetProvisionState());
     field("target_raid_config", 12, c -> Map.of());
-    field("traits", 37, c -> List.of());
+    field("traits", 37, c -> c.node.attributes().traits());
     field("vendor_interface", 31, c -> iface(c, "vendor"));
     field("allocation_uuid", 52, c -> null);
   }
@@ -122,8 +125,13 @@ final class NodeView {
    * and uuid); with links built from {@code baseUrl}.
    */
   static Map<String, Object> render(
-      Node node, ApiVersion version, Set<String> only, String baseUrl, String conductor) {
-    Ctx ctx = new Ctx(node, conductor);
+      Node node,
+      ApiVersion version,
+      Set<String> only,
+      String baseUrl,
+      String conductor,
+      DriverDescription driver) {
+    Ctx ctx = new Ctx(node, conductor, driver);
     Map<String, Object> out = new LinkedHashMap<>();
     for (Field field : FIELDS) {
       if (version.atLeast(field.since) && (only == null || only.contains(field.name))) {
@@ -133,12 +141,20 @@ final class NodeView {
     out.put("links", Links.of(baseUrl, "nodes/" + node.uuid()));
     if (only == null) {
       out.put("ports", Links.of(baseUrl, "nodes/" + node.uuid() + "/ports"));
+      if (version.atLeast(24)) {
+        out.put("portgroups", Links.of(baseUrl, "nodes/" + node.uuid() + "/portgroups"));
+      }
       out.put("states", Links.of(baseUrl, "nodes/" + node.uuid() + "/states"));
     }
     return out;
   }
 
+  /** The implementation the node chose for interface {@code kind}, else its driver's default. */
   private static String iface(Ctx ctx, String kind) {
-    return ctx.node.driver().equals("fake-hardware") ? "fake" : ctx.node.driver();
+    String chosen = ctx.node.attributes().iface(kind);
+    if (chosen != null || ctx.driver == null) {
+      return chosen;
+    }
+    return ctx.driver.defaultInterface(kind);
   }
 }

@@ -12,6 +12,8 @@ import java.util.Set;
 final class NodeViews {
 
   private final Conductor conductor;
+  private final java.util.Map<String, java.util.Optional<io.ferrum.conductor.DriverDescription>>
+      drivers = new java.util.concurrent.ConcurrentHashMap<>();
 
   NodeViews(Conductor conductor) {
     this.conductor = conductor;
@@ -19,7 +21,13 @@ final class NodeViews {
 
   /** {@code node} at the request's version: every field, or only {@code fields}. */
   java.util.Map<String, Object> render(Request r, Node node, Set<String> fields) {
-    return NodeView.render(node, r.version(), fields, r.baseUrl(), conductor.name());
+    return NodeView.render(
+        node,
+        r.version(),
+        fields,
+        r.baseUrl(),
+        conductor.name(),
+        drivers.computeIfAbsent(node.driver(), conductor::describeDriver).orElse(null));
   }
 
   /** The fields a client may ask for at the request's version. */

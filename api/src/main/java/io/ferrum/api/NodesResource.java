@@ -3,9 +3,11 @@ package io.ferrum.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.Node;
+import io.ferrum.conductor.NodeAttributes;
 import io.ferrum.conductor.NodePage;
 import io.ferrum.conductor.NodeQuery;
 import io.ferrum.conductor.NodeSpec;
+import io.ferrum.driver.HardwareInterfaces;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,10 +21,44 @@ import java.util.Set;
  */
 final class NodesResource {
 
-  private static final Set<String> CREATE_FIELDS =
-      Set.of("driver", "name", "uuid", "driver_info", "instance_info", "properties", "extra");
-  private static final Set<String> FILTERS =
-      Set.of("provision_state", "driver", "maintenance", "associated");
+  /** Fields a create may give, each with the version that introduced it. */
+  private static final Map<String, Integer> CREATE_FIELDS = createFields();
+
+  /** List filters, each with the version that introduced it. */
+  private static final Map<String, Integer> FILTERS =
+      Map.of(
+          "provision_state", 9,
+          "driver", 16,
+          "maintenance", 1,
+          "associated", 1,
+          "resource_class", 21,
+          "owner", 50,
+          "lessee", 65);
+
+  private static Map<String, Integer> createFields() {
+    Map<String, Integer> fields = new LinkedHashMap<>();
+    for (String name :
+        List.of("driver", "uuid", "driver_info", "instance_info", "properties", "extra")) {
+      fields.put(name, 1);
+    }
+    fields.put("name", 5);
+    fields.put("resource_class", 21);
+    fields.put("owner", 50);
+    fields.put("description", 51);
+    fields.put("lessee", 65);
+    fields.put("network_interface", 20);
+    for (String name : HardwareInterfaces.NAMES) {
+      fields.putIfAbsent(
+          name + "_interface",
+          switch (name) {
+            case "storage" -> 33;
+            case "rescue" -> 38;
+            case "bios" -> 40;
+            default -> 31;
+          });
+    }
+    return Map.copyOf(fields);
+  }
 
   private final Conductor conductor;
   private final NodeViews views;
@@ -60,10 +96,24 @@ final class NodesResource {
 
   private Response create(Request r) {
     ObjectNode body = r.object();
-    JsonFields.only(body, CREATE_FIELDS, "node");
-    if (body.has("name") && !r.atLeast(5)) {
-      throw new ApiException(406, "The \"name\" field needs API version 1.5 or later");
+    JsonFields.only(body, CREATE_FIELDS.keySet(), "node");
+    for (String name : JsonFields.iterable(body.fieldNames())) {
+      r.requireVersion(CREATE_FIELDS.get(name), "The \"" + name + "\" field");
     }
+    Map<String, String> interfaces = new LinkedHashMap<>();
+    for (String name : HardwareInterfaces.NAMES) {
+      String chosen = JsonFields.optionalText(body, name + "_interface");
+      if (chosen != null) {
+        interfaces.put(name, chosen);
+      }
+    }
+    NodeAttributes attributes =
+        NodeAttributes.of(
+                JsonFields.optionalText(body, "resource_class"),
+                JsonFields.optionalText(body, "owner"),
+                JsonFields.optionalText(body, "lessee"),
+                JsonFields.optionalText(body, "description"))
+            .withInterfaces(interfaces);
     String initial = r.atLeast(11) ? "enroll" : "available";
     Node node =
         conductor.createNode(
@@ -75,7 +125,8 @@ final class NodesResource {
                 JsonFields.document(body, "instance_info"),
                 JsonFields.document(body, "properties"),
                 JsonFields.document(body, "extra"),
-                initial));
+                initial,
+                attributes));
     return new Response(
         201,
         views.render(r, node, null),
@@ -84,26 +135,26 @@ final class NodesResource {
 
   private Response list(Request r, boolean detailPath) {
     Set<String> known = new LinkedHashSet<>(Listing.PARAMETERS);
-    known.addAll(FILTERS);
+    known.addAll(FILTERS.keySet());
     r.onlyQuery(known);
     Map<String, String> q = r.query();
-    if (q.containsKey("provision_state") && !r.atLeast(9)) {
-      throw new ApiException(406, "Filtering by provision_state needs API version 1.9 or later");
-    }
-    if (q.containsKey("driver") && !r.atLeast(16)) {
-      throw new ApiException(406, "Filtering by driver needs API version 1.16 or later");
+    for (String name : q.keySet()) {
+      if (FILTERS.containsKey(name)) {
+        r.requireVersion(FILTERS.get(name), "Filtering by " + name);
+      }
     }
     Listing listing = Listing.of(r, detailPath, views.fieldNames(r), NodeQuery.MAX_LIMIT);
     NodePage page =
         conductor.listNodes(
             new NodeQuery(
-                q.get("provision_state"),
-                q.get("driver"),
-                r.queryBoolean("maintenance"),
-                listing.limit(),
-                listing.marker(),
-                listing.sortKey(),
-                listing.descending()));
+                    q.get("provision_state"),
+                    q.get("driver"),
+                    r.queryBoolean("maintenance"),
+                    listing.limit(),
+                    listing.marker(),
+                    listing.sortKey(),
+                    listing.descending())
+                .ownedBy(q.get("resource_class"), q.get("owner"), q.get("lessee")));
     Set<String> shown =
         listing.detail()
             ? null

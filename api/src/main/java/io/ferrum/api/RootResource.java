@@ -39,6 +39,8 @@ final class RootResource {
             Map.of(
                 "base", "application/json", "type", "application/vnd.openstack.ironic.v1+json")));
     out.put("nodes", Links.of(baseUrl, "nodes"));
+    out.put("ports", Links.of(baseUrl, "ports"));
+    out.put("portgroups", Links.of(baseUrl, "portgroups"));
     out.put("drivers", Links.of(baseUrl, "drivers"));
     out.put("version", version(baseUrl));
     return out;
