@@ -74,58 +74,6 @@ public record Node(
     attributes = attributes == null ? NodeAttributes.NONE : attributes;
   }
 
-  /** A node without {@link NodeAttributes}. */
-  public Node(
-      long id,
-      String uuid,
-      String name,
-      String driver,
-      Map<String, Object> driverInfo,
-      Map<String, Object> driverInternalInfo,
-      Map<String, Object> instanceInfo,
-      Map<String, Object> properties,
-      Map<String, Object> extra,
-      String provisionState,
-      String targetProvisionState,
-      Instant provisionUpdatedAt,
-      String powerState,
-      String targetPowerState,
-      String reservation,
-      String lastError,
-      boolean maintenance,
-      String maintenanceReason,
-      String fault,
-      String conductorAffinity,
-      Instant createdAt,
-      Instant updatedAt,
-      long version) {
-    this(
-        id,
-        uuid,
-        name,
-        driver,
-        driverInfo,
-        driverInternalInfo,
-        instanceInfo,
-        properties,
-        extra,
-        provisionState,
-        targetProvisionState,
-        provisionUpdatedAt,
-        powerState,
-        targetPowerState,
-        reservation,
-        lastError,
-        maintenance,
-        maintenanceReason,
-        fault,
-        conductorAffinity,
-        createdAt,
-        updatedAt,
-        version,
-        NodeAttributes.NONE);
-  }
-
   /** {@code driverInfo} with its secrets masked ({@link Secrets#mask}). */
   public Map<String, Object> maskedDriverInfo() {
     return Secrets.mask(driverInfo);

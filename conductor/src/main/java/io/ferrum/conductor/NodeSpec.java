@@ -36,31 +36,9 @@ public record NodeSpec(
     extra = extra == null ? Map.of() : extra;
   }
 
-  /** A spec without attributes. */
-  public NodeSpec(
-      String uuid,
-      String name,
-      String driver,
-      Map<String, Object> driverInfo,
-      Map<String, Object> instanceInfo,
-      Map<String, Object> properties,
-      Map<String, Object> extra,
-      String initialState) {
-    this(
-        uuid,
-        name,
-        driver,
-        driverInfo,
-        instanceInfo,
-        properties,
-        extra,
-        initialState,
-        NodeAttributes.NONE);
-  }
-
   /** A spec with just a driver and its {@code driver_info}. */
   public static NodeSpec of(String driver, Map<String, Object> driverInfo) {
-    return new NodeSpec(null, null, driver, driverInfo, null, null, null, null);
+    return new NodeSpec(null, null, driver, driverInfo, null, null, null, null, null);
   }
 
   /** This spec with {@code name}. */

@@ -55,7 +55,7 @@ class NodeCrudTest {
             () ->
                 conductor.createNode(
                     new NodeSpec(
-                        "not-a-uuid", null, FakeHardware.NAME, null, null, null, null, null)))
+                        "not-a-uuid", null, FakeHardware.NAME, null, null, null, null, null, null)))
         .isInstanceOf(InvalidParameterException.class)
         .hasMessage("\"not-a-uuid\" is not a valid UUID");
     assertThatThrownBy(

@@ -208,7 +208,8 @@ class SecretsTest {
             null,
             Instant.EPOCH,
             null,
-            1);
+            1,
+            NodeAttributes.NONE);
 
     assertThat(node.maskedDriverInfo())
         .isEqualTo(Map.of("ipmi_password", "******", "ipmi_address", "a"));
