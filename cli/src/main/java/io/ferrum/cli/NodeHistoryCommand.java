@@ -22,7 +22,8 @@ final class NodeHistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JsonNode history = client.client().get("/v1/nodes/" + ApiClient.encode(node) + "/history");
+    JsonNode history =
+        client.client().get("/v1/nodes/" + ApiClient.encode(node) + "/history?detail=true");
     List<JsonNode> rows = new ArrayList<>();
     history.get("history").forEach(rows::add);
     client.printList(

@@ -1,9 +1,9 @@
 package io.ferrum.cli;
 
-import io.ferrum.cli.api.ApiServer;
-import io.ferrum.cli.api.BasicAuth;
-import io.ferrum.cli.api.HttpLimits;
-import io.ferrum.cli.api.Metrics;
+import io.ferrum.api.ApiServer;
+import io.ferrum.api.BasicAuth;
+import io.ferrum.api.HttpLimits;
+import io.ferrum.api.Metrics;
 import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.ConnectionPool;
 import io.ferrum.conductor.Databases;

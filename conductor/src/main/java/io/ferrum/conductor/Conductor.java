@@ -51,16 +51,18 @@ public final class Conductor implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~-]{1,255}");
   private static final Pattern CONDUCTOR_GROUP = Pattern.compile("[a-z0-9_.-]{0,255}");
   private static final Set<String> PATCHABLE =
-      Set.of(
-          "name",
-          "driver",
-          "driver_info",
-          "instance_info",
-          "properties",
-          "extra",
-          "maintenance",
-          "maintenance_reason",
-          "conductor_group");
+      union(
+          Set.of(
+              "name",
+              "driver",
+              "driver_info",
+              "instance_info",
+              "properties",
+              "extra",
+              "maintenance",
+              "maintenance_reason",
+              "conductor_group"),
+          NodeAttributeRules.PATCHABLE);
   private static final Set<String> DOCUMENTS =
       Set.of("driver_info", "instance_info", "properties", "extra");
 
@@ -72,6 +74,10 @@ public final class Conductor implements AutoCloseable {
   private final CallbackTimeouts timeouts;
   private final ReservationRecovery recovery;
   private final Membership membership;
+  private final NodeTraits traits;
+  private final NodeManagement management;
+  private final Ports ports;
+  private final Portgroups portgroups;
   private volatile boolean closed;
 
   private Conductor(
@@ -98,6 +104,10 @@ public final class Conductor implements AutoCloseable {
     this.timeouts = new CallbackTimeouts(ctx, tasks);
     this.recovery = new ReservationRecovery(ctx, recoveryInterval);
     this.membership = membership;
+    this.traits = new NodeTraits(ctx, tasks);
+    this.management = new NodeManagement(tasks);
+    this.ports = new Ports(ctx, tasks);
+    this.portgroups = new Portgroups(ctx, tasks);
   }
 
   /**
@@ -211,6 +221,33 @@ public final class Conductor implements AutoCloseable {
     return ctx.name;
   }
 
+  /** A node's traits. */
+  public NodeTraits traits() {
+    return traits;
+  }
+
+  /** A node's out-of-band management: boot device, non-maskable interrupt. */
+  public NodeManagement management() {
+    return management;
+  }
+
+  /** Network ports of nodes. */
+  public Ports ports() {
+    return ports;
+  }
+
+  /** Port groups (bonds) of nodes. */
+  public Portgroups portgroups() {
+    return portgroups;
+  }
+
+  /** What the enabled hardware type {@code name} offers, or empty if it is not enabled. */
+  public java.util.Optional<DriverDescription> describeDriver(String name) {
+    return ctx.drivers.names().contains(name)
+        ? java.util.Optional.of(DriverDescription.of(ctx.drivers.require(name)))
+        : java.util.Optional.empty();
+  }
+
   /** The task manager, for embedders that write their own flows. */
   public TaskManager tasks() {
     return tasks;
@@ -273,6 +310,8 @@ public final class Conductor implements AutoCloseable {
       throw new InvalidParameterException("A node needs a driver");
     }
     DriverInput.check(ctx.drivers.require(spec.driver()), spec);
+    NodeAttributes attributes =
+        NodeAttributeRules.forNewNode(ctx.drivers.require(spec.driver()), spec.attributes());
     String uuid = spec.uuid() == null ? UUID.randomUUID().toString() : spec.uuid();
     if (!ConductorContext.looksLikeUuid(uuid)) {
       throw new InvalidParameterException("\"" + uuid + "\" is not a valid UUID");
@@ -301,6 +340,7 @@ public final class Conductor implements AutoCloseable {
                       spec.properties(),
                       spec.extra(),
                       state,
+                      attributes,
                       ctx.now()));
     } catch (DatabaseException e) {
       if (!isUniqueViolation(e)) {
@@ -380,6 +420,7 @@ public final class Conductor implements AutoCloseable {
         ctx.drivers.require(name);
       }
       DriverInput.check(ctx.drivers, node, columns);
+      NodeAttributeRules.checkUpdate(ctx.drivers, node, columns);
       java.util.concurrent.locks.Lock order = ctx.notificationOrder(node.id());
       order.lock();
       try {
@@ -438,6 +479,7 @@ public final class Conductor implements AutoCloseable {
               || ProvisionState.fromValue(node.provisionState())
                   .map(ProvisionMachine.DELETE_ALLOWED_STATES::contains)
                   .orElse(false);
+      NodeAttributeRules.checkDelete(node);
       if (!allowed) {
         throw new NodeConflictException(
             "Can not delete node "
@@ -467,7 +509,12 @@ public final class Conductor implements AutoCloseable {
    * needs in {@code driver_info} and {@code instance_info}. A value the hardware type's allowlists
    * refuse ({@link HardwareType#checkInput}) fails every interface with that reason.
    *
-   * @return interface name (boot, deploy, inspect, management, power, rescue) to result
+   * <p>Every interface Ironic validates is listed (bios, boot, console, deploy, inspect,
+   * management, network, power, raid, rescue, storage): those Ferrum drives are checked by the
+   * hardware type; of the others, a {@code noop} one passes and a {@code no-*} one fails as not
+   * supported.
+   *
+   * @return interface name to result, by name
    */
   public Map<String, InterfaceValidation> validate(String ident) {
     try (Task task = tasks.acquire(ident, "validate", LockMode.SHARED)) {
@@ -480,7 +527,7 @@ public final class Conductor implements AutoCloseable {
       interfaces.put("management", driver.management());
       interfaces.put("power", driver.power());
       interfaces.put("rescue", driver.rescue());
-      Map<String, InterfaceValidation> results = new java.util.LinkedHashMap<>();
+      Map<String, InterfaceValidation> results = new java.util.TreeMap<>();
       String refused = DriverInput.refusal(driver, node);
       interfaces.forEach(
           (name, hardwareInterface) -> {
@@ -495,6 +542,7 @@ public final class Conductor implements AutoCloseable {
               results.put(name, new InterfaceValidation(false, e.getMessage()));
             }
           });
+      results.putAll(NodeInterfaces.validateUndriven(driver, task.node().attributes()));
       return results;
     }
   }
@@ -532,6 +580,7 @@ public final class Conductor implements AutoCloseable {
     requireOpen();
     try (Task task = tasks.acquire(ident, "provision " + request.verb(), LockMode.EXCLUSIVE)) {
       Node node = task.node();
+      NodeAttributeRules.checkEvent(node, event);
       if ((event == ProvisionEvent.DEPLOY || event == ProvisionEvent.REBUILD)
           && node.maintenance()) {
         throw new InvalidParameterException(
@@ -693,6 +742,12 @@ public final class Conductor implements AutoCloseable {
               + ctx.name
               + " was replaced by another process under its name; it takes no new work");
     }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   private static boolean isUniqueViolation(Throwable failure) {

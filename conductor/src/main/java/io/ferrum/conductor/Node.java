@@ -35,6 +35,7 @@ import java.util.Objects;
  * @param version incremented by every update
  * @param conductorGroup the conductor group whose conductors run the node's periodic work ({@code
  *     ""}: the default group)
+ * @param attributes what describes and classifies the node ({@link NodeAttributes})
  */
 public record Node(
     long id,
@@ -60,7 +61,8 @@ public record Node(
     Instant createdAt,
     Instant updatedAt,
     long version,
-    String conductorGroup) {
+    String conductorGroup,
+    NodeAttributes attributes) {
 
   /** What secrets are replaced with: {@link Secrets#MASK}. */
   public static final String MASK = Secrets.MASK;
@@ -73,6 +75,7 @@ public record Node(
     instanceInfo = immutable(instanceInfo);
     properties = immutable(properties);
     extra = immutable(extra);
+    attributes = attributes == null ? NodeAttributes.NONE : attributes;
   }
 
   /** {@code driverInfo} with its secrets masked ({@link Secrets#mask}). */
@@ -121,7 +124,8 @@ public record Node(
         createdAt,
         updatedAt,
         version,
-        conductorGroup);
+        conductorGroup,
+        attributes);
   }
 
   /** A label for messages: the name if there is one, else the UUID. */

@@ -7,6 +7,9 @@ package io.ferrum.conductor;
  * @param provisionState only nodes in this provision state
  * @param driver only nodes with this driver
  * @param maintenance only nodes with this maintenance flag
+ * @param resourceClass only nodes of this resource class
+ * @param owner only nodes with this owner
+ * @param lessee only nodes with this lessee
  * @param limit at most this many nodes (1 to 1000)
  * @param marker the UUID after which the page starts, or {@code null}
  * @param sortKey one of {@code id}, {@code uuid}, {@code name}, {@code created_at}, {@code
@@ -17,6 +20,9 @@ public record NodeQuery(
     String provisionState,
     String driver,
     Boolean maintenance,
+    String resourceClass,
+    String owner,
+    String lessee,
     int limit,
     String marker,
     String sortKey,
@@ -24,6 +30,33 @@ public record NodeQuery(
 
   /** The largest page. */
   public static final int MAX_LIMIT = 1000;
+
+  /** A query without the resource class, owner and lessee filters. */
+  public NodeQuery(
+      String provisionState,
+      String driver,
+      Boolean maintenance,
+      int limit,
+      String marker,
+      String sortKey,
+      boolean descending) {
+    this(provisionState, driver, maintenance, null, null, null, limit, marker, sortKey, descending);
+  }
+
+  /** This query limited to nodes of {@code resourceClass}, {@code owner} and {@code lessee}. */
+  public NodeQuery ownedBy(String newResourceClass, String newOwner, String newLessee) {
+    return new NodeQuery(
+        provisionState,
+        driver,
+        maintenance,
+        newResourceClass,
+        newOwner,
+        newLessee,
+        limit,
+        marker,
+        sortKey,
+        descending);
+  }
 
   /** Every node, by id, in pages of {@link #MAX_LIMIT}. */
   public static NodeQuery all() {
@@ -33,16 +66,45 @@ public record NodeQuery(
   /** This query with another page size. */
   public NodeQuery withLimit(int newLimit) {
     return new NodeQuery(
-        provisionState, driver, maintenance, newLimit, marker, sortKey, descending);
+        provisionState,
+        driver,
+        maintenance,
+        resourceClass,
+        owner,
+        lessee,
+        newLimit,
+        marker,
+        sortKey,
+        descending);
   }
 
   /** This query starting after {@code uuid}. */
   public NodeQuery after(String uuid) {
-    return new NodeQuery(provisionState, driver, maintenance, limit, uuid, sortKey, descending);
+    return new NodeQuery(
+        provisionState,
+        driver,
+        maintenance,
+        resourceClass,
+        owner,
+        lessee,
+        limit,
+        uuid,
+        sortKey,
+        descending);
   }
 
   /** This query limited to {@code state}. */
   public NodeQuery inState(String state) {
-    return new NodeQuery(state, driver, maintenance, limit, marker, sortKey, descending);
+    return new NodeQuery(
+        state,
+        driver,
+        maintenance,
+        resourceClass,
+        owner,
+        lessee,
+        limit,
+        marker,
+        sortKey,
+        descending);
   }
 }

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param properties known hardware properties
  * @param extra free-form user data
  * @param initialState {@code enroll} (the default) or {@code available} (Ironic API before 1.11)
+ * @param attributes the new node's resource class, owner, lessee, description and chosen interfaces
+ *     (interfaces not chosen get their hardware type's default); protection, retirement, traits and
+ *     inspection times are set later, by their own requests
  */
 public record NodeSpec(
     String uuid,
@@ -22,9 +25,11 @@ public record NodeSpec(
     Map<String, Object> instanceInfo,
     Map<String, Object> properties,
     Map<String, Object> extra,
-    String initialState) {
+    String initialState,
+    NodeAttributes attributes) {
 
   public NodeSpec {
+    attributes = attributes == null ? NodeAttributes.NONE : attributes;
     driverInfo = driverInfo == null ? Map.of() : driverInfo;
     instanceInfo = instanceInfo == null ? Map.of() : instanceInfo;
     properties = properties == null ? Map.of() : properties;
@@ -33,22 +38,38 @@ public record NodeSpec(
 
   /** A spec with just a driver and its {@code driver_info}. */
   public static NodeSpec of(String driver, Map<String, Object> driverInfo) {
-    return new NodeSpec(null, null, driver, driverInfo, null, null, null, null);
+    return new NodeSpec(null, null, driver, driverInfo, null, null, null, null, null);
   }
 
   /** This spec with {@code name}. */
   public NodeSpec withName(String newName) {
     return new NodeSpec(
-        uuid, newName, driver, driverInfo, instanceInfo, properties, extra, initialState);
+        uuid,
+        newName,
+        driver,
+        driverInfo,
+        instanceInfo,
+        properties,
+        extra,
+        initialState,
+        attributes);
   }
 
   /** This spec with {@code instance_info}. */
   public NodeSpec withInstanceInfo(Map<String, Object> info) {
-    return new NodeSpec(uuid, name, driver, driverInfo, info, properties, extra, initialState);
+    return new NodeSpec(
+        uuid, name, driver, driverInfo, info, properties, extra, initialState, attributes);
   }
 
   /** This spec starting in {@code state}. */
   public NodeSpec withInitialState(String state) {
-    return new NodeSpec(uuid, name, driver, driverInfo, instanceInfo, properties, extra, state);
+    return new NodeSpec(
+        uuid, name, driver, driverInfo, instanceInfo, properties, extra, state, attributes);
+  }
+
+  /** This spec with {@code value} as its attributes. */
+  public NodeSpec withAttributes(NodeAttributes value) {
+    return new NodeSpec(
+        uuid, name, driver, driverInfo, instanceInfo, properties, extra, initialState, value);
   }
 }

@@ -8,6 +8,7 @@ import io.ferrum.driver.StepOutcome;
 import io.ferrum.fsm.FiredTransition;
 import io.ferrum.fsm.ProvisionState;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The work behind each provision action, written once for every driver: each flow calls the node's
@@ -84,7 +85,10 @@ final class ProvisionFlows {
     DriverNode node = task.driverNode();
     driver.deploy().tearDown(node);
     driver.boot().cleanUpInstance(node);
-    FiredTransition cleaning = task.processEvent("clean", driver.power().getPowerState(node));
+    // As Ironic does: the instance is gone, so is what described it.
+    FiredTransition cleaning =
+        task.processEvent(
+            "clean", driver.power().getPowerState(node), Map.of("instance_info", Map.of()));
     clean(task, cleaning, List.of());
   }
 

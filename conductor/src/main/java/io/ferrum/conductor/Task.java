@@ -294,6 +294,17 @@ public final class Task implements AutoCloseable {
   }
 
   /**
+   * Fires {@code event} as {@link #processEvent(String, DriverPowerState)} does, writing {@code
+   * alsoWrite}'s columns in the same statement.
+   */
+  FiredTransition processEvent(
+      String event, DriverPowerState observedPower, Map<String, Object> alsoWrite) {
+    Map<String, Object> columns = new HashMap<>(alsoWrite);
+    columns.put("power_state", powerValue(observedPower));
+    return applyProvisionEvent(event, null, false, null, null, columns);
+  }
+
+  /**
    * Moves the node along {@code fail} with {@code reason} as {@code last_error}, from inside work
    * that handles its own failure. Once this write has committed, the job does not handle the
    * failure again; if it fails, the job does.
@@ -418,6 +429,7 @@ public final class Task implements AutoCloseable {
     if (starting) {
       columns.put("conductor_affinity", ctx.name); // whose memory the work lives in
     }
+    columns.putAll(TransitionFields.of(event, fired.from(), fired.to(), ctx.now()));
     boolean waits = isIn(fired.to(), ProvisionMachine.WAIT_STATES);
     // Entering a wait state starts its timeout; leaving one ends it. Stored, so it survives us.
     columns.put("deadline_at", waits ? ctx.now().plus(ctx.callbackTimeout) : null);

@@ -144,13 +144,11 @@ class DriverInputTest {
 
     Map<String, InterfaceValidation> results = conductor.validate(node.uuid());
 
-    assertThat(results).hasSize(6);
-    assertThat(results.values())
-        .allSatisfy(
-            v -> {
-              assertThat(v.result()).isFalse();
-              assertThat(v.reason()).contains("it is not under /allowed/");
-            });
+    assertThat(results).hasSize(11);
+    for (String driven : io.ferrum.driver.HardwareInterfaces.DRIVEN) {
+      assertThat(results.get(driven).result()).as(driven).isFalse();
+      assertThat(results.get(driven).reason()).as(driven).contains("it is not under /allowed/");
+    }
   }
 
   @ConductorTest

@@ -55,7 +55,7 @@ class NodeCrudTest {
             () ->
                 conductor.createNode(
                     new NodeSpec(
-                        "not-a-uuid", null, FakeHardware.NAME, null, null, null, null, null)))
+                        "not-a-uuid", null, FakeHardware.NAME, null, null, null, null, null, null)))
         .isInstanceOf(InvalidParameterException.class)
         .hasMessage("\"not-a-uuid\" is not a valid UUID");
     assertThatThrownBy(
@@ -150,8 +150,9 @@ class NodeCrudTest {
     assertThatThrownBy(
             () ->
                 conductor.updateNode(
-                    node.uuid(), List.of(PatchOperation.replace("/maintenance", "yes"))))
-        .isInstanceOf(InvalidParameterException.class);
+                    node.uuid(), List.of(PatchOperation.replace("/maintenance", "maybe"))))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessage("maintenance must be true or false, not \"maybe\"");
     assertThatThrownBy(
             () ->
                 conductor.updateNode(

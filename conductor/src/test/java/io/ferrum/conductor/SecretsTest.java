@@ -209,7 +209,8 @@ class SecretsTest {
             Instant.EPOCH,
             null,
             1,
-            "");
+            "",
+            NodeAttributes.NONE);
 
     assertThat(node.maskedDriverInfo())
         .isEqualTo(Map.of("ipmi_password", "******", "ipmi_address", "a"));

@@ -13,6 +13,8 @@ public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<java.util.ArrayList<String>> STRINGS =
+      new TypeReference<>() {};
 
   private Json() {}
 
@@ -32,6 +34,27 @@ public final class Json {
     }
     try {
       return MAPPER.readValue(text, MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is corrupt: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** {@code values} as a JSON array of strings. */
+  public static String writeStrings(java.util.List<String> values) {
+    try {
+      return MAPPER.writeValueAsString(values == null ? java.util.List.of() : values);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("value cannot be stored as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** The JSON array of strings in {@code text}; empty for {@code null} or blank text. */
+  public static java.util.List<String> readStrings(String text) {
+    if (text == null || text.isBlank() || text.equals("[]")) {
+      return java.util.List.of();
+    }
+    try {
+      return MAPPER.readValue(text, STRINGS);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored JSON is corrupt: " + e.getOriginalMessage(), e);
     }

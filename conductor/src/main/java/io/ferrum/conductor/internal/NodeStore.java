@@ -3,6 +3,7 @@ package io.ferrum.conductor.internal;
 import io.ferrum.conductor.HistoryEvent;
 import io.ferrum.conductor.InvalidParameterException;
 import io.ferrum.conductor.Node;
+import io.ferrum.conductor.NodeAttributes;
 import io.ferrum.conductor.NodePage;
 import io.ferrum.conductor.NodeQuery;
 import java.sql.PreparedStatement;
@@ -80,7 +81,8 @@ public final class NodeStore {
       "id, uuid, name, driver, driver_info, driver_internal_info, instance_info, properties,"
           + " extra, provision_state, target_provision_state, provision_updated_at, power_state,"
           + " target_power_state, reservation, last_error, maintenance, maintenance_reason, fault,"
-          + " conductor_affinity, created_at, updated_at, version, conductor_group";
+          + " conductor_affinity, created_at, updated_at, version, conductor_group, "
+          + NodeAttributeColumns.SELECT;
 
   private NodeStore() {}
 
@@ -100,11 +102,13 @@ public final class NodeStore {
       Map<String, Object> properties,
       Map<String, Object> extra,
       String provisionState,
+      NodeAttributes attributes,
       Instant now) {
     String driverInfoJson = Json.write(driverInfo);
     String instanceInfoJson = Json.write(instanceInfo);
     String propertiesJson = Json.write(properties);
     String extraJson = Json.write(extra);
+    Map<String, Object> attributeColumns = NodeAttributeColumns.columns(attributes);
     long id;
     try (PreparedStatement insert =
         handle
@@ -112,8 +116,11 @@ public final class NodeStore {
             .prepareStatement(
                 "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
                     + " instance_info, properties, extra, provision_state, provision_updated_at,"
-                    + " maintenance, created_at, version) VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?,"
-                    + " FALSE, ?, 0)",
+                    + " maintenance, created_at, version, "
+                    + NodeAttributeColumns.SELECT
+                    + ") VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, FALSE, ?, 0"
+                    + ", ?".repeat(attributeColumns.size())
+                    + ")",
                 new String[] {"id"})) {
       insert.setString(1, uuid);
       setString(insert, 2, name);
@@ -125,6 +132,10 @@ public final class NodeStore {
       insert.setString(8, provisionState);
       Sql.setInstant(insert, 9, now);
       Sql.setInstant(insert, 10, now);
+      int i = 11;
+      for (Map.Entry<String, Object> column : attributeColumns.entrySet()) {
+        bind(insert, i++, column.getKey(), column.getValue());
+      }
       insert.executeUpdate();
       try (ResultSet keys = insert.getGeneratedKeys()) {
         keys.next();
@@ -158,7 +169,8 @@ public final class NodeStore {
         now,
         null,
         0,
-        "");
+        "",
+        attributes);
   }
 
   /** SQL state of a unique-key violation, on both databases. */
@@ -272,6 +284,12 @@ public final class NodeStore {
     // Only name may be NULL: nodes without a name come first in ascending order (last in
     // descending), as the index on (name NULLS FIRST, id) keeps them.
     boolean nullable = sort.equals("name");
+    Map<String, String> attributeFilters = new java.util.LinkedHashMap<>();
+    attributeFilters.put("resource_class", query.resourceClass());
+    attributeFilters.put("owner", query.owner());
+    attributeFilters.put("lessee", query.lessee());
+    attributeFilters.values().removeIf(java.util.Objects::isNull);
+    attributeFilters.keySet().forEach(column -> where.add(column + " = :" + column));
     Object markerValue = null;
     long markerId = 0;
     if (query.marker() != null) {
@@ -287,16 +305,30 @@ public final class NodeStore {
                           "marker \"" + query.marker() + "\" is not the UUID of a node"));
       markerValue = marker.get("k");
       markerId = ((Number) marker.get("id")).longValue();
+      // Keyset conditions an index can start from: a range on the sort key first, then the
+      // tie-break on id (an OR alone would make the database walk every earlier row).
       String cmp = descending ? "<" : ">";
-      if (nullable && markerValue == null) {
+      String cmpOrEqual = descending ? "<=" : ">=";
+      if (sort.equals("id")) {
+        where.add("id " + cmp + " :mid");
+      } else if (nullable && markerValue == null) {
         where.add(
             descending
                 ? "(" + sort + " IS NULL AND id < :mid)"
                 : "((" + sort + " IS NULL AND id > :mid) OR " + sort + " IS NOT NULL)");
       } else {
         String after =
-            "(" + sort + " " + cmp + " :mk OR (" + sort + " = :mk AND id " + cmp + " :mid)";
-        where.add(nullable && descending ? after + " OR " + sort + " IS NULL)" : after + ")");
+            sort
+                + " "
+                + cmpOrEqual
+                + " :mk AND ("
+                + sort
+                + " "
+                + cmp
+                + " :mk OR id "
+                + cmp
+                + " :mid)";
+        where.add(nullable && descending ? "((" + after + ") OR " + sort + " IS NULL)" : after);
       }
     }
     String dir = descending ? " DESC" : " ASC";
@@ -309,11 +341,7 @@ public final class NodeStore {
                 + " FROM nodes"
                 + where
                 + " ORDER BY "
-                + sort
-                + dir
-                + nulls
-                + ", id"
-                + dir
+                + (sort.equals("id") ? "id" + dir : sort + dir + nulls + ", id" + dir)
                 + " LIMIT "
                 + (query.limit() + 1));
     if (query.provisionState() != null) {
@@ -325,8 +353,9 @@ public final class NodeStore {
     if (query.maintenance() != null) {
       select.bind("maintenance", query.maintenance());
     }
+    attributeFilters.forEach(select::bind);
     if (query.marker() != null) {
-      if (!(nullable && markerValue == null)) {
+      if (!sort.equals("id") && !(nullable && markerValue == null)) {
         select.bind("mk", markerValue);
       }
       select.bind("mid", markerId);
@@ -542,7 +571,7 @@ public final class NodeStore {
       boolean release) {
     StringBuilder sql = new StringBuilder("UPDATE nodes SET ");
     for (String column : columns.keySet()) {
-      if (!UPDATABLE.contains(column)) {
+      if (!UPDATABLE.contains(column) && !NodeAttributeColumns.NAMES.contains(column)) {
         throw new IllegalArgumentException("not an updatable column: " + column);
       }
       sql.append(column).append(" = ?, ");
@@ -557,19 +586,7 @@ public final class NodeStore {
     try (PreparedStatement update = handle.getConnection().prepareStatement(sql.toString())) {
       int i = 1;
       for (Map.Entry<String, Object> entry : columns.entrySet()) {
-        Object value = entry.getValue();
-        if (JSON_COLUMNS.contains(entry.getKey())) {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> document = (Map<String, Object>) value;
-          update.setString(i, Json.write(document));
-        } else if (TIMESTAMP_COLUMNS.contains(entry.getKey())) {
-          Sql.setInstant(update, i, (Instant) value);
-        } else if (value instanceof Boolean flag) {
-          update.setBoolean(i, flag);
-        } else {
-          setString(update, i, (String) value);
-        }
-        i++;
+        bind(update, i++, entry.getKey(), entry.getValue());
       }
       Sql.setInstant(update, i++, now);
       update.setLong(i++, id);
@@ -579,6 +596,24 @@ public final class NodeStore {
       return update.executeUpdate() == 1;
     } catch (SQLException e) {
       throw Sql.failure(e);
+    }
+  }
+
+  /** Binds {@code value} of {@code column} as that column stores it. */
+  @SuppressWarnings("unchecked")
+  private static void bind(PreparedStatement statement, int i, String column, Object value)
+      throws SQLException {
+    if (JSON_COLUMNS.contains(column)) {
+      statement.setString(i, Json.write((Map<String, Object>) value));
+    } else if (column.equals("traits")) {
+      statement.setString(i, Json.writeStrings((List<String>) value));
+    } else if (TIMESTAMP_COLUMNS.contains(column)
+        || NodeAttributeColumns.TIMESTAMPS.contains(column)) {
+      Sql.setInstant(statement, i, (Instant) value);
+    } else if (value instanceof Boolean flag) {
+      statement.setBoolean(i, flag);
+    } else {
+      setString(statement, i, (String) value);
     }
   }
 
@@ -639,7 +674,8 @@ public final class NodeStore {
         node.version() + 1,
         c.containsKey("conductor_group")
             ? (String) c.get("conductor_group")
-            : node.conductorGroup());
+            : node.conductorGroup(),
+        NodeAttributeColumns.applied(node.attributes(), c));
   }
 
   /**
@@ -766,6 +802,7 @@ public final class NodeStore {
         Sql.instant(rs, 21),
         Sql.instant(rs, 22),
         rs.getLong(23),
-        rs.getString(24));
+        rs.getString(24),
+        NodeAttributeColumns.read(rs, 25));
   }
 }

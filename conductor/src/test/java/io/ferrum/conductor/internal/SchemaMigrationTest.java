@@ -21,7 +21,7 @@ class SchemaMigrationTest {
   void migrate_emptyDatabase_createsEveryTableAndColumn(TestDatabases.Kind kind) throws Exception {
     skipUnlessAvailable(kind);
     try (TestDatabases.Fresh db = TestDatabases.create(kind)) {
-      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(5);
+      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(7);
       assertThat(Migrations.migrate(db.dataSource())).as("idempotent").isZero();
 
       try (Connection c = db.dataSource().getConnection()) {
@@ -86,6 +86,25 @@ class SchemaMigrationTest {
             .as("V3: history UUIDs are not indexed; only the primary key is unique")
             .containsExactly("id");
         assertThat(uniqueIndexColumns(c, "nodes")).contains("uuid", "name");
+        assertThat(nodes)
+            .as("V6: Ironic's descriptive fields")
+            .containsKeys(NodeAttributeColumns.NAMES.toArray(String[]::new));
+        assertThat(nodes.get("resource_class")).isEqualTo(80);
+        assertThat(columns(c, "ports"))
+            .containsKeys(
+                "uuid",
+                "address",
+                "node_id",
+                "portgroup_id",
+                "pxe_enabled",
+                "local_link_connection",
+                "physical_network",
+                "is_smartnic",
+                "extra");
+        assertThat(uniqueIndexColumns(c, "ports")).contains("uuid", "address");
+        assertThat(columns(c, "portgroups"))
+            .containsKeys("uuid", "name", "address", "node_id", "mode", "properties", "extra");
+        assertThat(uniqueIndexColumns(c, "portgroups")).contains("uuid", "name", "address");
         assertThat(columns(c, "conductors"))
             .containsKeys("hostname", "online", "hardware_types", "heartbeat_at", "created_at");
       }

@@ -1,5 +1,8 @@
 package io.ferrum.driver;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * A kind of hardware Ferrum can drive (Ironic's "hardware type"): a name and one implementation of
  * each hardware interface. Implementations register in {@code
@@ -75,4 +78,23 @@ public interface HardwareType {
    *     would allow it
    */
   default void checkInput(DriverNode node) {}
+
+  /**
+   * The implementations this hardware type offers for each of Ironic's hardware interfaces ({@link
+   * HardwareInterfaces#NAMES}), the default first; a node chooses among them in its {@code
+   * <interface>_interface} fields. Every interface must be present with at least one name. The
+   * default: {@link HardwareInterfaces#single} with this hardware type's {@link #name()}.
+   */
+  default Map<String, List<String>> supportedInterfaces() {
+    return HardwareInterfaces.single(name());
+  }
+
+  /**
+   * The {@code driver_info} keys this hardware type reads, each with a one-line description
+   * (Ironic's driver properties, as {@code GET /v1/drivers/{name}/properties} shows them); the
+   * description of a key that must be present ends with "Required.". The default: none.
+   */
+  default Map<String, String> driverProperties() {
+    return Map.of();
+  }
 }

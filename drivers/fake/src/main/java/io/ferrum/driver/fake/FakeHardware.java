@@ -8,6 +8,7 @@ import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
 import io.ferrum.driver.DriverTimeoutException;
+import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.InspectInterface;
 import io.ferrum.driver.Inspection;
@@ -75,7 +76,7 @@ public final class FakeHardware
   /** Every call name fault injection understands. */
   public static final String CALLS =
       "validate, power.get, power.set, power.reboot, management.get_boot_device,"
-          + " management.set_boot_device, deploy.deploy, deploy.continue, deploy.tear_down,"
+          + " management.set_boot_device, management.inject_nmi, deploy.deploy, deploy.continue, deploy.tear_down,"
           + " deploy.take_over, deploy.service, boot.prepare, boot.clean_up, inspect.inspect,"
           + " clean.clean, clean.continue, rescue.rescue, rescue.unrescue";
 
@@ -133,6 +134,29 @@ public final class FakeHardware
   @Override
   public RescueInterface rescue() {
     return this;
+  }
+
+  /** Every interface is Ironic's {@code fake} where Ferrum drives it, else the no-op one. */
+  @Override
+  public Map<String, List<String>> supportedInterfaces() {
+    return HardwareInterfaces.single("fake");
+  }
+
+  /** The {@code driver_info} keys of the table above; none is required. */
+  @Override
+  public Map<String, String> driverProperties() {
+    Map<String, String> keys = new java.util.LinkedHashMap<>();
+    keys.put("fake_delay_ms", "Sleep this many milliseconds in every call. Optional.");
+    keys.put("fake_fail", "Comma-separated calls that fail (" + CALLS + "). Optional.");
+    keys.put("fake_fail_times", "Fail those calls this many times, then succeed. Optional.");
+    keys.put("fake_fail_with", "How calls fail: driver (default), runtime or error. Optional.");
+    keys.put("fake_hang", "Comma-separated calls that block until interrupted. Optional.");
+    keys.put("fake_hang_ms", "How long a hanging call blocks (default one hour). Optional.");
+    keys.put("fake_hang_ignores_interrupt", "true: a hanging call ignores interrupts. Optional.");
+    keys.put("fake_wait", "Comma-separated calls that wait for a callback. Optional.");
+    keys.put(
+        "fake_power_state", "The power state a node starts with: power on or power off. Optional.");
+    return java.util.Collections.unmodifiableMap(keys);
   }
 
   /** How many times {@code call} ran (or was attempted) for the node with {@code uuid}. */
@@ -210,6 +234,12 @@ public final class FakeHardware
   @Override
   public void setBootDevice(DriverNode node, BootDevice device, boolean persistent) {
     call(node, "management.set_boot_device").bootDevice = device;
+  }
+
+  /** Counts the call; the fake machine has no kernel to interrupt. */
+  @Override
+  public void injectNmi(DriverNode node) {
+    call(node, "management.inject_nmi");
   }
 
   @Override

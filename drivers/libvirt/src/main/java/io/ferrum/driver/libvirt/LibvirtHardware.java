@@ -115,6 +115,21 @@ public final class LibvirtHardware
   }
 
   @Override
+  public java.util.Map<String, String> driverProperties() {
+    java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+    keys.put(
+        "libvirt_uri",
+        "libvirt connection URI, e.g. qemu:///system; must be allowed by libvirt-allowed-uris."
+            + " Required.");
+    keys.put("libvirt_domain", "The domain's name or UUID. Required.");
+    keys.put(
+        "libvirt_sasl_username", "SASL user name, together with libvirt_sasl_password. Optional.");
+    keys.put(
+        "libvirt_sasl_password", "SASL password, together with libvirt_sasl_username. Optional.");
+    return java.util.Collections.unmodifiableMap(keys);
+  }
+
+  @Override
   public void configure(DriverSettings settings) {
     LibvirtUriPolicy newUris = LibvirtUriPolicy.from(settings);
     ImageSourcePolicy newImages = ImageSourcePolicy.from(settings);
