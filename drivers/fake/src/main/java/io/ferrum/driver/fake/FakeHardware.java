@@ -56,6 +56,12 @@ import java.util.stream.Collectors;
  *       or {@code power off} (default)</td></tr>
  * </table>
  *
+ * <p>The keys that make calls fail or hang ({@code fake_fail}, {@code fake_fail_times}, {@code
+ * fake_fail_with}, {@code fake_hang}, {@code fake_hang_ms}, {@code fake_hang_ignores_interrupt})
+ * are for tests: an API user who may set them can make a conductor's driver threads hang. They are
+ * allowed unless the operator's setting {@value #FAULT_INJECTION} is {@code false}, which {@code
+ * ferrum serve} makes its default; a node carrying one is then refused ({@link #checkInput}).
+ *
  * <p>Calls: {@value #CALLS}.
  *
  * <p>Thread-safe.
@@ -72,6 +78,20 @@ public final class FakeHardware
 
   /** This hardware type's name. */
   public static final String NAME = "fake-hardware";
+
+  /** The operator's setting that allows (default) or refuses the fault-injection keys. */
+  public static final String FAULT_INJECTION = "fake-fault-injection";
+
+  private static final List<String> FAULT_KEYS =
+      List.of(
+          "fake_fail",
+          "fake_fail_times",
+          "fake_fail_with",
+          "fake_hang",
+          "fake_hang_ms",
+          "fake_hang_ignores_interrupt");
+
+  private volatile boolean faultInjection = true;
 
   /** Every call name fault injection understands. */
   public static final String CALLS =
@@ -175,6 +195,34 @@ public final class FakeHardware
   /** Changes the fake machine's power behind the conductor's back (to test power sync). */
   public static void setHardwarePowerState(String uuid, DriverPowerState state) {
     MACHINES.computeIfAbsent(uuid, k -> new Machine(state)).power = state;
+  }
+
+  @Override
+  public void configure(io.ferrum.driver.DriverSettings settings) {
+    String value = settings.get(FAULT_INJECTION, "true");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(
+          FAULT_INJECTION + " must be true or false, not \"" + value + "\"");
+    }
+    faultInjection = value.equals("true");
+  }
+
+  /** Refuses the fault-injection keys when the operator turned them off. */
+  @Override
+  public void checkInput(DriverNode node) {
+    if (faultInjection) {
+      return;
+    }
+    for (String key : FAULT_KEYS) {
+      if (node.info(key) != null) {
+        throw new InvalidDriverInfoException(
+            "driver_info."
+                + key
+                + " makes driver calls fail or hang, which this conductor does not allow: "
+                + io.ferrum.driver.DriverSettings.howToAllow(
+                    FAULT_INJECTION, "fault injection (true)"));
+      }
+    }
   }
 
   @Override

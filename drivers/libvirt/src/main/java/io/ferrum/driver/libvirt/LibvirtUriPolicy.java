@@ -18,12 +18,11 @@ import java.util.regex.Pattern;
 /**
  * The operator's allowlist of libvirt connection URIs. A URI from a node is used only when it
  * matches an entry of {@value #ALLOWED_URIS} (default {@code qemu:///system}, {@code
- * qemu:///session}, {@code test:///default}) in scheme and transport, host (an entry's host may be
- * {@code *.example.com}), port and path, and user when the entry names one. A query parameter
- * (libvirt's transport parameters such as {@code command=}, {@code socket=}, {@code keyfile=},
- * which name programs, sockets and key files on the conductor's host) is allowed only when the
- * matching entry carries it with the same value, or when its name is in {@value #ALLOWED_PARAMS}
- * (default: none).
+ * test:///default}) in scheme and transport, host (an entry's host may be {@code *.example.com}),
+ * port and path, and user when the entry names one. A query parameter (libvirt's transport
+ * parameters such as {@code command=}, {@code socket=}, {@code keyfile=}, which name programs,
+ * sockets and key files on the conductor's host) is allowed only when the matching entry carries it
+ * with the same value, or when its name is in {@value #ALLOWED_PARAMS} (default: none).
  *
  * <p>Before any matching, a URI must be plain: ASCII without spaces, control characters or
  * backslashes; no fragment; no password in the user part; a path of ordinary segments (no {@code
@@ -42,8 +41,7 @@ final class LibvirtUriPolicy {
   static final String ALLOWED_PARAMS = "libvirt-allowed-uri-params";
 
   /** The URIs allowed when the operator names none: the local hypervisor and the test driver. */
-  static final List<String> DEFAULT_URIS =
-      List.of("qemu:///system", "qemu:///session", "test:///default");
+  static final List<String> DEFAULT_URIS = List.of("qemu:///system", "test:///default");
 
   private static final int MAX_LENGTH = 1024;
   private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9]*(\\+[a-z0-9]+)?");
@@ -207,9 +205,15 @@ final class LibvirtUriPolicy {
     if (uri.getScheme() == null || uri.isOpaque()) {
       throw new IllegalArgumentException("it needs the form driver[+transport]://[host]/path");
     }
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    // Case matters: libvirt only knows its drivers in lower case, and hands any other spelling
+    // ("Test:///default") to its remote driver, which connects to the daemon's socket.
+    String scheme = uri.getScheme();
     if (!SCHEME.matcher(scheme).matches()) {
-      throw new IllegalArgumentException("\"" + scheme + "\" is not a libvirt driver[+transport]");
+      throw new IllegalArgumentException(
+          "\""
+              + scheme
+              + "\" is not a libvirt driver[+transport] (lower-case letters and digits, as libvirt"
+              + " spells them)");
     }
     if (uri.getRawFragment() != null) {
       throw new IllegalArgumentException("a libvirt URI has no fragment (#...)");

@@ -31,9 +31,13 @@ class LibvirtUriPolicyTest {
     LibvirtUriPolicy policy = LibvirtUriPolicy.defaults();
 
     allowed(policy, "qemu:///system");
-    allowed(policy, "qemu:///session");
     allowed(policy, "test:///default");
-    allowed(policy, "QEMU:///system");
+    // A session daemon would be started for the conductor's user: only if the operator says so.
+    refused(policy, "qemu:///session", "matches no entry");
+    // libvirt hands a scheme it does not know in this spelling to its remote driver.
+    refused(policy, "QEMU:///system", "lower-case");
+    refused(policy, "Test:///default", "lower-case");
+    refused(policy, "TEST:///default", "lower-case");
     refused(policy, "qemu+ssh://host/system", "matches no entry of libvirt-allowed-uris");
     refused(policy, "qemu+ext:///system", "matches no entry");
     refused(policy, "xen:///system", "matches no entry");
