@@ -50,6 +50,15 @@ public final class Metrics implements NotificationSink {
     FunctionCounter.builder("ferrum_lock_wait_seconds", target, c -> c.lockStats().waitSeconds())
         .description("Total time spent acquiring exclusive locks")
         .register(registry);
+    FunctionCounter.builder("ferrum_driver_calls_abandoned", target, c -> c.driverCallsAbandoned())
+        .description("Driver calls abandoned at their deadline (each failed its operation)")
+        .register(registry);
+    Gauge.builder("ferrum_driver_calls_stuck", target, c -> c.driverCallsStuck())
+        .description("Abandoned driver calls whose thread has still not returned")
+        .register(registry);
+    FunctionCounter.builder("ferrum_nodes_repaired", target, c -> c.nodesRepaired())
+        .description("Nodes reservation recovery repaired since the start")
+        .register(registry);
     byProvisionState =
         MultiGauge.builder("ferrum_nodes")
             .description("Nodes by provision state")

@@ -8,6 +8,7 @@ import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.ConnectionPool;
 import io.ferrum.conductor.Databases;
 import io.ferrum.conductor.LoggingNotificationSink;
+import io.ferrum.conductor.PowerSyncPolicy;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -146,6 +147,50 @@ final class ServeCommand implements Callable<Integer> {
   String powerSyncBatchSize;
 
   @Option(
+      names = "--power-sync-policy",
+      paramLabel = "observe|enforce",
+      description =
+          "What the power sync does when the hardware disagrees with the stored power state:"
+              + " 'observe' (default) records what the hardware says; 'enforce' pushes the stored"
+              + " state back to the hardware.")
+  String powerSyncPolicy;
+
+  @Option(
+      names = "--callback-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "How long a node may wait for a callback (wait call-back, clean wait, ...) before it"
+              + " fails (default: 1800).")
+  String callbackTimeout;
+
+  @Option(
+      names = "--timeout-check-interval",
+      paramLabel = "SECONDS",
+      description =
+          "How often nodes whose callback wait expired are looked for (default: 60; 0 turns the"
+              + " check off).")
+  String timeoutCheckInterval;
+
+  @Option(
+      names = "--recovery-interval",
+      paramLabel = "SECONDS",
+      description =
+          "How often reservations and nodes left behind by this conductor's failed work are"
+              + " looked for and repaired (default: 15; 0 turns the periodic pass off).")
+  String recoveryInterval;
+
+  @Option(
+      names = "--driver-call-timeout",
+      paramLabel = "INTERFACE=SECONDS,...",
+      description =
+          "Deadlines of driver calls per hardware interface (power, management, boot, deploy,"
+              + " clean, inspect, rescue) or of configuration checks (validate); a call past its"
+              + " deadline fails its operation and frees the node (default:"
+              + " validate=10,power=60,management=60,boot=600,deploy=1800,clean=1800,"
+              + "inspect=1800,rescue=1800).")
+  String driverCallTimeout;
+
+  @Option(
       names = "--workers",
       paramLabel = "N",
       description = "Worker threads for node work (default: 16).")
@@ -172,7 +217,7 @@ final class ServeCommand implements Callable<Integer> {
       names = "--libvirt-allowed-uris",
       paramLabel = "URIS",
       description =
-          "libvirt connection URIs nodes may use (default: qemu:///system,qemu:///session,"
+          "libvirt connection URIs nodes may use (default: qemu:///system,"
               + "test:///default). An entry's host may be *.domain; parameters written in an entry"
               + " are allowed with exactly that value.")
   String libvirtAllowedUris;
@@ -207,6 +252,15 @@ final class ServeCommand implements Callable<Integer> {
           "URL schemes drivers that download images may use, e.g. https (default: none; the"
               + " libvirt driver downloads nothing).")
   String imageAllowedUrlSchemes;
+
+  @Option(
+      names = "--fake-fault-injection",
+      paramLabel = "true|false",
+      description =
+          "Whether fake-hardware nodes may carry the driver_info keys that make calls fail or hang"
+              + " (fake_fail, fake_hang, ...), for testing (default: false: an API user could make"
+              + " the conductor's driver threads hang).")
+  String fakeFaultInjection;
 
   @Option(
       names = "--http-workers",
@@ -316,6 +370,40 @@ final class ServeCommand implements Callable<Integer> {
             "power-sync-batch-size",
             1,
             100_000);
+    int callbackSeconds =
+        number(
+            settings.get("callback-timeout", callbackTimeout, "1800"),
+            "callback-timeout",
+            1,
+            7 * 86_400);
+    int timeoutCheckSeconds =
+        number(
+            settings.get("timeout-check-interval", timeoutCheckInterval, "60"),
+            "timeout-check-interval",
+            0,
+            86_400);
+    int recoverySeconds =
+        number(
+            settings.get("recovery-interval", recoveryInterval, "15"),
+            "recovery-interval",
+            0,
+            86_400);
+    Map<String, Duration> driverDeadlines =
+        driverDeadlines(settings.get("driver-call-timeout", driverCallTimeout, ""));
+    String policyName =
+        settings
+            .get("power-sync-policy", powerSyncPolicy, "observe")
+            .trim()
+            .toLowerCase(java.util.Locale.ROOT);
+    PowerSyncPolicy syncPolicy =
+        switch (policyName) {
+          case "observe" -> PowerSyncPolicy.OBSERVE;
+          case "enforce" -> PowerSyncPolicy.ENFORCE;
+          default ->
+              throw new CommandLine.ParameterException(
+                  spec.commandLine(),
+                  "--power-sync-policy must be observe or enforce, not '" + policyName + "'");
+        };
     String durabilityName = settings.get("db-durability", dbDurability, "disk");
     Databases.Durability durability =
         switch (durabilityName) {
@@ -374,6 +462,8 @@ final class ServeCommand implements Callable<Integer> {
         driverSettings.put(setting[0], value);
       }
     }
+    driverSettings.put(
+        "fake-fault-injection", settings.get("fake-fault-injection", fakeFaultInjection, "false"));
     String url = settings.get("db-url", dbUrl, null);
     Path data = Path.of(settings.get("data-dir", dataDir, "data")).toAbsolutePath().normalize();
     FileChannel lockChannel = null;
@@ -419,6 +509,7 @@ final class ServeCommand implements Callable<Integer> {
     LoggingNotificationSink logging = new LoggingNotificationSink();
     Conductor.Builder builder = Conductor.builder();
     driverSettings.forEach(builder::driverSetting);
+    driverDeadlines.forEach(builder::driverCallTimeout);
     try (Conductor conductor =
             builder
                 .dataSource(pool)
@@ -430,6 +521,12 @@ final class ServeCommand implements Callable<Integer> {
                 .name(settings.get("name", name, null))
                 .conductorGroup(settings.get("conductor-group", conductorGroup, ""))
                 .powerSyncInterval(Duration.ofSeconds(syncSeconds))
+                .powerSync(syncPolicy, 3)
+                .callbackTimeout(Duration.ofSeconds(callbackSeconds))
+                .timeoutCheckInterval(Duration.ofSeconds(timeoutCheckSeconds))
+                .recoveryInterval(Duration.ofSeconds(recoverySeconds))
+                .soleConductor(dataLock != null)
+                .waitForPreviousInstance(true)
                 .powerSyncConcurrency(syncConcurrency, syncBatch)
                 .heartbeat(
                     Duration.ofSeconds(heartbeatSeconds),
@@ -491,6 +588,35 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Stopped.");
     out.flush();
     return 0;
+  }
+
+  /** Parses {@code interface=seconds,...}; names and ranges are checked here, before any start. */
+  private Map<String, Duration> driverDeadlines(String value) {
+    Map<String, Duration> out = new java.util.LinkedHashMap<>();
+    java.util.Set<String> known =
+        java.util.Set.of(
+            "validate", "power", "management", "boot", "deploy", "clean", "inspect", "rescue");
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      String iface = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
+      if (eq < 0 || !known.contains(iface)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--driver-call-timeout takes INTERFACE=SECONDS entries, INTERFACE one of "
+                + new java.util.TreeSet<>(known)
+                + ", not '"
+                + entry.trim()
+                + "'");
+      }
+      out.put(
+          iface,
+          Duration.ofSeconds(
+              number(entry.substring(eq + 1), "driver-call-timeout " + iface, 1, 86_400)));
+    }
+    return out;
   }
 
   @SuppressWarnings("restriction")

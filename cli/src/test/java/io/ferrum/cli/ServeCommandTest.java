@@ -118,6 +118,90 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_badDriverDeadlinesOrPolicy_exit2_namingTheOption() {
+    for (String[] bad :
+        new String[][] {
+          {"--driver-call-timeout", "powr=5", "INTERFACE one of [boot, clean, deploy,"},
+          {"--driver-call-timeout", "power", "not 'power'"},
+          {"--driver-call-timeout", "power=0", "--driver-call-timeout power must be a whole"},
+          {"--power-sync-policy", "strict", "--power-sync-policy must be observe or enforce"},
+          {"--callback-timeout", "-1", "--callback-timeout must be a whole number"}
+        }) {
+      StringWriter err = new StringWriter();
+      int code =
+          Ferrum.execute(
+              new String[] {"serve", bad[0], bad[1]},
+              new PrintWriter(new StringWriter(), true),
+              new PrintWriter(err, true));
+      assertThat(code).as(bad[0] + " " + bad[1]).isEqualTo(2);
+      assertThat(err.toString()).as(bad[0] + " " + bad[1]).contains(bad[2]);
+    }
+  }
+
+  @Test
+  void serve_driverCallTimeout_boundsAHungPowerCall(@TempDir Path dir) throws Exception {
+    Running running =
+        start(
+            Map.of(),
+            "--port",
+            "0",
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--fake-fault-injection",
+            "true",
+            "--driver-call-timeout",
+            "power=1");
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> created =
+          http.send(
+              HttpRequest.newBuilder(URI.create(running.url() + "/v1/nodes"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"driver\": \"fake-hardware\", \"driver_info\": {\"fake_hang\":"
+                              + " \"power.set\", \"fake_hang_ms\": \"60000\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String uuid =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(created.body())
+              .get("uuid")
+              .asText();
+      HttpResponse<String> power =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(running.url() + "/v1/nodes/" + uuid + "/states/power"))
+                  .header("Content-Type", "application/json")
+                  .PUT(HttpRequest.BodyPublishers.ofString("{\"target\": \"power on\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(power.statusCode()).as(power.body()).isEqualTo(202);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      String lastError = "";
+      while (System.nanoTime() < deadline) {
+        String body =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(running.url() + "/v1/nodes/" + uuid)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        com.fasterxml.jackson.databind.JsonNode node =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        if (!node.get("last_error").isNull() && node.get("reservation").isNull()) {
+          lastError = node.get("last_error").asText();
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(lastError).contains("deadline of 1 s");
+    } finally {
+      running.command().stop();
+      running.exit().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void settings_optionBeatsEnvironmentBeatsFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("ferrum.conf");
     java.nio.file.Files.writeString(file, "port = 7000\nworkers = 3\nname = from-file\n");

@@ -79,6 +79,7 @@ public final class Conductor implements AutoCloseable {
   private final Ports ports;
   private final Portgroups portgroups;
   private volatile boolean closed;
+  private volatile Periodics.Periodic heartbeats;
 
   private Conductor(
       ConductorContext ctx,
@@ -209,6 +210,23 @@ public final class Conductor implements AutoCloseable {
    */
   public long nodesRepaired() {
     return recovery.repaired();
+  }
+
+  /**
+   * How many driver calls passed their deadline and were abandoned since this conductor started.
+   * Each one failed its operation; a rising count means hardware (or a driver) that does not
+   * answer.
+   */
+  public long driverCallsAbandoned() {
+    return ctx.driverCalls.abandoned();
+  }
+
+  /**
+   * How many abandoned driver calls still have not returned: threads a driver holds because it
+   * ignores interrupts. Past 1000, this conductor refuses new driver calls.
+   */
+  public int driverCallsStuck() {
+    return ctx.driverCalls.stuck();
   }
 
   /** Starts building a conductor. */
@@ -529,6 +547,23 @@ public final class Conductor implements AutoCloseable {
       interfaces.put("rescue", driver.rescue());
       Map<String, InterfaceValidation> results = new java.util.TreeMap<>();
       String refused = DriverInput.refusal(driver, node);
+      // Every interface at once, each within the validate deadline: a hung check costs one
+      // deadline, not one per interface, and no API thread waits longer.
+      Map<String, java.util.concurrent.CompletableFuture<Void>> checks = new java.util.TreeMap<>();
+      interfaces.forEach(
+          (name, hardwareInterface) -> {
+            if (refused == null) {
+              checks.put(
+                  name,
+                  ctx.driverCalls.callAsync(
+                      name + ".validate",
+                      ctx.driverCalls.deadline("validate"),
+                      () -> {
+                        hardwareInterface.validate(node);
+                        return null;
+                      }));
+            }
+          });
       interfaces.forEach(
           (name, hardwareInterface) -> {
             if (refused != null) {
@@ -536,10 +571,17 @@ public final class Conductor implements AutoCloseable {
               return;
             }
             try {
-              hardwareInterface.validate(node);
+              checks.get(name).join();
               results.put(name, new InterfaceValidation(true, null));
-            } catch (io.ferrum.driver.DriverException e) {
-              results.put(name, new InterfaceValidation(false, e.getMessage()));
+            } catch (java.util.concurrent.CompletionException e) {
+              Throwable cause = e.getCause() != null ? e.getCause() : e;
+              results.put(
+                  name,
+                  new InterfaceValidation(
+                      false,
+                      cause instanceof io.ferrum.driver.DriverException
+                          ? cause.getMessage()
+                          : Task.describe(cause)));
             }
           });
       results.putAll(NodeInterfaces.validateUndriven(driver, task.node().attributes()));
@@ -660,7 +702,7 @@ public final class Conductor implements AutoCloseable {
    */
   private void schedulePeriodicTasks(
       Duration heartbeatInterval, Duration timeoutCheckInterval, Duration powerSyncInterval) {
-    periodics.task("heartbeat", membership::beat).every(heartbeatInterval);
+    heartbeats = periodics.task("heartbeat", membership::beat).every(heartbeatInterval);
     periodics.task("node-counts", ctx.counts::reconcile).every(Duration.ofSeconds(30));
     periodics.task("takeover", this::takeOverDeadConductors).every(heartbeatInterval);
     recovery.schedule(
@@ -684,10 +726,14 @@ public final class Conductor implements AutoCloseable {
   }
 
   /**
-   * Stops: takes no new work and stops the periodic tasks; lets running jobs finish within the
-   * shutdown deadline, then interrupts them; fails the nodes of jobs still running after that
-   * (their late writes are fenced out) and repairs whatever else this conductor left behind; then
-   * gives back every reservation it holds and marks it offline. Idempotent.
+   * Stops: takes no new work, stops the periodic tasks but the heartbeat and leaves the hash rings
+   * (the other conductors take over the periodic work of its nodes at their next heartbeat); lets
+   * running jobs finish within the shutdown deadline, heartbeating meanwhile so that nothing it
+   * holds looks dead, then interrupts them; fails the nodes of jobs still running after that (their
+   * late writes are fenced out) and repairs whatever else this conductor left behind; then gives
+   * back every reservation it holds, stops heartbeating and frees its name. If the database fails
+   * meanwhile, the name stays taken: once its heartbeat is old, a peer (or this conductor's next
+   * start) takes its nodes over. Idempotent.
    */
   @Override
   public void close() {
@@ -695,7 +741,16 @@ public final class Conductor implements AutoCloseable {
       return;
     }
     closed = true;
-    periodics.shutdown(Duration.ofSeconds(5));
+    periodics.shutdown(Duration.ofSeconds(5), heartbeats);
+    try {
+      membership.startLeaving();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Conductor {}: could not leave the hash rings: {}; its peers rebalance once its"
+              + " heartbeat is old",
+          ctx.name,
+          e.getMessage());
+    }
     boolean clean = ctx.pool.shutdown(shutdownDeadline);
     if (!clean) {
       LOG.warn(
@@ -707,7 +762,10 @@ public final class Conductor implements AutoCloseable {
         if (repaired > 0) {
           LOG.warn("Conductor {}: repaired {} node(s) at shutdown", ctx.name, repaired);
         }
-        membership.leave(); // the others rebalance at their next heartbeat, not after a timeout
+        if (heartbeats != null) {
+          heartbeats.stop(Duration.ofSeconds(5));
+        }
+        membership.leave();
       }
     } catch (RuntimeException e) {
       LOG.error(
@@ -715,6 +773,9 @@ public final class Conductor implements AutoCloseable {
           ctx.name,
           e);
     } finally {
+      if (heartbeats != null) {
+        heartbeats.stop(Duration.ofSeconds(5));
+      }
       powerSync.shutdown();
       ctx.driverCalls.shutdown();
     }
@@ -810,6 +871,8 @@ public final class Conductor implements AutoCloseable {
     private Runnable onStandDown = () -> {};
     private boolean periodicTasks = true;
     private Clock livenessClock;
+    private boolean soleConductor;
+    private boolean waitForPreviousInstance;
     private final Map<String, Duration> driverCallTimeouts = new java.util.HashMap<>();
     private Duration shutdownDeadline = Duration.ofSeconds(60);
     private boolean migrate = true;
@@ -938,6 +1001,28 @@ public final class Conductor implements AutoCloseable {
     }
 
     /**
+     * Whether this conductor is the only process using its database, as when it holds an embedded
+     * database's files locked (default false). Then a name that looks alive at start-up belongs to
+     * this conductor's own previous run, killed, and is taken at once; and no peer can declare it
+     * dead, so it never fences its driver calls.
+     */
+    public Builder soleConductor(boolean value) {
+      this.soleConductor = value;
+      return this;
+    }
+
+    /**
+     * Whether, at start-up, to wait out a previous instance under this conductor's name that looks
+     * alive but no longer heartbeats (the same conductor, killed and restarted within the heartbeat
+     * timeout) rather than fail (default false). If it heartbeats meanwhile, it is alive, and
+     * start-up fails with {@link ConductorNameInUseException} either way.
+     */
+    public Builder waitForPreviousInstance(boolean value) {
+      this.waitForPreviousInstance = value;
+      return this;
+    }
+
+    /**
      * The clock heartbeats are written and judged by (default: the database's own, the only safe
      * choice when several processes share the database, since their own clocks may disagree). For a
      * simulation that drives time itself, in one process.
@@ -960,11 +1045,12 @@ public final class Conductor implements AutoCloseable {
     /**
      * The deadline of every call to hardware interface {@code hardwareInterface} ({@code power},
      * {@code management}, {@code boot}, {@code deploy}, {@code clean}, {@code inspect}, {@code
-     * rescue}). Defaults: 60 s for power and management, 10 minutes for boot, 30 minutes for the
-     * others; a call given a timeout of its own (a soft power off) gets that much more. A call past
-     * its deadline fails its operation ({@code last_error} says which call) and frees the node,
-     * even if the driver's thread never returns. Zero runs the calls on the caller's thread without
-     * a deadline (for deterministic tests).
+     * rescue}), or of every interface's configuration check ({@code validate}). Defaults: 10 s for
+     * validate, 60 s for power and management, 10 minutes for boot, 30 minutes for the others; a
+     * call given a timeout of its own (a soft power off) gets that much more. A call past its
+     * deadline fails its operation ({@code last_error} says which call) and frees the node, even if
+     * the driver's thread never returns. Zero runs the calls on the caller's thread without a
+     * deadline (for deterministic tests).
      */
     public Builder driverCallTimeout(String hardwareInterface, Duration value) {
       if (value == null || value.isNegative()) {
@@ -1113,9 +1199,10 @@ public final class Conductor implements AutoCloseable {
               lockWait,
               callbackTimeout);
       Membership membership =
-          new Membership(ctx, group, heartbeatTimeout, onStandDown, livenessClock);
+          new Membership(ctx, group, heartbeatTimeout, onStandDown, livenessClock, soleConductor);
+      driverCalls.fence(membership::mayAct, membership::whyNot);
       try {
-        membership.register(String.join(",", drivers.names()));
+        membership.register(String.join(",", drivers.names()), waitForPreviousInstance);
       } catch (RuntimeException e) {
         driverCalls.shutdown();
         throw e;

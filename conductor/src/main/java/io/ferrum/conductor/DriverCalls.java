@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * abandoned. A driver thread that ignores the interrupt stays stuck, but holds nothing of the
  * conductor's: no worker, no lock, no database connection.
  *
- * Calls that touch no hardware (validate) run on the caller's thread. A deadline of zero runs the
- * interface's calls on the caller's thread without one, for deterministic tests.
+ * Checks of a node's configuration (validate) have a deadline of their own, short: they should
+ * touch no hardware. A deadline of zero runs the interface's calls on the caller's thread without
+ * one, for deterministic tests.
  */
 /** Runs a conductor's driver calls with a deadline per hardware interface. Thread-safe. */
 final class DriverCalls {
@@ -42,13 +43,15 @@ final class DriverCalls {
   private static final Logger LOG = LoggerFactory.getLogger(DriverCalls.class);
 
   /**
-   * Default deadlines per interface: a minute for power and management (Ironic waits a minute for a
-   * power state change), ten minutes for boot preparation, thirty for deploy, clean, inspect and
-   * rescue steps (Ironic's callback timeout). A call that is given a timeout of its own (a soft
-   * power off) gets that much more.
+   * Default deadlines per interface: ten seconds for any interface's {@code validate} (it checks
+   * configuration), a minute for power and management (Ironic waits a minute for a power state
+   * change), ten minutes for boot preparation, thirty for deploy, clean, inspect and rescue steps
+   * (Ironic's callback timeout). A call that is given a timeout of its own (a soft power off) gets
+   * that much more.
    */
   static final Map<String, Duration> DEFAULT_DEADLINES =
       Map.of(
+          "validate", Duration.ofSeconds(10),
           "power", Duration.ofSeconds(60),
           "management", Duration.ofSeconds(60),
           "boot", Duration.ofMinutes(10),
@@ -63,12 +66,26 @@ final class DriverCalls {
   private final java.util.concurrent.ScheduledThreadPoolExecutor timers;
   private final Map<HardwareType, HardwareType> guarded = new ConcurrentHashMap<>();
   private final AtomicLong abandoned = new AtomicLong();
+  private final AtomicInteger stuck = new AtomicInteger();
+  private final java.util.concurrent.Semaphore slots;
+  private final int maxCalls;
+  private volatile java.util.function.BooleanSupplier mayAct = () -> true;
+  private volatile java.util.function.Supplier<String> whyNot = () -> "";
+
+  /**
+   * Abandoned calls whose thread still runs, past which new calls are refused: a driver that never
+   * returns must not take every thread of the process.
+   */
+  static final int MAX_STUCK = 1000;
 
   /**
    * @param deadlines per interface name ({@code power}, {@code deploy}, ...); missing ones default
-   * @param maxThreads the most driver calls in progress at once, abandoned ones included
+   * @param maxCalls the most driver calls in progress at once; a call abandoned at its deadline no
+   *     longer counts, so hung drivers cannot use them up
    */
-  DriverCalls(String conductor, Map<String, Duration> deadlines, int maxThreads) {
+  DriverCalls(String conductor, Map<String, Duration> deadlines, int maxCalls) {
+    this.maxCalls = maxCalls;
+    this.slots = new java.util.concurrent.Semaphore(maxCalls);
     this.conductor = conductor;
     Map<String, Duration> all = new ConcurrentHashMap<>(DEFAULT_DEADLINES);
     all.putAll(deadlines);
@@ -77,7 +94,7 @@ final class DriverCalls {
     this.threads =
         new ThreadPoolExecutor(
             0,
-            maxThreads,
+            Integer.MAX_VALUE,
             60,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
@@ -97,6 +114,17 @@ final class DriverCalls {
     this.timers.setRemoveOnCancelPolicy(true);
   }
 
+  /**
+   * Refuses every driver call but configuration checks while {@code mayAct} is false, with {@code
+   * whyNot} as the reason: a conductor that may have been declared dead must not act on hardware
+   * its peers may be acting on.
+   */
+  void fence(
+      java.util.function.BooleanSupplier mayAct, java.util.function.Supplier<String> whyNot) {
+    this.mayAct = mayAct;
+    this.whyNot = whyNot;
+  }
+
   /** The deadline of calls to interface {@code name}. */
   Duration deadline(String name) {
     return deadlines.getOrDefault(name, Duration.ofMinutes(30));
@@ -105,6 +133,11 @@ final class DriverCalls {
   /** How many calls were abandoned after their deadline since the start. */
   long abandoned() {
     return abandoned.get();
+  }
+
+  /** How many abandoned calls still have not returned: threads a driver holds. */
+  int stuck() {
+    return stuck.get();
   }
 
   /**
@@ -136,10 +169,15 @@ final class DriverCalls {
         type.getClassLoader(),
         new Class<?>[] {type},
         (proxy, method, args) -> {
-          if (method.getDeclaringClass() == Object.class || method.getName().equals("validate")) {
+          if (method.getDeclaringClass() == Object.class) {
             return objectMethod(proxy, method, args, target);
           }
-          Duration deadline = deadline(name);
+          boolean check = method.getName().equals("validate");
+          if (!check && !mayAct.getAsBoolean()) {
+            throw new DriverException(
+                "Driver call " + name + "." + method.getName() + " refused: " + whyNot.get());
+          }
+          Duration deadline = check ? deadline("validate") : deadline(name);
           if (deadline.isZero()) {
             return invoke(target, method, args);
           }
@@ -187,6 +225,43 @@ final class DriverCalls {
    */
   <T> CompletableFuture<T> callAsync(String what, Duration deadline, Callable<T> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
+    if (stuck.get() >= MAX_STUCK) {
+      result.completeExceptionally(
+          new DriverException(
+              "Driver call "
+                  + what
+                  + " refused: "
+                  + stuck.get()
+                  + " driver calls on conductor "
+                  + conductor
+                  + " passed their deadline and still have not returned; a driver is not"
+                  + " answering interrupts"));
+      return result;
+    }
+    if (!slots.tryAcquire()) {
+      result.completeExceptionally(
+          new DriverException(
+              "No thread free for driver call "
+                  + what
+                  + ": all "
+                  + maxCalls
+                  + " driver calls of conductor "
+                  + conductor
+                  + " are in progress; retry later"));
+      return result;
+    }
+    // The slot is given back once: when the call returns, or when it is abandoned, whichever comes
+    // first. An abandoned call's thread counts as stuck until it returns.
+    java.util.concurrent.atomic.AtomicBoolean slotHeld =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    // 0: running, 1: returned, 2: abandoned at its deadline (then stuck until it returns).
+    AtomicInteger state = new AtomicInteger();
+    Runnable freeSlot =
+        () -> {
+          if (slotHeld.compareAndSet(true, false)) {
+            slots.release();
+          }
+        };
     Future<?> running;
     try {
       running =
@@ -196,21 +271,16 @@ final class DriverCalls {
                   result.complete(call.call());
                 } catch (Throwable t) { // NOPMD: the caller gets whatever the driver threw
                   result.completeExceptionally(t);
+                } finally {
+                  freeSlot.run();
+                  if (!state.compareAndSet(0, 1)) {
+                    stuck.decrementAndGet(); // abandoned earlier: no longer stuck
+                  }
                 }
               });
     } catch (RejectedExecutionException e) {
-      result.completeExceptionally(
-          new DriverException(
-              "No thread free for driver call "
-                  + what
-                  + ": "
-                  + threads.getActiveCount()
-                  + " calls in progress on conductor "
-                  + conductor
-                  + ", "
-                  + abandoned.get()
-                  + " abandoned after their deadline so far",
-              e));
+      freeSlot.run();
+      result.completeExceptionally(new DriverException("The conductor is stopping", e));
       return result;
     }
     java.util.concurrent.ScheduledFuture<?> timer;
@@ -218,14 +288,19 @@ final class DriverCalls {
       timer =
           timers.schedule(
               () -> {
-                if (result.completeExceptionally(timeout(what, deadline))) {
+                if (result.completeExceptionally(timeout(what, deadline))
+                    && state.compareAndSet(0, 2)) {
+                  stuck.incrementAndGet();
+                  freeSlot.run();
                   running.cancel(true);
                   abandoned.incrementAndGet();
                   LOG.warn(
-                      "Conductor {}: driver call {} passed its deadline of {}; abandoned",
+                      "Conductor {}: driver call {} passed its deadline of {}; abandoned ({} still"
+                          + " stuck)",
                       conductor,
                       what,
-                      seconds(deadline));
+                      seconds(deadline),
+                      stuck.get());
                 }
               },
               deadline.toNanos(),

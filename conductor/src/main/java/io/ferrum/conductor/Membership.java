@@ -16,16 +16,27 @@ import org.slf4j.LoggerFactory;
  * Design of membership.
  *
  * Identity: a conductor registers its name with an instance id of its own, one per start. The
- * name is refused while a conductor under it is alive; after a crash it is free again once the
- * old heartbeat has aged past the timeout, and the new instance then recovers the old one's work.
+ * name is refused while an instance under it heartbeats; a clean stop frees it at once. After a
+ * crash it is free again once the old heartbeat has aged past the timeout (a conductor that is
+ * the only one on its database, or told to wait, takes it then), and the new instance recovers
+ * the old one's work.
  *
- * Liveness: alive = online and heartbeat within the timeout, judged by the database's clock. Each
- * heartbeat also reads the table, which gives this conductor its view: who is alive (the hash
- * rings, one per conductor group) and who is dead (for takeover).
+ * Liveness: an instance is alive while its heartbeat is younger than the timeout, judged by the
+ * database's clock. It is a member of the hash rings while alive and online; a stopping conductor
+ * leaves the rings first (its peers take its nodes' periodic work at their next heartbeat) and
+ * keeps heartbeating while its jobs finish, so nothing it still holds looks dead. Each heartbeat
+ * also reads the table, which gives this conductor its view: the rings, one per conductor group
+ * and hardware type, and the dead (for takeover): instances whose heartbeat aged past their
+ * timeout, stopping ones included. Taking one over frees its name.
  *
- * Self-fencing: a conductor that has not managed to heartbeat for a whole timeout may have been
- * declared dead by its peers; it owns no node's periodic work until a heartbeat succeeds again.
- * Its task writes are fenced by their tokens anyway.
+ * Self-fencing: a conductor whose last heartbeat is older than the timeout may have been declared
+ * dead by its peers; it owns no node's periodic work until a heartbeat succeeds again, and from
+ * half the timeout on it makes no driver call for its jobs (its peers may soon act on the same
+ * hardware). Its task writes are fenced by their tokens anyway.
+ *
+ * Judging others: a conductor declares others dead only after its own heartbeats have succeeded,
+ * without a gap, for a whole timeout. After a database outage every heartbeat is old; the first
+ * conductor back must not take over peers that are about to heartbeat again.
  *
  * Standing down: if another instance registered under this name (this one looked dead: a long
  * pause, a broken link), this instance stops acting: no periodic work, no recovery (the
@@ -40,35 +51,54 @@ final class Membership {
   private record View(
       Instant databaseNow, List<ConductorStore.Row> rows, Map<String, HashRing> rings) {}
 
+  /** A previous instance holding the name: its last heartbeat, and how long until it expires. */
+  private record Previous(Instant heartbeatAt, Duration expiresIn) {}
+
   private final ConductorContext ctx;
   private final String group;
   private final String instanceId = UUID.randomUUID().toString();
   private final Duration timeout;
   private final Runnable onStandDown;
   private final java.time.Clock livenessClock;
+  private final boolean sole;
   private volatile View view;
   private volatile long lastBeatNanos;
+  private volatile long healthySinceNanos;
+  private volatile boolean healthy;
   private volatile boolean standingDown;
+  private volatile boolean leaving;
 
   /**
    * @param livenessClock the clock heartbeats are written and judged by, or {@code null} for the
    *     database's own (as every production conductor must use)
+   * @param sole whether this conductor is the only process using its database (an embedded database
+   *     it holds locked): a name that looks alive is its own previous instance's, and no peer can
+   *     act on its nodes
    */
   Membership(
       ConductorContext ctx,
       String group,
       Duration timeout,
       Runnable onStandDown,
-      java.time.Clock livenessClock) {
+      java.time.Clock livenessClock,
+      boolean sole) {
     this.ctx = ctx;
     this.group = group;
     this.timeout = timeout;
     this.onStandDown = onStandDown;
     this.livenessClock = livenessClock;
+    this.sole = sole;
   }
 
   private Instant now(org.jdbi.v3.core.Handle handle) {
-    return livenessClock == null ? ConductorStore.databaseNow(handle) : livenessClock.instant();
+    return livenessClock == null
+        ? ConductorStore.databaseNow(handle, ctx.dialect)
+        : livenessClock.instant();
+  }
+
+  /** This process's monotonic time, or the liveness clock's when there is one. */
+  private long nowNanos() {
+    return livenessClock == null ? System.nanoTime() : livenessClock.millis() * 1_000_000L;
   }
 
   /** This conductor's group. */
@@ -82,50 +112,110 @@ final class Membership {
   }
 
   /**
-   * Registers this conductor, refusing a name that is alive.
+   * Registers this conductor, refusing a name whose instance is alive. With {@code
+   * waitForPrevious}, an instance that is alive by its heartbeat's age but does not heartbeat again
+   * (the previous run of this conductor, killed) is waited out instead: the name is taken once its
+   * heartbeat is older than its timeout.
    *
-   * @throws ConductorNameInUseException if a conductor under this name is alive
+   * @throws ConductorNameInUseException if an instance under this name is alive
    */
-  void register(String hardwareTypes) {
-    ctx.inTransaction(
-        "register conductor " + ctx.name,
-        h -> {
-          Instant now = now(h);
-          ConductorStore.findForUpdate(h, ctx.name)
-              .filter(row -> alive(row, now))
-              .ifPresent(
-                  row -> {
-                    throw new ConductorNameInUseException(
-                        "A conductor named "
-                            + ctx.name
-                            + " is alive: its last heartbeat was "
-                            + Duration.between(row.heartbeatAt(), now).toSeconds()
-                            + " s ago (it is dead after "
-                            + timeoutOf(row).toSeconds()
-                            + " s without one); stop it first, or give this one another name");
-                  });
-          ConductorStore.register(
-              h, ctx.name, group, instanceId, hardwareTypes, timeout.toMillis(), now);
-          return null;
-        });
-    lastBeatNanos = System.nanoTime();
+  void register(String hardwareTypes, boolean waitForPrevious) {
+    Instant seenBeat = null;
+    while (true) {
+      Instant previousBeat = seenBeat;
+      Previous previous =
+          ctx.inTransaction(
+              "register conductor " + ctx.name,
+              h -> {
+                Instant now = now(h);
+                ConductorStore.Row row = ConductorStore.findForUpdate(h, ctx.name).orElse(null);
+                if (row != null && !sole && holdsName(row, now)) {
+                  boolean beatAgain =
+                      previousBeat != null && !previousBeat.equals(row.heartbeatAt());
+                  if (!waitForPrevious || beatAgain) {
+                    throw nameInUse(row, now);
+                  }
+                  return new Previous(
+                      row.heartbeatAt(),
+                      Duration.between(now, row.heartbeatAt().plus(timeoutOf(row))));
+                }
+                ConductorStore.register(
+                    h, ctx.name, group, instanceId, hardwareTypes, timeout.toMillis(), now);
+                return null;
+              });
+      if (previous == null) {
+        break;
+      }
+      seenBeat = previous.heartbeatAt();
+      LOG.warn(
+          "Conductor {}: a previous instance under this name heartbeated recently; waiting {} s"
+              + " for its heartbeat to expire (if it heartbeats again, it is alive and this start"
+              + " fails)",
+          ctx.name,
+          Math.max(0, previous.expiresIn().toSeconds()) + 1);
+      try {
+        Thread.sleep(Math.max(100, Math.min(previous.expiresIn().toMillis() + 100, 5_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConductorNameInUseException(
+            "Interrupted while waiting for the previous instance of conductor "
+                + ctx.name
+                + " to expire");
+      }
+    }
+    long now = nowNanos();
+    lastBeatNanos = now;
+    healthySinceNanos = now;
+    healthy = true;
     refreshView();
   }
 
-  /** Heartbeats and refreshes the view; stands down if another instance took the name. */
+  private ConductorNameInUseException nameInUse(ConductorStore.Row row, Instant now) {
+    return new ConductorNameInUseException(
+        "A conductor named "
+            + ctx.name
+            + " is alive: its last heartbeat was "
+            + ageSeconds(row.heartbeatAt(), now)
+            + " s ago (it is dead after "
+            + timeoutOf(row).toSeconds()
+            + " s without one); stop it first, or give this one another name");
+  }
+
+  /** Whole seconds from {@code then} to {@code now}; zero when clocks disagree. */
+  private static long ageSeconds(Instant then, Instant now) {
+    return Math.max(0, Duration.between(then, now).toSeconds());
+  }
+
+  /**
+   * Heartbeats and refreshes the view; stands down if another instance took the name, and takes it
+   * back if this one was declared dead and nobody else took it.
+   *
+   * @throws DatabaseException if the database fails (this conductor counts as unhealthy until a
+   *     heartbeat succeeds again)
+   */
   void beat() {
     if (standingDown) {
       return;
     }
+    try {
+      beatOnce();
+    } catch (RuntimeException | Error e) {
+      healthy = false;
+      throw e;
+    }
+  }
+
+  private void beatOnce() {
     boolean recorded =
         ctx.inTransaction(
             "heartbeat of conductor " + ctx.name,
-            h -> ConductorStore.heartbeat(h, ctx.name, instanceId, now(h)));
+            h -> ConductorStore.heartbeat(h, ctx.name, instanceId, !leaving, now(h)));
     if (!recorded) {
-      ConductorStore.Row row =
-          ctx.withHandle("read conductor " + ctx.name, h -> ConductorStore.find(h, ctx.name))
-              .orElse(null);
-      if (row == null || !instanceId.equals(row.instanceId())) {
+      boolean rejoined =
+          !leaving
+              && ctx.inTransaction(
+                  "rejoin", h -> ConductorStore.rejoin(h, ctx.name, instanceId, now(h)));
+      if (!rejoined) {
         standDown();
         return;
       }
@@ -134,9 +224,13 @@ final class Membership {
               + " the work they took over stays theirs",
           ctx.name,
           timeout.toSeconds());
-      ctx.inTransaction("rejoin", h -> ConductorStore.rejoin(h, ctx.name, instanceId, now(h)));
     }
-    lastBeatNanos = System.nanoTime();
+    long now = nowNanos();
+    if (!healthy || now - lastBeatNanos >= timeout.toNanos()) {
+      healthySinceNanos = now; // after a failure or a gap, the others' heartbeats are judged anew
+      healthy = true;
+    }
+    lastBeatNanos = now;
     refreshView();
   }
 
@@ -158,8 +252,23 @@ final class Membership {
     return standingDown;
   }
 
-  /** Marks this instance offline, so its peers rebalance at once. */
+  /**
+   * Leaves the hash rings, so peers take over the periodic work of this conductor's nodes at their
+   * next heartbeat; heartbeats go on (they keep its running jobs' reservations alive) until {@link
+   * #leave()}.
+   */
+  void startLeaving() {
+    leaving = true;
+    if (!standingDown) {
+      ctx.inTransaction(
+          "leave the hash ring",
+          h -> ConductorStore.heartbeat(h, ctx.name, instanceId, false, now(h)));
+    }
+  }
+
+  /** Frees the name: this instance stopped and holds nothing. */
   void leave() {
+    leaving = true;
     if (!standingDown) {
       ctx.inTransaction(
           "unregister conductor " + ctx.name,
@@ -176,7 +285,7 @@ final class Membership {
    * within the timeout, and it was not replaced).
    */
   boolean owns(String nodeGroup, String driver, String uuid) {
-    return ctx.name.equals(ownerOf(nodeGroup, driver, uuid)) && current();
+    return !leaving && ctx.name.equals(ownerOf(nodeGroup, driver, uuid)) && current();
   }
 
   /**
@@ -195,25 +304,49 @@ final class Membership {
   }
 
   private boolean current() {
-    if (standingDown) {
-      return false;
-    }
-    // With a clock of its own (a simulation drives time), the last heartbeat's age is that clock's.
-    return livenessClock != null || System.nanoTime() - lastBeatNanos < timeout.toNanos();
+    return !standingDown && nowNanos() - lastBeatNanos < timeout.toNanos();
   }
 
   /**
-   * Conductors whose heartbeat is older than the timeout but that are still marked online, as of
-   * the last view, with the cutoff that made them dead.
+   * Whether this conductor may make driver calls for its jobs: it was not replaced, and its last
+   * heartbeat is younger than half the timeout, so no peer can have declared it dead.
+   */
+  boolean mayAct() {
+    return sole || (!standingDown && nowNanos() - lastBeatNanos < timeout.toNanos() / 2);
+  }
+
+  /** Why {@link #mayAct()} is false, for the error the refused call gets. */
+  String whyNot() {
+    if (standingDown) {
+      return "conductor " + ctx.name + " was replaced by another process under its name";
+    }
+    return "conductor "
+        + ctx.name
+        + " has not heartbeated in the database for "
+        + Duration.ofNanos(nowNanos() - lastBeatNanos).toSeconds()
+        + " s (its peers take its nodes over after "
+        + timeout.toSeconds()
+        + " s); it makes no driver call until a heartbeat succeeds";
+  }
+
+  /**
+   * Conductors whose heartbeat is older than their timeout and that still hold their name (online
+   * or stopping), as of the last view, with the cutoff that made them dead; none unless this
+   * conductor's own heartbeats have succeeded without a gap for a whole timeout.
    */
   Map<String, Instant> dead() {
     View seen = view;
-    if (seen == null || !current()) {
+    if (seen == null
+        || !current()
+        || !healthy
+        || nowNanos() - healthySinceNanos < timeout.toNanos()) {
       return Map.of();
     }
     Map<String, Instant> dead = new HashMap<>();
     for (ConductorStore.Row row : seen.rows()) {
-      if (row.online() && !row.hostname().equals(ctx.name) && !alive(row, seen.databaseNow())) {
+      if (row.instanceId() != null
+          && !row.hostname().equals(ctx.name)
+          && !holdsName(row, seen.databaseNow())) {
         dead.put(row.hostname(), seen.databaseNow().minus(timeoutOf(row)));
       }
     }
@@ -292,11 +425,19 @@ final class Membership {
   }
 
   /**
-   * Whether {@code row}'s conductor is alive at {@code now}: online, with a heartbeat younger than
-   * the timeout it registered with (so peers configured differently still agree), or this one's.
+   * Whether {@code row}'s conductor is a live member of the rings at {@code now}: online, with a
+   * heartbeat younger than the timeout it registered with (so peers configured differently still
+   * agree).
    */
   private boolean alive(ConductorStore.Row row, Instant now) {
-    return row.online()
+    return row.online() && holdsName(row, now);
+  }
+
+  /**
+   * Whether an instance holds {@code row}'s name at {@code now}: it heartbeats within its timeout.
+   */
+  private boolean holdsName(ConductorStore.Row row, Instant now) {
+    return row.instanceId() != null
         && row.heartbeatAt() != null
         && row.heartbeatAt().isAfter(now.minus(timeoutOf(row)));
   }

@@ -33,6 +33,8 @@ final class Periodics {
     private final String name;
     private final Runnable body;
     private final ScheduledExecutorService thread;
+    private volatile boolean halted;
+    private volatile boolean spared;
 
     private Periodic(String name, Runnable body) {
       this.name = name;
@@ -58,7 +60,7 @@ final class Periodics {
 
     /** Runs the task once more after {@code delay}, between its regular runs. */
     void after(Duration delay) {
-      if (stopped) {
+      if (stopped || halted) {
         return;
       }
       try {
@@ -68,8 +70,24 @@ final class Periodics {
       }
     }
 
+    /**
+     * Stops this task alone: a run in progress is interrupted and waited for up to {@code wait}.
+     */
+    void stop(Duration wait) {
+      halted = true;
+      thread.shutdownNow();
+      try {
+        if (!thread.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warn(
+              "Conductor {}: periodic task '{}' did not stop within {}", conductor, name, wait);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     private void runOnce() {
-      if (stopped) {
+      if (halted || (stopped && !spared)) {
         return;
       }
       try {
@@ -97,14 +115,24 @@ final class Periodics {
     return periodic;
   }
 
-  /** Stops every task: runs in progress are interrupted and waited for up to {@code wait}. */
-  synchronized void shutdown(Duration wait) {
+  /**
+   * Stops every task but {@code spare} (stopped later with {@link Periodic#stop}): runs in progress
+   * are interrupted and waited for up to {@code wait}.
+   */
+  synchronized void shutdown(Duration wait, Periodic... spare) {
+    List<ScheduledExecutorService> stopping = new ArrayList<>(threads);
+    for (Periodic kept : spare) {
+      if (kept != null) {
+        kept.spared = true;
+        stopping.remove(kept.thread);
+      }
+    }
     stopped = true;
-    for (ScheduledExecutorService thread : threads) {
+    for (ScheduledExecutorService thread : stopping) {
       thread.shutdownNow();
     }
     long deadline = System.nanoTime() + wait.toNanos();
-    for (ScheduledExecutorService thread : threads) {
+    for (ScheduledExecutorService thread : stopping) {
       try {
         long left = deadline - System.nanoTime();
         if (left > 0 && !thread.awaitTermination(left, TimeUnit.NANOSECONDS)) {

@@ -20,7 +20,9 @@ class ManualPeriodicTasksTest {
 
   /** A clock the test moves by hand. */
   static final class ManualClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    // Starts at the real time, so the cell's own conductor (on the database's clock) sees these
+    // conductors' heartbeats as fresh for as long as a test runs.
+    private volatile Instant now = Instant.now();
 
     void advance(Duration by) {
       now = now.plus(by);
@@ -61,7 +63,11 @@ class ManualPeriodicTasksTest {
       b.heartbeat();
       assertThat(b.takeOverDeadConductors()).as("a is alive").isZero();
 
-      clock.advance(Duration.ofSeconds(61)); // a stops heartbeating, b does not
+      // a stops heartbeating; b heartbeats every 30 s.
+      clock.advance(Duration.ofSeconds(30));
+      b.heartbeat();
+      assertThat(b.takeOverDeadConductors()).as("a's heartbeat is 30 s old").isZero();
+      clock.advance(Duration.ofSeconds(31));
       b.heartbeat();
       assertThat(b.takeOverDeadConductors()).isEqualTo(1);
 
@@ -76,6 +82,56 @@ class ManualPeriodicTasksTest {
       held.close(); // fenced: changes nothing
     }
     assertThat(b.getNode(node.uuid()).reservation()).isNull();
+  }
+
+  @ConductorTest
+  void afterADatabaseOutage_theFirstConductorBack_takesNobodyOver(ConductorEnv env) {
+    ManualClock clock = new ManualClock();
+    Conductor a = manual(env, "outage-a", clock);
+    Conductor b = manual(env, "outage-b", clock);
+    Node node = a.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
+    Task held = a.tasks().acquire(node.uuid(), "held by a", LockMode.EXCLUSIVE);
+    try {
+      // Nobody can heartbeat for 61 s (the database is down); then b gets through first.
+      clock.advance(Duration.ofSeconds(61));
+      b.heartbeat();
+      assertThat(b.takeOverDeadConductors())
+          .as("b's own heartbeats were not healthy for a whole timeout: it judges nobody")
+          .isZero();
+      clock.advance(Duration.ofSeconds(1));
+      a.heartbeat();
+      for (int i = 0; i < 4; i++) {
+        clock.advance(Duration.ofSeconds(20));
+        a.heartbeat();
+        b.heartbeat();
+        assertThat(b.takeOverDeadConductors()).as("a heartbeats again").isZero();
+      }
+      assertThat(b.getNode(node.uuid()).reservation()).isEqualTo("outage-a");
+    } finally {
+      held.close();
+    }
+    assertThat(b.getNode(node.uuid()).reservation()).isNull();
+  }
+
+  @ConductorTest
+  void aConductorWhoseHeartbeatIsOld_makesNoDriverCall_untilItHeartbeatsAgain(ConductorEnv env) {
+    ManualClock clock = new ManualClock();
+    Conductor a = manual(env, "fenced-a", clock);
+    Node node = a.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
+
+    clock.advance(Duration.ofSeconds(31)); // past half the timeout: peers may soon take a over
+    Throwable refused = ConductorEnv.failure(a.power(node.uuid(), "power on", null));
+    assertThat(refused)
+        .hasMessageContaining(
+            "refused: conductor fenced-a has not heartbeated in the database for 31 s");
+    Node after = a.getNode(node.uuid());
+    assertThat(after.powerState()).isNotEqualTo("power on");
+    assertThat(after.reservation()).isNull();
+    assertThat(after.lastError()).contains("has not heartbeated");
+
+    a.heartbeat();
+    assertThat(ConductorEnv.finish(a.power(node.uuid(), "power on", null)).powerState())
+        .isEqualTo("power on");
   }
 
   private static Conductor manual(ConductorEnv env, String name, Clock clock) {

@@ -175,6 +175,107 @@ class MembershipTest {
   }
 
   @ConductorTest
+  void stopping_leavesTheRingAtOnce_keepsItsNodesWhileItsJobsFinish_thenFreesItsName(
+      ConductorEnv env) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        env.pool() == ConductorEnv.Pool.REAL, "jobs run beside close() only on a real pool");
+    Conductor a =
+        env.newConductor(
+            "draining",
+            4,
+            b -> b.heartbeat(INTERVAL, TIMEOUT).shutdownDeadline(Duration.ofSeconds(30)));
+    Conductor peer = fast(env, "peer", null);
+    // Each call of this node's driver takes 2 s: powering on outlasts the heartbeat timeout.
+    Node node =
+        a.createNode(
+            NodeSpec.of("fake-hardware", Map.of("fake_delay_ms", "2000"))
+                .withInitialState("available"));
+    ActionHandle powering = a.power(node.uuid(), "power on", null);
+    ConductorEnv.await(
+        "a powers the node on", () -> "draining".equals(peer.getNode(node.uuid()).reservation()));
+
+    Thread closing = new Thread(a::close, "closing a");
+    closing.start();
+    ConductorEnv.await(
+        "a left the ring",
+        () ->
+            peer.conductors().stream()
+                .anyMatch(i -> i.hostname().equals("draining") && !i.alive()));
+    Thread.sleep(TIMEOUT.plus(INTERVAL.multipliedBy(5)).toMillis());
+    assertThat(peer.takeOverDeadConductors()).as("a still heartbeats while it drains").isZero();
+    assertThat(peer.getNode(node.uuid()).reservation()).isEqualTo("draining");
+
+    closing.join(Duration.ofSeconds(30).toMillis());
+    assertThat(closing.isAlive()).isFalse();
+    Node done = ConductorEnv.finish(powering);
+    assertThat(done.powerState()).isEqualTo("power on");
+    Node after = peer.getNode(node.uuid());
+    assertThat(after.reservation()).isNull();
+    assertThat(after.lastError()).isNull();
+    assertThat(after.powerState()).isEqualTo("power on");
+
+    // A clean stop frees the name at once: no waiting for the heartbeat to age.
+    Conductor again = fast(env, "draining", null);
+    assertThat(again.name()).isEqualTo("draining");
+  }
+
+  @ConductorTest
+  void restartAfterAKill_waitsOutThePreviousInstance_butNotALiveOne(ConductorEnv env) {
+    env.expectRepairs();
+    FlakyDataSource link = new FlakyDataSource(env.dataSource());
+    Conductor killed = fast(env, "restarted", link);
+    Node node =
+        killed.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
+    Task held = killed.tasks().acquire(node.uuid(), "held when killed", LockMode.EXCLUSIVE);
+    link.setDown(true); // killed: no more heartbeats, nothing given back
+
+    assertThatThrownBy(() -> fast(env, "restarted", null))
+        .as("without waiting, a name that looks alive is refused")
+        .isInstanceOf(ConductorNameInUseException.class);
+    long start = System.nanoTime();
+    Conductor restarted =
+        env.newConductor(
+            "restarted", 4, b -> b.heartbeat(INTERVAL, TIMEOUT).waitForPreviousInstance(true));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    assertThat(restarted.getNode(node.uuid()).reservation())
+        .as("its start-up pass took back what the killed instance held")
+        .isNull();
+    held.close();
+
+    assertThatThrownBy(
+            () ->
+                env.newConductor(
+                    "restarted",
+                    4,
+                    b -> b.heartbeat(INTERVAL, TIMEOUT).waitForPreviousInstance(true)))
+        .as("an instance that heartbeats while we wait is alive")
+        .isInstanceOf(ConductorNameInUseException.class);
+  }
+
+  @ConductorTest
+  void soleConductor_takesItsNameBackAtOnce(ConductorEnv env) {
+    env.expectRepairs();
+    FlakyDataSource link = new FlakyDataSource(env.dataSource());
+    Conductor killed =
+        env.newConductor(
+            "sole",
+            2,
+            b -> b.dataSource(link).heartbeat(Duration.ofSeconds(10), Duration.ofHours(1)));
+    Node node =
+        killed.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
+    Task held = killed.tasks().acquire(node.uuid(), "held when killed", LockMode.EXCLUSIVE);
+    link.setDown(true);
+
+    Conductor restarted =
+        env.newConductor(
+            "sole",
+            2,
+            b -> b.heartbeat(Duration.ofSeconds(10), Duration.ofHours(1)).soleConductor(true));
+    assertThat(restarted.getNode(node.uuid()).reservation()).isNull();
+    held.close();
+  }
+
+  @ConductorTest
   void conductorGroup_nodesOfAGroupRunOnlyOnThatGroupsConductors(ConductorEnv env) {
     Conductor rack = env.newConductor("rack-a", 2, b -> b.conductorGroup("Rack-A"));
     Node node = env.createNode(Map.of());

@@ -75,6 +75,32 @@ class PowerSyncTest {
   }
 
   @ConductorTest(periodicTasks = false)
+  void aDriverThatThrowsAnError_countsAsAFailedRead_andTheSweepGoesOn(ConductorEnv env) {
+    Node broken = env.nodeIn("manageable", Map.of());
+    env.conductor()
+        .updateNode(
+            broken.uuid(),
+            List.of(
+                PatchOperation.add("/driver_info/fake_fail", "power.get"),
+                PatchOperation.add("/driver_info/fake_fail_with", "error")));
+    Node healthy = env.nodeIn("manageable", Map.of());
+    FakeHardware.setHardwarePowerState(healthy.uuid(), DriverPowerState.POWER_ON);
+
+    assertThat(env.conductor().syncPowerStates()).as("the healthy node is synced").isEqualTo(1);
+    assertThat(env.conductor().getNode(healthy.uuid()).powerState()).isEqualTo("power on");
+    for (int i = 0; i < 2; i++) {
+      assertThat(env.conductor().syncPowerStates()).isZero();
+    }
+    assertThat(env.conductor().syncPowerStates()).isEqualTo(1);
+
+    Node after = env.conductor().getNode(broken.uuid());
+    assertThat(after.maintenance()).isTrue();
+    assertThat(after.fault()).isEqualTo("power failure");
+    assertThat(after.maintenanceReason()).contains("fake power.get failed");
+    assertThat(after.reservation()).isNull();
+  }
+
+  @ConductorTest(periodicTasks = false)
   void excludedStates_andBusyNodes_areSkipped(ConductorEnv env) {
     Node enrolled = env.createNode(Map.of());
     FakeHardware.setHardwarePowerState(enrolled.uuid(), DriverPowerState.POWER_ON);

@@ -45,12 +45,13 @@ public final class ConductorStore {
       "hostname, conductor_group, online, hardware_types, instance_id, started_at, heartbeat_at,"
           + " created_at, heartbeat_timeout_ms";
 
-  /** The database's clock, now. */
-  public static Instant databaseNow(Handle handle) {
-    return handle
-        .createQuery("SELECT CURRENT_TIMESTAMP")
-        .map((rs, ctx) -> Sql.instant(rs, 1))
-        .one();
+  /**
+   * The database's clock, now: the time of the statement, not of the transaction's start (which on
+   * PostgreSQL may be older by however long the transaction waited for a lock).
+   */
+  public static Instant databaseNow(Handle handle, Dialect dialect) {
+    String now = dialect == Dialect.POSTGRESQL ? "clock_timestamp()" : "CURRENT_TIMESTAMP";
+    return handle.createQuery("SELECT " + now).map((rs, ctx) -> Sql.instant(rs, 1)).one();
   }
 
   /** The row of {@code hostname}, locked for the rest of the transaction. */
@@ -118,29 +119,36 @@ public final class ConductorStore {
   }
 
   /**
-   * Heartbeats for the instance {@code instanceId} of {@code hostname}, if it is still the one
-   * registered and online.
+   * Heartbeats for the instance {@code instanceId} of {@code hostname}, marking it a member of the
+   * hash rings ({@code online}) or not (it is leaving: its jobs finish, peers no longer hash nodes
+   * to it, but its reservations are live).
    *
-   * @return whether the heartbeat was recorded
+   * @return whether the heartbeat was recorded: false if another instance holds the name, or it was
+   *     declared dead
    */
-  public static boolean heartbeat(Handle handle, String hostname, String instanceId, Instant now) {
+  public static boolean heartbeat(
+      Handle handle, String hostname, String instanceId, boolean online, Instant now) {
     return handle
             .createUpdate(
-                "UPDATE conductors SET heartbeat_at = :now WHERE hostname = :me"
-                    + " AND instance_id = :instance AND online = TRUE")
+                "UPDATE conductors SET heartbeat_at = :now, online = :online WHERE hostname = :me"
+                    + " AND instance_id = :instance")
             .bind("me", hostname)
             .bind("instance", instanceId)
+            .bind("online", online)
             .bind("now", Sql.timestamp(now))
             .execute()
         == 1;
   }
 
-  /** Marks the instance online again, heartbeating now (it was declared dead and came back). */
+  /**
+   * Takes the name back for the instance {@code instanceId}, heartbeating now, if no instance holds
+   * it (this one was declared dead and came back).
+   */
   public static boolean rejoin(Handle handle, String hostname, String instanceId, Instant now) {
     return handle
             .createUpdate(
-                "UPDATE conductors SET online = TRUE, heartbeat_at = :now WHERE"
-                    + " hostname = :me AND instance_id = :instance")
+                "UPDATE conductors SET online = TRUE, instance_id = :instance, heartbeat_at = :now"
+                    + " WHERE hostname = :me AND instance_id IS NULL")
             .bind("me", hostname)
             .bind("instance", instanceId)
             .bind("now", Sql.timestamp(now))
@@ -148,25 +156,29 @@ public final class ConductorStore {
         == 1;
   }
 
-  /** Marks the instance offline: it stopped. */
+  /**
+   * The instance stopped cleanly: it holds nothing, so the name is free at once and its peers have
+   * nothing to take over.
+   */
   public static void unregister(Handle handle, String hostname, String instanceId) {
     handle
         .createUpdate(
-            "UPDATE conductors SET online = FALSE WHERE hostname = :me AND instance_id = :instance")
+            "UPDATE conductors SET online = FALSE, instance_id = NULL WHERE hostname = :me AND"
+                + " instance_id = :instance")
         .bind("me", hostname)
         .bind("instance", instanceId)
         .execute();
   }
 
   /**
-   * Declares {@code hostname} dead (offline), if its heartbeat is still older than {@code cutoff}:
-   * a conductor that came back meanwhile stays online.
+   * Declares {@code hostname}'s instance dead, if its heartbeat is still older than {@code cutoff}
+   * (an instance that came back meanwhile stays): it is offline and holds the name no more.
    */
   public static boolean declareDead(Handle handle, String hostname, Instant cutoff) {
     return handle
             .createUpdate(
-                "UPDATE conductors SET online = FALSE WHERE hostname = :dead AND online = TRUE"
-                    + " AND heartbeat_at < :cutoff")
+                "UPDATE conductors SET online = FALSE, instance_id = NULL WHERE hostname = :dead"
+                    + " AND instance_id IS NOT NULL AND heartbeat_at < :cutoff")
             .bind("dead", hostname)
             .bind("cutoff", Sql.timestamp(cutoff))
             .execute()
