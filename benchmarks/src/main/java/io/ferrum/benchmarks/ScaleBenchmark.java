@@ -99,12 +99,12 @@ public final class ScaleBenchmark {
   }
 
   private static Duration sweep(Conductor conductor, int nodes, int latency, int concurrency) {
-    GcPauses pauses = GcPauses.start();
     List<MemoryPoolMXBean> heap =
         ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP)
             .toList();
     System.gc();
+    GcPauses pauses = GcPauses.start();
     heap.forEach(MemoryPoolMXBean::resetPeakUsage);
     long before = usedHeap(heap, false);
     com.sun.management.OperatingSystemMXBean os =
@@ -361,6 +361,11 @@ public final class ScaleBenchmark {
     static GcPauses start() {
       GcPauses pauses = new GcPauses();
       for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        // Concurrent collectors report whole cycles, most of which run beside the application,
+        // on beans of their own: only pauses count.
+        if (gc.getName().endsWith("Cycles")) {
+          continue;
+        }
         if (gc instanceof NotificationEmitter emitter) {
           javax.management.NotificationListener listener =
               (notification, handback) -> {
@@ -370,6 +375,10 @@ public final class ScaleBenchmark {
                   var info =
                       GarbageCollectionNotificationInfo.from(
                           (CompositeData) notification.getUserData());
+                  // The benchmark's own System.gc() before the sweep is not the sweep's.
+                  if ("System.gc()".equals(info.getGcCause())) {
+                    return;
+                  }
                   if (info.getGcAction().contains("Minor")
                       || info.getGcAction().contains("Major")
                       || info.getGcAction().contains("end of")) {
