@@ -96,6 +96,25 @@ class QueryPlanTest {
   }
 
   @Test
+  void aPageDeepIntoASharedSortKey_startsAtTheMarker_insteadOfFilteringEveryEarlierRow() {
+    // A fifth of the nodes share each provision state: the marker sits 10,000 rows into them.
+    String marker =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT uuid FROM nodes WHERE provision_state = 'active' ORDER BY id"
+                            + " LIMIT 1 OFFSET 10000")
+                    .mapTo(String.class)
+                    .one());
+    for (boolean descending : new boolean[] {false, true}) {
+      NodeQuery query = new NodeQuery(null, null, null, 100, marker, "provision_state", descending);
+      List<String> lines = jdbi.withHandle(h -> NodeStore.explainAnalyzeList(h, query));
+      String plan = String.join("\n", lines);
+      assertThat(plan).as(plan).doesNotContain("Rows Removed by Filter");
+    }
+  }
+
+  @Test
   void recoveryAndStartupQueries_useAnIndex() {
     for (String sql :
         List.of(
