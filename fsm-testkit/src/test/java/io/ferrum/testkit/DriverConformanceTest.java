@@ -1,0 +1,108 @@
+package io.ferrum.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrum.driver.DriverSettings;
+import io.ferrum.driver.fake.FakeHardware;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The fake driver passes the suite; a driver with a planted bug fails the check that owns it. */
+class DriverConformanceTest {
+
+  private static final Map<String, String> REACHABLE = Map.of("address", "10.0.0.5");
+
+  private static DriverConformance planted(PlantedBugHardware.Bug bug) {
+    return DriverConformance.of(new PlantedBugHardware(bug))
+        .driverInfo(REACHABLE)
+        .unreachable(Map.of("address", PlantedBugHardware.UNREACHABLE))
+        .callTimeout(Duration.ofMillis(500));
+  }
+
+  @Test
+  void fakeHardware_passesEveryCheck() {
+    Report report =
+        DriverConformance.of(new FakeHardware())
+            .settings(DriverSettings.of(Map.of(FakeHardware.FAULT_INJECTION, "true")))
+            .unreachable(Map.of("fake_fail", FakeHardware.CALLS))
+            .malformed("fake_delay_ms", "soon")
+            .malformed("fake_power_state", "sideways")
+            .run();
+
+    report.assertPassed();
+    assertThat(report.check(DriverConformance.DEPLOY).orElseThrow().status())
+        .isEqualTo(CheckResult.Status.PASSED);
+    assertThat(report.check(DriverConformance.BOOT_DEVICE).orElseThrow().message())
+        .isEqualTo("devices [PXE, DISK, CDROM]");
+  }
+
+  @Test
+  void fakeHardware_deployThatWaits_continuesAndPasses() {
+    DriverConformance.of(new FakeHardware())
+        .driverInfo(Map.of("fake_wait", "deploy.deploy"))
+        .run()
+        .assertPassed();
+  }
+
+  @Test
+  void correctDriver_passes() {
+    Report report = planted(PlantedBugHardware.Bug.NONE).run();
+
+    report.assertPassed();
+    assertThat(report.check(DriverConformance.DEPLOY).orElseThrow().status())
+        .isEqualTo(CheckResult.Status.SKIPPED);
+    assertThat(report.check(DriverConformance.MISSING_INFO).orElseThrow().status())
+        .isEqualTo(CheckResult.Status.PASSED);
+  }
+
+  @Test
+  void powerOnThatDoesNotStick_fails() {
+    Report report = planted(PlantedBugHardware.Bug.POWER_ON_DOES_NOT_STICK).run();
+
+    assertThat(report.failures())
+        .extracting(CheckResult::name)
+        .containsExactly(DriverConformance.POWER_ON, DriverConformance.IDEMPOTENT);
+    assertThat(report.check(DriverConformance.POWER_ON).orElseThrow().message())
+        .isEqualTo(
+            "after power.set(POWER_ON) returned, power.get returned POWER_OFF, not POWER_ON");
+    assertThat(report.toString()).contains("FAILED  power on sticks");
+  }
+
+  @Test
+  void callThatHangs_failsTheDeadline() {
+    Report report = planted(PlantedBugHardware.Bug.BOOT_DEVICE_HANGS).run();
+
+    assertThat(report.failures())
+        .extracting(CheckResult::name)
+        .containsExactly(DriverConformance.BOOT_DEVICE, DriverConformance.DEADLINE);
+    assertThat(report.check(DriverConformance.DEADLINE).orElseThrow().message())
+        .startsWith("management.get_boot_device did not return within 500 ms");
+  }
+
+  @Test
+  void bareRuntimeException_failsErrorMapping() {
+    Report report = planted(PlantedBugHardware.Bug.BARE_RUNTIME_EXCEPTION).run();
+
+    assertThat(report.failures())
+        .extracting(CheckResult::name)
+        .containsExactly(DriverConformance.ERRORS);
+    assertThat(report.check(DriverConformance.ERRORS).orElseThrow().message())
+        .startsWith(
+            "power.get (unreachable) threw java.lang.RuntimeException, not a DriverException:"
+                + " no answer from 192.0.2.1");
+  }
+
+  @Test
+  void missingRequiredKey_isCheckedByName() {
+    Report report =
+        DriverConformance.run(new PlantedBugHardware(PlantedBugHardware.Bug.NONE), Map.of());
+
+    assertThat(report.check(DriverConformance.SETUP).orElseThrow().message())
+        .isEqualTo(
+            "power.validate failed: io.ferrum.driver.InvalidDriverInfoException: driver_info is"
+                + " missing \"address\", which the planted-none driver needs");
+    assertThat(report.check(DriverConformance.POWER_ON).orElseThrow().status())
+        .isEqualTo(CheckResult.Status.SKIPPED);
+  }
+}
