@@ -27,18 +27,18 @@ import java.util.function.Supplier;
  *   <li><b>{@value #REACHABLE}</b>: every state can be reached from the initial one;
  *   <li><b>{@value #NO_DEAD_ENDS}</b>: every state not declared {@link #finalStates final} has an
  *       event that leaves it;
- *   <li><b>{@value Walker#TRANSIENT_EXITS}</b>: from every transient state a transition leaves for
+ *   <li><b>{@value #TRANSIENT_EXITS}</b>: from every transient state a transition leaves for
  *       another state and a stable state can be reached; and on every walk, whenever an instance is
  *       in a transient state, some event can fire there (its guards do not refuse them all);
  *   <li><b>{@value #WAIT_EDGES}</b>: every {@link #waitStates wait state} has the fail and the
  *       abort event (when the machine has the notion);
- *   <li><b>{@value Walker#TARGETS}</b>: a transient state's declared target is a stable state other
- *       than itself; after every event, a stable state has no target and a transient one has one,
- *       stable and not the state itself;
- *   <li><b>{@value Walker#TABLE}</b>: every event fired lands where the table says, {@code canFire}
+ *   <li><b>{@value #TARGETS}</b>: a transient state's declared target is a stable state other than
+ *       itself; after every event, a stable state has no target and a transient one has one, stable
+ *       and not the state itself;
+ *   <li><b>{@value #TABLE}</b>: every event fired lands where the table says, {@code canFire}
  *       agrees with {@code fire}, and {@code fire} throws nothing but fsm-core's refusals;
- *   <li><b>{@value Walker#REFUSALS}</b>: a refused event, or a guard or action that throws, leaves
- *       state and target as they were.
+ *   <li><b>{@value #REFUSALS}</b>: a refused event, or a guard or action that throws, leaves state
+ *       and target as they were.
  * </ul>
  *
  * <p>A broken rule is reported with the shortest event sequence from the initial state that shows
@@ -211,10 +211,18 @@ public final class MachineCheck {
         checks.add(
             CheckResult.failed(
                 check,
-                String.join("; ", broken.stream().map(Violation::message).toList())
-                    + " (sequence: "
-                    + String.join(", ", broken.get(0).events())
-                    + ")"));
+                String.join(
+                    "; ",
+                    broken.stream()
+                        .map(
+                            v ->
+                                v.message()
+                                    + " (sequence: "
+                                    + (v.events().isEmpty()
+                                        ? "none"
+                                        : String.join(", ", v.events()))
+                                    + ")")
+                        .toList())));
       } else if (check.equals(WAIT_EDGES) && waitStates.isEmpty()) {
         checks.add(CheckResult.skipped(check, "no wait states declared (MachineCheck.waitStates)"));
       } else {
