@@ -173,6 +173,8 @@ public final class MachineCheck {
    * Checks the table, then runs one walk of {@code steps} events decided by {@code choices}: how a
    * test driven by another engine runs the walks it generates. A failing walk is cut down event by
    * event to the shortest sequence that still fails.
+   *
+   * @throws IllegalArgumentException if {@code choices} answers a number out of the bound asked
    */
   public Report run(Choices choices, int steps) {
     Objects.requireNonNull(choices, "choices");

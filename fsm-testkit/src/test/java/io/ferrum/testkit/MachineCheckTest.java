@@ -163,6 +163,13 @@ class MachineCheckTest {
   }
 
   @Test
+  void run_choicesOutOfBound_refusedClearly() {
+    assertThatThrownBy(() -> MachineCheck.of(DEAD_END).run(bound -> bound, 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Choices.choose(2) returned 2; it must be from 0 to 1");
+  }
+
+  @Test
   void replay_firesExactlyTheGivenEvents() {
     MachineCheck check = MachineCheck.of(STUCK).context(Review::new);
 

@@ -58,15 +58,29 @@ public final class Walker {
     all.add(UNKNOWN_EVENT);
     for (int i = 0; i < steps; i++) {
       List<String> allowed = List.copyOf(walker.instance.allowedEvents());
-      int pick = choices.choose(allowed.size() + 1);
+      int pick = choose(choices, allowed.size() + 1);
       String event =
-          pick < allowed.size() ? allowed.get(pick) : all.get(choices.choose(all.size()));
+          pick < allowed.size() ? allowed.get(pick) : all.get(choose(choices, all.size()));
       Optional<Violation> found = walker.step(event);
       if (found.isPresent()) {
         return found;
       }
     }
     return Optional.empty();
+  }
+
+  private static int choose(Choices choices, int bound) {
+    int pick = choices.choose(bound);
+    if (pick < 0 || pick >= bound) {
+      throw new IllegalArgumentException(
+          "Choices.choose("
+              + bound
+              + ") returned "
+              + pick
+              + "; it must be from 0 to "
+              + (bound - 1));
+    }
+    return pick;
   }
 
   /** Fires exactly {@code events}, in order, with the same checks as {@link #walk}. */
