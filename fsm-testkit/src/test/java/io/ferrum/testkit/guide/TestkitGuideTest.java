@@ -15,6 +15,7 @@ import io.ferrum.testkit.Choices;
 import io.ferrum.testkit.DriverConformance;
 import io.ferrum.testkit.MachineCheck;
 import io.ferrum.testkit.Report;
+import io.ferrum.testkit.Violation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,6 +95,45 @@ class TestkitGuideTest {
       checkout, done, cancel
         replay with ferrum.testkit.seed=42 (e.g. mvn -Dferrum.testkit.seed=42)
       """;
+
+  // tag::guarded[]
+  /** A refund's context: whether a manager signed it off. */
+  static final class Refund {
+    boolean signedOff;
+  }
+
+  static final MachineDefinition REFUND =
+      MachineDefinition.builder("refund", Refund.class)
+          .stableState("requested")
+          .transientState("paying out", "refunded")
+          .stableState("refunded")
+          .initialState("requested")
+          .transition("requested", "sign off", "requested")
+          .then(refund -> refund.signedOff = true)
+          .transition("requested", "pay", "paying out")
+          .transition("paying out", "done", "refunded")
+          .when("signed off", refund -> refund.signedOff)
+          .build();
+
+  // end::guarded[]
+
+  @Test
+  void refundMachine_stuckBehindItsGuard_isFoundAndShrunk() {
+    // tag::guardedCheck[]
+    Report report = MachineCheck.of(REFUND).context(Refund::new).finalStates("refunded").run();
+    Violation violation = report.violations().get(0);
+    // violation.state() == "paying out", violation.events() == [pay]
+    // end::guardedCheck[]
+
+    assertThat(violation.state()).isEqualTo("paying out");
+    assertThat(violation.events()).containsExactly("pay");
+    assertThat(violation.toString()).isEqualTo(GUARDED);
+  }
+
+  /** What the refund check's violation says. */
+  static final String GUARDED =
+      "transient state \"paying out\" has no way out here: guards refuse every event that leaves"
+          + " it [done]; sequence from the initial state: pay";
 
   @Test
   void provisionMachine_withWaitStates_passes() {
@@ -209,8 +249,17 @@ class TestkitGuideTest {
     }
     assertThat(tags)
         .containsExactly(
-            "machine", "check", "report", "ironic", "choices", "driver", "conformance");
+            "machine",
+            "check",
+            "report",
+            "guarded",
+            "guardedCheck",
+            "ironic",
+            "choices",
+            "driver",
+            "conformance");
     assertThat(guide).as("the report").contains(REPORT);
+    assertThat(guide).as("the refund's violation").contains(GUARDED);
   }
 
   private static String dedent(String text) {
