@@ -5,6 +5,7 @@ import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
 import io.ferrum.driver.DriverSettings;
+import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.InvalidDriverInfoException;
 import io.ferrum.driver.StepOutcome;
@@ -25,6 +26,9 @@ import java.util.UUID;
  * checked against a node that the hardware type can reach. The checks, in order:
  *
  * <ol>
+ *   <li><b>{@value #DECLARATIONS}</b>: {@code name()} is not blank, {@code supportedInterfaces()}
+ *       names at least one implementation for each of {@link HardwareInterfaces#NAMES}, and {@code
+ *       driverProperties()} describes each key;
  *   <li><b>{@value #SETUP}</b>: {@code configure}, {@code checkInput} and the power interface's
  *       {@code validate} accept the node;
  *   <li><b>{@value #POWER_ON}</b> and <b>{@value #POWER_OFF}</b>: after {@code setPowerState}
@@ -67,6 +71,9 @@ public final class DriverConformance {
 
   /** The name of the check that the node is accepted. */
   public static final String SETUP = "the node is accepted";
+
+  /** The name of the check of what the hardware type declares. */
+  public static final String DECLARATIONS = "interfaces and properties are declared";
 
   /** The name of the power-on check. */
   public static final String POWER_ON = "power on sticks";
@@ -193,6 +200,7 @@ public final class DriverConformance {
               }),
           setup);
       expectReturn(calls.run("power.validate", () -> validate(node, "power")), setup);
+      checks.add(declarations(calls));
       checks.add(result(SETUP, setup, "configure, checkInput and power.validate accept it"));
       if (setup.isEmpty()) {
         checks.add(powerSticks(calls, node, DriverPowerState.POWER_ON, POWER_ON));
@@ -223,6 +231,38 @@ public final class DriverConformance {
       checks.add(deadline(calls));
     }
     return new Report("hardware type \"" + hardware.name() + "\"", checks, List.of(), null);
+  }
+
+  private CheckResult declarations(TimedCalls calls) {
+    List<String> problems = new ArrayList<>();
+    Outcome name = calls.run("name", hardware::name);
+    if (expectReturn(name, problems)
+        && (name.value() == null || name.value().toString().isBlank())) {
+      problems.add("name() is blank");
+    }
+    Outcome interfaces = calls.run("supportedInterfaces", hardware::supportedInterfaces);
+    if (expectReturn(interfaces, problems)) {
+      Map<?, ?> offered = interfaces.value() == null ? Map.of() : (Map<?, ?>) interfaces.value();
+      for (String wanted : HardwareInterfaces.NAMES) {
+        Object names = offered.get(wanted);
+        if (!(names instanceof List<?> list) || list.isEmpty()) {
+          problems.add("supportedInterfaces() names no implementation of \"" + wanted + "\"");
+        }
+      }
+    }
+    Outcome properties = calls.run("driverProperties", hardware::driverProperties);
+    if (expectReturn(properties, problems) && properties.value() != null) {
+      ((Map<?, ?>) properties.value())
+          .forEach(
+              (key, description) -> {
+                if (description == null || description.toString().isBlank()) {
+                  problems.add("driverProperties() has no description of \"" + key + "\"");
+                }
+              });
+    } else if (properties.returned()) {
+      problems.add("driverProperties() returned null");
+    }
+    return result(DECLARATIONS, problems, "name, supportedInterfaces and driverProperties");
   }
 
   private CheckResult powerSticks(

@@ -3,8 +3,11 @@ package io.ferrum.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.driver.DriverSettings;
+import io.ferrum.driver.HardwareType;
+import io.ferrum.driver.PowerInterface;
 import io.ferrum.driver.fake.FakeHardware;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +94,36 @@ class DriverConformanceTest {
         .startsWith(
             "power.get (unreachable) threw java.lang.RuntimeException, not a DriverException:"
                 + " no answer from 192.0.2.1");
+  }
+
+  @Test
+  void undeclaredInterfaces_failTheDeclarations() {
+    PlantedBugHardware inner = new PlantedBugHardware(PlantedBugHardware.Bug.NONE);
+    HardwareType undeclared =
+        new HardwareType() {
+          @Override
+          public String name() {
+            return "undeclared";
+          }
+
+          @Override
+          public PowerInterface power() {
+            return inner;
+          }
+
+          @Override
+          public Map<String, List<String>> supportedInterfaces() {
+            return Map.of("power", List.of("undeclared"));
+          }
+        };
+
+    Report report = DriverConformance.run(undeclared, REACHABLE);
+
+    assertThat(report.failures())
+        .extracting(CheckResult::name)
+        .containsExactly(DriverConformance.DECLARATIONS);
+    assertThat(report.check(DriverConformance.DECLARATIONS).orElseThrow().message())
+        .startsWith("supportedInterfaces() names no implementation of \"bios\";");
   }
 
   @Test
