@@ -183,7 +183,8 @@ class ServerErrorsTest {
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
-            });
+            },
+            ConcurrentTests.OWN_THREAD);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (api.server.busyWorkers() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);

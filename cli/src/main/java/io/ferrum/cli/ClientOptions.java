@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ferrum.cli.client.ApiClient;
+import io.ferrum.cli.client.ClientException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Options every client command shares, and its output helpers. */
@@ -25,7 +29,7 @@ final class ClientOptions {
       names = "--url",
       paramLabel = "URL",
       defaultValue = "${env:FERRUM_URL:-http://127.0.0.1:6385}",
-      description = "Ferrum API URL (default: $FERRUM_URL or ${DEFAULT-VALUE}).")
+      description = {"Ferrum API URL (default: $FERRUM_URL, else", "${DEFAULT-VALUE})."})
   String url;
 
   @Option(
@@ -35,7 +39,32 @@ final class ClientOptions {
   Format format;
 
   ApiClient client() {
-    return new ApiClient(url, System.getenv("FERRUM_USER"), System.getenv("FERRUM_PASSWORD"));
+    return new ApiClient(
+        checkedUrl(), System.getenv("FERRUM_USER"), System.getenv("FERRUM_PASSWORD"));
+  }
+
+  /** {@link #url} if it is an http or https URL with a host; else a usage error naming it. */
+  private String checkedUrl() {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null
+        || uri.getScheme() == null
+        || !List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw new ClientException(
+          400,
+          "--url (or FERRUM_URL) must be an http:// or https:// URL such as"
+              + " http://127.0.0.1:6385, not '"
+              + url
+              + "'");
+    }
+    return url;
   }
 
   /** Prints one object: its fields as a two-column table, or JSON. */

@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
  * error output are decided here, once.
  *
  * <p>Exit codes: 0 success, 1 the command failed, 2 the command line (or the request it sent) is
- * wrong, 3 the node was not found, 4 the node is locked or busy, 5 the server asks to retry later
- * (see {@link ClientException#exitCode()}).
+ * wrong, 3 the node was not found, 4 a conflict (the node is locked or busy, or a name is taken), 5
+ * the server asks to retry later (see {@link ClientException#exitCode()}).
  */
 @Command(
     name = "ferrum",
@@ -37,6 +37,11 @@ public final class Ferrum implements Runnable {
 
   /** The command ran and failed. */
   public static final int EXIT_FAILURE = 1;
+
+  /** Options of {@link NodeVerbCommand} that only one verb takes: option, verb. */
+  private static final String[][] VERB_ONLY_OPTIONS = {
+    {"--clean-steps", "clean"}, {"--rescue-password", "rescue"}
+  };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -66,6 +71,12 @@ public final class Ferrum implements Runnable {
                   + verb[1]
                   + "' for a node"
                   + (verb[2] == null ? "." : "; with --wait, wait until it is " + verb[2] + "."));
+      // Each step or password option belongs to one verb; the others do not offer it.
+      for (String[] only : VERB_ONLY_OPTIONS) {
+        if (!only[1].equals(verb[0])) {
+          sub.getCommandSpec().remove(sub.getCommandSpec().findOption(only[0]));
+        }
+      }
       node.addSubcommand(verb[0], sub);
     }
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -79,7 +90,8 @@ public final class Ferrum implements Runnable {
               .println(
                   failed.getCommandSpec().qualifiedName()
                       + ": "
-                      + e.getMessage()
+                      // picocli's own wording for a malformed map entry says "option option".
+                      + e.getMessage().replace("option option '", "option '")
                       + " (see '"
                       + failed.getCommandSpec().qualifiedName()
                       + " --help')");

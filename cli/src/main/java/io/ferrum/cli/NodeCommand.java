@@ -36,7 +36,7 @@ final class NodeCommand implements Runnable {
     {"adopt", "adopt", "active"},
     {"rescue", "rescue", "rescue"},
     {"unrescue", "unrescue", "active"},
-    {"service", "service", "active"},
+    // No "service": the API serves microversions up to 1.78 and service needs 1.87.
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

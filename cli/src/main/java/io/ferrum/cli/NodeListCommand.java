@@ -2,7 +2,9 @@ package io.ferrum.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrum.cli.client.ApiClient;
+import io.ferrum.fsm.ProvisionState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -17,6 +19,10 @@ final class NodeListCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ClientOptions client;
 
+  /** Every provision state a node can be in. */
+  private static final List<String> PROVISION_STATES =
+      Arrays.stream(ProvisionState.values()).map(ProvisionState::value).toList();
+
   @Option(names = "--provision-state", paramLabel = "STATE", description = "Only nodes in STATE.")
   String provisionState;
 
@@ -28,6 +34,15 @@ final class NodeListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (provisionState != null && !PROVISION_STATES.contains(provisionState)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--provision-state must be one of "
+              + String.join(", ", PROVISION_STATES)
+              + ", not '"
+              + provisionState
+              + "'");
+    }
     ApiClient api = client.client();
     StringBuilder query = new StringBuilder("?limit=1000");
     if (provisionState != null) {

@@ -44,12 +44,6 @@ final class NodeVerbCommand implements Callable<Integer> {
   String cleanSteps;
 
   @Option(
-      names = "--service-steps",
-      paramLabel = "JSON",
-      description = "For service: the steps, as a JSON array.")
-  String serviceSteps;
-
-  @Option(
       names = "--rescue-password",
       paramLabel = "PASSWORD",
       description = "For rescue: the password of the rescue environment.")
@@ -69,9 +63,6 @@ final class NodeVerbCommand implements Callable<Integer> {
     body.put("target", target);
     if (cleanSteps != null) {
       body.put("clean_steps", json("--clean-steps", cleanSteps));
-    }
-    if (serviceSteps != null) {
-      body.put("service_steps", json("--service-steps", serviceSteps));
     }
     if (rescuePassword != null) {
       body.put("rescue_password", rescuePassword);

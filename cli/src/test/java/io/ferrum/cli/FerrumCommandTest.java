@@ -102,4 +102,55 @@ class FerrumCommandTest {
     assertThat(run.code()).isZero();
     assertThat(run.out()).matches("(?s)ferrum \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\nJava .*\n");
   }
+
+  @Test
+  void clientCommands_urlThatIsNotHttp_oneLineUsageError_exit2_beforeAnyRequest() {
+    for (String url : new String[] {"not-a-url", "ftp://host", "http://", "http://h:1/?a=b"}) {
+      Run run = run("node", "list", "--url", url);
+
+      assertThat(run.code()).as(url).isEqualTo(2);
+      assertThat(run.err())
+          .as(url)
+          .isEqualTo(
+              "ferrum node list: --url (or FERRUM_URL) must be an http:// or https:// URL such as"
+                  + " http://127.0.0.1:6385, not '"
+                  + url
+                  + "'\n");
+    }
+  }
+
+  @Test
+  void nodeList_unknownProvisionState_namesTheStates_exit2() {
+    Run run = run("node", "list", "--provision-state", "nonsense", "--url", "http://127.0.0.1:1");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("ferrum node list: --provision-state must be one of enroll, manageable,")
+        .contains("wait call-back")
+        .endsWith(", not 'nonsense' (see 'ferrum node list --help')\n");
+  }
+
+  @Test
+  void verbHelp_offersOnlyTheVerbsOwnOptions_andKeepsTheUrlWhole() {
+    String deploy = run("node", "deploy", "--help").out();
+    String clean = run("node", "clean", "--help").out();
+    String rescue = run("node", "rescue", "--help").out();
+
+    assertThat(deploy).doesNotContain("--clean-steps", "--rescue-password", "--service-steps");
+    assertThat(deploy).containsPattern("http://[0-9.:a-z]+\\)");
+    assertThat(clean).contains("--clean-steps").doesNotContain("--rescue-password");
+    assertThat(rescue).contains("--rescue-password").doesNotContain("--clean-steps");
+    // The API stops at 1.78; service needs 1.87, so the verb is not offered.
+    assertThat(run("node", "service", "n1").code()).isEqualTo(2);
+  }
+
+  @Test
+  void malformedMapOption_saysOptionOnce() {
+    Run run = run("node", "create", "--driver", "fake-hardware", "--property", "x");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("Value for option '--property' (KEY=VALUE) should be in KEY=VALUE format")
+        .doesNotContain("option option");
+  }
 }

@@ -35,7 +35,8 @@ class ServeCommandTest {
     serve.setOut(new PrintWriter(out, true));
     serve.setErr(new PrintWriter(new StringWriter(), true));
     serve.setParameterExceptionHandler(commandLine.getParameterExceptionHandler());
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> serve.execute(args));
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(() -> serve.execute(args), ConcurrentTests.OWN_THREAD);
     started.await(30, TimeUnit.SECONDS);
     Matcher m = Pattern.compile("on (http://\\S+)").matcher(out.toString());
     return new Running(command, exit, out, m.find() ? m.group(1) : null);

@@ -64,7 +64,8 @@ final class ServeProcess implements AutoCloseable {
                 throw new UncheckedIOException(e);
               }
               throw new IllegalStateException("ferrum serve ended before serving; see " + log);
-            });
+            },
+            ConcurrentTests.OWN_THREAD);
     try {
       return new ServeProcess(process, url.get(90, TimeUnit.SECONDS));
     } catch (Exception e) {

@@ -82,7 +82,8 @@ class ServeTimeoutsTest {
                 throw new IllegalStateException(e);
               }
               throw new IllegalStateException("ferrum serve ended before serving");
-            });
+            },
+            ConcurrentTests.OWN_THREAD);
     port = found.get(60, TimeUnit.SECONDS);
     // Keep draining the daemon's output so it never blocks on a full pipe.
     Thread drain =

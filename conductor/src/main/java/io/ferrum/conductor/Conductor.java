@@ -872,6 +872,7 @@ public final class Conductor implements AutoCloseable {
     private boolean periodicTasks = true;
     private Clock livenessClock;
     private boolean soleConductor;
+    private Duration unknownOutcomeWait = Duration.ofSeconds(10);
     private boolean waitForPreviousInstance;
     private final Map<String, Duration> driverCallTimeouts = new java.util.HashMap<>();
     private Duration shutdownDeadline = Duration.ofSeconds(60);
@@ -997,6 +998,21 @@ public final class Conductor implements AutoCloseable {
      */
     public Builder periodicTasks(boolean value) {
       this.periodicTasks = value;
+      return this;
+    }
+
+    /**
+     * How long a job keeps reading back a write whose outcome the database left unknown (the
+     * connection failed around its commit: the change may or may not have landed) before it leaves
+     * the node to reservation recovery (default 10 s; zero: at once). Reading it back tells the job
+     * whether to announce the change and go on, so a database restart shorter than this loses no
+     * notification; the wait holds the job's worker.
+     */
+    public Builder unknownOutcomeWait(Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new InvalidParameterException("The unknown-outcome wait must be zero or more");
+      }
+      this.unknownOutcomeWait = value;
       return this;
     }
 
@@ -1197,7 +1213,8 @@ public final class Conductor implements AutoCloseable {
               drivers,
               driverCalls,
               lockWait,
-              callbackTimeout);
+              callbackTimeout,
+              unknownOutcomeWait);
       Membership membership =
           new Membership(ctx, group, heartbeatTimeout, onStandDown, livenessClock, soleConductor);
       driverCalls.fence(membership::mayAct, membership::whyNot);

@@ -37,6 +37,13 @@ final class ConductorContext {
   final DriverCalls driverCalls;
   final Duration lockWait;
   final Duration callbackTimeout;
+
+  /**
+   * How long a write whose outcome the database left unknown (the connection failed around the
+   * commit) is read back before the node is left to recovery.
+   */
+  final Duration outcomeWait;
+
   final LiveReservations live = new LiveReservations();
   private final java.util.concurrent.locks.ReentrantLock[] notificationOrder =
       new java.util.concurrent.locks.ReentrantLock[64];
@@ -59,7 +66,8 @@ final class ConductorContext {
       DriverRegistry drivers,
       DriverCalls driverCalls,
       Duration lockWait,
-      Duration callbackTimeout) {
+      Duration callbackTimeout,
+      Duration outcomeWait) {
     this.jdbi = jdbi;
     this.dialect = dialect;
     this.name = name;
@@ -70,6 +78,7 @@ final class ConductorContext {
     this.driverCalls = driverCalls;
     this.lockWait = lockWait;
     this.callbackTimeout = callbackTimeout;
+    this.outcomeWait = outcomeWait;
     for (int i = 0; i < notificationOrder.length; i++) {
       notificationOrder[i] = new java.util.concurrent.locks.ReentrantLock();
     }

@@ -2,7 +2,6 @@ package io.ferrum.conductor;
 
 import io.ferrum.fsm.FiredTransition;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -103,7 +102,7 @@ final class Job implements Runnable {
                         + " could not start: the database failed while recording it ("
                         + Task.describe(t)
                         + ")"),
-                unannounced(),
+                task.uncertain(),
                 Instant.now()));
       }
       // The caller hears of the failure only once the node is free again (or left to recovery),
@@ -126,24 +125,8 @@ final class Job implements Runnable {
         provision.event(), provision.targetOverride(), true, null, null, null);
   }
 
-  /** What recovery announces if this job's start landed without its notification. */
-  private Orphans.Unannounced unannounced() {
-    if (pending instanceof Task.PowerPending power) {
-      String target = power.request().targetPowerState().value();
-      return new Orphans.Unannounced(
-          "power_set", "target_power_state", target, Map.of("to_power", target));
-    }
-    Task.ProvisionPending provision = (Task.ProvisionPending) pending;
-    String to = task.provisionInstance().dryRun(provision.event(), provision.targetOverride()).to();
-    return new Orphans.Unannounced(
-        "provision_set",
-        "provision_state",
-        to,
-        Map.of(
-            "event", provision.event(), "previous_provision_state", task.node().provisionState()));
-  }
-
   private void handleFailure(Throwable failure) {
+    task.announceIfLanded();
     Node node = task.node();
     String reason =
         task.failReason() != null
@@ -178,7 +161,7 @@ final class Job implements Runnable {
           task.purpose(),
           reason,
           handling);
-      task.ctx.orphans.add(new Orphans.Orphan(node.id(), reason, null, Instant.now()));
+      task.ctx.orphans.add(new Orphans.Orphan(node.id(), reason, task.uncertain(), Instant.now()));
     }
   }
 }

@@ -1,7 +1,10 @@
 package io.ferrum.conductor;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,20 +30,38 @@ final class Orphans {
   record Orphan(long nodeId, String reason, Unannounced unannounced, Instant since) {}
 
   /**
-   * A start notification that was never emitted because its write reported a failure.
+   * A notification that was never emitted because its write reported a failure, though the write
+   * may have landed.
    *
    * @param action {@code provision_set} or {@code power_set}
-   * @param column the column that shows whether the write landed: {@code provision_state} or {@code
-   *     target_power_state}
+   * @param status the notification's status ({@code start}, {@code end}, {@code error}, ...)
+   * @param column the column that shows whether the write landed ({@code provision_state} or {@code
+   *     target_power_state}), or {@code null} when only the version can tell
    * @param value the value it holds if the write landed
+   * @param version the node's version if the write landed and nothing was written since
    * @param extra the notification's extra payload fields
    */
-  record Unannounced(String action, String column, String value, Map<String, Object> extra) {
-    /** Whether {@code node} shows the write as landed. */
+  record Unannounced(
+      String action,
+      String status,
+      String column,
+      String value,
+      long version,
+      Map<String, Object> extra) {
+    /**
+     * Whether {@code node} shows the write as landed, with nothing written after it: only then is
+     * announcing it now still in order.
+     */
     boolean landedOn(Node node) {
+      if (node.version() != version) {
+        return false;
+      }
+      if (column == null) {
+        return true;
+      }
       String actual =
           column.equals("provision_state") ? node.provisionState() : node.targetPowerState();
-      return value.equals(actual);
+      return Objects.equals(value, actual);
     }
   }
 
@@ -77,10 +98,24 @@ final class Orphans {
   }
 
   /**
+   * The entries {@link #forgetSettled} would forget that carry an unannounced change: their write
+   * may have landed and given the node back, so recovery never sees them reserved.
+   */
+  List<Orphan> settledUnannounced(Set<Long> candidates, Instant before) {
+    return byNode.values().stream()
+        .filter(
+            o ->
+                o.unannounced() != null
+                    && !candidates.contains(o.nodeId())
+                    && o.since().isBefore(before))
+        .toList();
+  }
+
+  /**
    * Forgets entries recorded before {@code before} for nodes not in {@code candidates}: a recovery
    * pass found nothing to repair there (an unknown outcome that did not land).
    */
-  void forgetSettled(java.util.Set<Long> candidates, Instant before) {
+  void forgetSettled(Set<Long> candidates, Instant before) {
     byNode.values().removeIf(o -> !candidates.contains(o.nodeId()) && o.since().isBefore(before));
   }
 

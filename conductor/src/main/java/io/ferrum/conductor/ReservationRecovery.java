@@ -4,7 +4,9 @@ import io.ferrum.conductor.internal.NodeStore;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,8 +156,11 @@ final class ReservationRecovery {
             "find nodes stranded by conductor " + holder,
             h -> NodeStore.stranded(h, holder, WORKING));
     if (holder.equals(ctx.name)) {
-      java.util.Set<Long> candidates = new java.util.HashSet<>(stranded);
+      Set<Long> candidates = new HashSet<>(stranded);
       held.forEach(r -> candidates.add(r.id()));
+      for (Orphans.Orphan orphan : ctx.orphans.settledUnannounced(candidates, started)) {
+        announceIfLanded(orphan);
+      }
       ctx.orphans.forgetSettled(candidates, started);
     }
     int repaired = 0;
@@ -169,6 +174,33 @@ final class ReservationRecovery {
       repaired += repair(id, holder, null, occasion) ? 1 : 0;
     }
     return repaired;
+  }
+
+  /**
+   * Announces the change of an orphan whose write landed and gave the node back (so no reservation
+   * is left to repair), if nothing was written to the node since.
+   */
+  private void announceIfLanded(Orphans.Orphan orphan) {
+    Node node =
+        ctx.withHandle("check node " + orphan.nodeId(), h -> NodeStore.findById(h, orphan.nodeId()))
+            .orElse(null);
+    if (node != null && orphan.unannounced().landedOn(node)) {
+      java.util.concurrent.locks.Lock order = ctx.notificationOrder(node.id());
+      order.lock();
+      try {
+        ctx.notify(
+            orphan.unannounced().action(),
+            orphan.unannounced().status(),
+            node,
+            orphan.unannounced().extra());
+      } finally {
+        order.unlock();
+      }
+      LOG.info(
+          "Conductor {}: node {}: announced a change whose commit was reported failed but landed",
+          ctx.name,
+          node.label());
+    }
   }
 
   private boolean repair(
@@ -199,7 +231,11 @@ final class ReservationRecovery {
       Node node = task.node();
       Orphans.Orphan orphan = holder.equals(ctx.name) ? ctx.orphans.get(id) : null;
       if (orphan != null && orphan.unannounced() != null && orphan.unannounced().landedOn(node)) {
-        ctx.notify(orphan.unannounced().action(), "start", node, orphan.unannounced().extra());
+        ctx.notify(
+            orphan.unannounced().action(),
+            orphan.unannounced().status(),
+            node,
+            orphan.unannounced().extra());
       }
       if (node.targetPowerState() != null) {
         PowerFlows.abort(task, powerReason(occasion, holder));

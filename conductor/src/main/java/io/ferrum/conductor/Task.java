@@ -15,10 +15,12 @@ import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
 import io.ferrum.fsm.StateSpec;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +126,7 @@ public final class Task implements AutoCloseable {
   private volatile boolean handedOff;
   private boolean failureHandled;
   private boolean lastWriteUnknown;
+  private Orphans.Unannounced uncertain;
   private String failReason;
 
   /** A shared task: reads only. */
@@ -374,6 +377,44 @@ public final class Task implements AutoCloseable {
   }
 
   /**
+   * The notification of the last write, if that write's outcome is unknown: to be announced by
+   * whoever later finds the write landed; otherwise {@code null}.
+   */
+  Orphans.Unannounced uncertain() {
+    return lastWriteUnknown ? uncertain : null;
+  }
+
+  /**
+   * If the last write's outcome was unknown, reads the node back and, if the write landed with
+   * nothing written after it, emits its notification now, in order; never throws (a database still
+   * down leaves it to recovery).
+   */
+  void announceIfLanded() {
+    Orphans.Unannounced pendingNotice = uncertain();
+    if (pendingNotice == null) {
+      return;
+    }
+    long id = node.id();
+    java.util.concurrent.locks.Lock order = ctx.notificationOrder(id);
+    order.lock();
+    try {
+      Node current =
+          ctx.withHandle("check node " + node.label(), h -> NodeStore.findById(h, id)).orElse(null);
+      lastWriteUnknown = false;
+      if (current != null && pendingNotice.landedOn(current)) {
+        ctx.notify(pendingNotice.action(), pendingNotice.status(), current, pendingNotice.extra());
+        LOG.info(
+            "Node {}: the database reported a failure for a write that landed; announced it",
+            node.label());
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("Node {}: the outcome of the last write is still unknown", node.label(), e);
+    } finally {
+      order.unlock();
+    }
+  }
+
+  /**
    * Rereads the node under the reservation; its state may differ from the snapshot after an unknown
    * write.
    */
@@ -505,7 +546,7 @@ public final class Task implements AutoCloseable {
       markReleased();
       throw e;
     } catch (DatabaseException e) {
-      if (!landed(version, release, e)) {
+      if (neverSent(e) || !landed(version, release, e)) {
         throw e;
       }
       LOG.info(
@@ -539,7 +580,16 @@ public final class Task implements AutoCloseable {
       order.lock();
     }
     try {
-      write(what, columns, history, release);
+      Node before = node;
+      try {
+        write(what, columns, history, release);
+      } catch (DatabaseException e) {
+        if (lastWriteUnknown) {
+          // Announced by whoever later finds that the write landed (announceIfLanded, recovery).
+          uncertain = unannounced(before, columns, action, status, extra);
+        }
+        throw e;
+      }
       ctx.notify(action, status, node, extra);
     } finally {
       if (order != null) {
@@ -548,25 +598,65 @@ public final class Task implements AutoCloseable {
     }
   }
 
+  /** The notification a write of {@code columns} to {@code before} owes, if it landed. */
+  private static Orphans.Unannounced unannounced(
+      Node before,
+      Map<String, Object> columns,
+      String action,
+      String status,
+      Map<String, Object> extra) {
+    String column = null;
+    Object value = null;
+    if (columns.containsKey("provision_state")
+        && !Objects.equals(columns.get("provision_state"), before.provisionState())) {
+      column = "provision_state";
+      value = columns.get("provision_state");
+    } else if (columns.containsKey("target_power_state")
+        && !Objects.equals(columns.get("target_power_state"), before.targetPowerState())) {
+      column = "target_power_state";
+      value = columns.get("target_power_state");
+    }
+    return new Orphans.Unannounced(
+        action,
+        status,
+        column,
+        value == null ? null : value.toString(),
+        before.version() + 1,
+        extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra)));
+  }
+
   /**
    * After a write reported a failure: whether it landed all the same, read back from the row (its
-   * version moved on while this task held it). Unknown when the row cannot be read.
+   * version moved on while this task held it). The row is read again, with pauses, for up to the
+   * conductor's unknown-outcome wait (a database restarting answers again soon); the outcome is
+   * unknown if it still cannot be read.
    */
   private boolean landed(long version, boolean release, DatabaseException failure) {
     long id = node.id();
     Node current;
     Long holder;
-    try {
-      Object[] row =
-          ctx.withHandle(
-              "check the write to node " + node.label(),
-              h -> new Object[] {NodeStore.findById(h, id).orElse(null), NodeStore.tokenOf(h, id)});
-      current = (Node) row[0];
-      holder = (Long) row[1];
-    } catch (RuntimeException e) {
-      lastWriteUnknown = true;
-      failure.addSuppressed(e);
-      return false;
+    long deadline = System.nanoTime() + ctx.outcomeWait.toNanos();
+    long pauseMillis = 50;
+    while (true) {
+      try {
+        Object[] row =
+            ctx.withHandle(
+                "check the write to node " + node.label(),
+                h ->
+                    new Object[] {
+                      NodeStore.findById(h, id).orElse(null), NodeStore.tokenOf(h, id)
+                    });
+        current = (Node) row[0];
+        holder = (Long) row[1];
+        break;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() + pauseMillis * 1_000_000 > deadline || !pause(pauseMillis)) {
+          lastWriteUnknown = true;
+          failure.addSuppressed(e);
+          return false;
+        }
+        pauseMillis = Math.min(pauseMillis * 2, 1_000);
+      }
     }
     if (current == null || current.version() == version) {
       if (!Objects.equals(holder, token)) {
@@ -576,6 +666,27 @@ public final class Task implements AutoCloseable {
       return false;
     }
     return release || Objects.equals(holder, token);
+  }
+
+  /** Whether {@code failure} happened before anything reached the database: no connection. */
+  private static boolean neverSent(DatabaseException failure) {
+    for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof org.jdbi.v3.core.ConnectionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sleeps; false if interrupted (the interrupt is kept). */
+  private static boolean pause(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Gives the reservation back, if still held; a failure leaves an orphan for recovery. */
@@ -622,7 +733,7 @@ public final class Task implements AutoCloseable {
     return isIn(state, ProvisionMachine.STUCK_STATES_TREATED_AS_FAIL);
   }
 
-  private static boolean isIn(String state, java.util.Set<ProvisionState> states) {
+  private static boolean isIn(String state, Set<ProvisionState> states) {
     return ProvisionState.fromValue(state).map(states::contains).orElse(false);
   }
 

@@ -71,6 +71,61 @@ class FaultInjectionTest {
     assertThat(statuses(env, node)).containsSubsequence("start", "error");
   }
 
+  /** The deploy's last write: it moves the node to active and gives the reservation back. */
+  private static final Predicate<String> LAST_WRITE =
+      sql ->
+          sql.startsWith("UPDATE nodes SET")
+              && sql.contains("reservation = NULL")
+              && !sql.contains("conductor_affinity = ?");
+
+  @ConductorTest
+  void lastCommitOutcomeUnknown_databaseBackSoon_theJobReadsItBack_andAnnouncesTheEnd(
+      ConductorEnv env) {
+    Node node = env.nodeIn("available", Map.of());
+    FlakyDataSource db = env.database(true);
+    db.failAndGoDown(LAST_WRITE, When.AFTER_COMMIT);
+    CompletableFuture<Void> restart =
+        CompletableFuture.runAsync(
+            () -> {
+              while (!db.allStruck()) {
+                sleep(5);
+              }
+              sleep(200); // a database restart well within the job's unknown-outcome wait
+              db.setDown(false);
+            },
+            ConcurrentTests.OWN_THREAD);
+
+    Node done =
+        ConductorEnv.finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("active")));
+    restart.join();
+
+    assertThat(done.provisionState()).isEqualTo("active");
+    assertThat(env.conductor().getNode(node.uuid()).reservation()).isNull();
+    assertThat(statuses(env, node)).endsWith("start", "end");
+  }
+
+  @ConductorTest
+  void lastCommitOutcomeUnknown_databaseDownLonger_recoveryAnnouncesTheEndOnceItAnswers(
+      ConductorEnv env) {
+    env.expectRepairs();
+    Node node = env.nodeIn("available", Map.of());
+    FlakyDataSource db = env.database(true);
+    db.failAndGoDown(LAST_WRITE, When.AFTER_COMMIT);
+
+    Throwable failure =
+        ConductorEnv.failure(env.conductor().provision(node.uuid(), ProvisionRequest.of("active")));
+    assertThat(failure).isInstanceOf(DatabaseException.class);
+    db.setDown(false);
+
+    ConductorEnv.await(
+        "the end of the deploy announced",
+        () -> statuses(env, node).get(statuses(env, node).size() - 1).equals("end"));
+    Node after = env.conductor().getNode(node.uuid());
+    assertThat(after.provisionState()).isEqualTo("active");
+    assertThat(after.reservation()).isNull();
+    assertThat(statuses(env, node)).endsWith("start", "end").doesNotContain("error");
+  }
+
   @ConductorTest
   void databaseDownWhileWorkRuns_recoveryFailsTheNodeOnceItAnswers(ConductorEnv env) {
     env.expectRepairs();
@@ -84,7 +139,8 @@ class FaultInjectionTest {
               db.setDown(true);
               sleep(1500);
               db.setDown(false);
-            });
+            },
+            ConcurrentTests.OWN_THREAD);
     CompletableFuture<Throwable> result =
         CompletableFuture.supplyAsync(
             () -> {
@@ -94,7 +150,8 @@ class FaultInjectionTest {
               } catch (RuntimeException e) {
                 return e;
               }
-            });
+            },
+            ConcurrentTests.OWN_THREAD);
     outage.join();
     result.join();
 

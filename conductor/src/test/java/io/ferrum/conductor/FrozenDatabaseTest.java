@@ -31,7 +31,8 @@ class FrozenDatabaseTest {
       proxy.freeze();
       long start = System.nanoTime();
       CompletableFuture<Node> read =
-          CompletableFuture.supplyAsync(() -> conductor.getNode(node.uuid()));
+          CompletableFuture.supplyAsync(
+              () -> conductor.getNode(node.uuid()), ConcurrentTests.OWN_THREAD);
       assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS))
           .hasCauseInstanceOf(DatabaseException.class);
       Duration took = Duration.ofNanos(System.nanoTime() - start);

@@ -24,7 +24,8 @@ class SpawnAfterTest {
     Node idle = env.nodeIn("manageable", Map.of());
     CompletableFuture<ActionHandle> hanging =
         CompletableFuture.supplyAsync(
-            () -> small.provision(busy.uuid(), ProvisionRequest.of("deploy")));
+            () -> small.provision(busy.uuid(), ProvisionRequest.of("deploy")),
+            ConcurrentTests.OWN_THREAD);
     awaitState(small, busy.uuid(), "deploying");
     int notificationsBefore = env.notifications().forNode(idle.uuid()).size();
 

@@ -2,8 +2,8 @@ package io.ferrum.cli.client;
 
 /**
  * A request to the Ferrum API failed; {@link #exitCode()} is what {@code ferrum} exits with: 2 for
- * a request the server refused as wrong (400, 406, 413, 415), 3 for not found, 4 for a conflict
- * (locked or busy node), 5 for "try again later" (503), 1 for anything else.
+ * a request the server refused as wrong (400, 406, 413, 415), 3 for not found, 4 for a conflict (a
+ * locked or busy node, a name taken), 5 for "try again later" (503), 1 for anything else.
  */
 public final class ClientException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -260,6 +260,26 @@ public final class NodeStore {
     return listQuery(handle, query, "EXPLAIN ").mapTo(String.class).list();
   }
 
+  /**
+   * A column the query filters by equality and that leads an index on {@code (column, id)}, if
+   * there is one. Ordering by it before {@code id} changes nothing (it has one value), but lets H2
+   * see that the index already returns rows in order: without it, H2 reads every matching row and
+   * sorts them (hundreds of milliseconds per page at 100,000 nodes) where it could stop after one
+   * page. PostgreSQL plans both forms alike.
+   */
+  private static Optional<String> leadingEquality(NodeQuery query) {
+    if (query.provisionState() != null) {
+      return Optional.of("provision_state");
+    }
+    if (query.driver() != null) {
+      return Optional.of("driver");
+    }
+    if (query.maintenance() != null) {
+      return Optional.of("maintenance");
+    }
+    return Optional.empty();
+  }
+
   private static Query listQuery(Handle handle, NodeQuery query, String prefix) {
     String sort = SORT_KEYS.get(query.sortKey() == null ? "id" : query.sortKey());
     if (sort == null) {
@@ -341,7 +361,11 @@ public final class NodeStore {
                 + " FROM nodes"
                 + where
                 + " ORDER BY "
-                + (sort.equals("id") ? "id" + dir : sort + dir + nulls + ", id" + dir)
+                + (sort.equals("id")
+                    ? leadingEquality(query).map(column -> column + dir + ", ").orElse("")
+                        + "id"
+                        + dir
+                    : sort + dir + nulls + ", id" + dir)
                 + " LIMIT "
                 + (query.limit() + 1));
     if (query.provisionState() != null) {

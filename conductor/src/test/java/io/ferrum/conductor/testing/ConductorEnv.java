@@ -38,6 +38,9 @@ public final class ConductorEnv implements AutoCloseable {
   /** How often the periodic tasks run in tests. */
   public static final Duration PERIOD = Duration.ofMillis(300);
 
+  /** How long jobs read back a write whose outcome is unknown, in tests. */
+  public static final Duration UNKNOWN_OUTCOME_WAIT = Duration.ofSeconds(2);
+
   /** How long a test waits for work before failing. */
   public static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -86,6 +89,8 @@ public final class ConductorEnv implements AutoCloseable {
             .workerPool(workerPool)
             .notificationSink(sink)
             .lockWait(Duration.ofMillis(100))
+            // Shorter than the default, so tests whose database stays down run quickly.
+            .unknownOutcomeWait(UNKNOWN_OUTCOME_WAIT)
             // Heartbeats often enough that a test sees takeovers quickly, with a timeout long
             // enough that a loaded machine's pauses do not declare anyone dead.
             .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(5))
