@@ -550,7 +550,7 @@ public final class DriverConformance {
         calls.outcomes().size() + " calls, each within " + calls.deadline().toMillis() + " ms");
   }
 
-  // ---- helpers ----
+  // ---- plumbing ----
 
   private Outcome setPower(TimedCalls calls, DriverNode node, DriverPowerState target) {
     return calls.run(
