@@ -217,10 +217,16 @@ public final class LibvirtHardware
 
   // ---- management ----
 
+  /**
+   * The device of the next boot: read from the persistent definition, which {@link #setBootDevice}
+   * changes, not from the running domain's, which keeps its boot order until it restarts.
+   */
   @Override
   public BootDevice getBootDevice(DriverNode node) {
     return call(
-        node, "reading the boot device", domain -> DomainXml.bootDevice(domain.getXMLDesc(0)));
+        node,
+        "reading the boot device",
+        domain -> DomainXml.bootDevice(domain.getXMLDesc(Domain.XMLFlags.INACTIVE)));
   }
 
   @Override
@@ -332,7 +338,8 @@ public final class LibvirtHardware
         node,
         what,
         domain -> {
-          String xml = edit.apply(domain.getXMLDesc(0));
+          // The persistent definition: the running domain's may hold live-only changes.
+          String xml = edit.apply(domain.getXMLDesc(Domain.XMLFlags.INACTIVE));
           domain.getConnect().domainDefineXML(xml);
           return null;
         });

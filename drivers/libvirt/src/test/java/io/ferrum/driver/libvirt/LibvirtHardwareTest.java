@@ -180,6 +180,18 @@ class LibvirtHardwareTest {
   }
 
   @Test
+  void bootDevice_runningDomain_reportsTheNextBoot() {
+    LibvirtHardware libvirt = new LibvirtHardware();
+    DriverNode node =
+        new DriverNode(UUID.randomUUID().toString(), null, "libvirt", info(), Map.of(), Map.of());
+    libvirt.setPowerState(node, DriverPowerState.POWER_ON, false, Duration.ZERO);
+
+    libvirt.setBootDevice(node, BootDevice.DISK, true);
+
+    assertThat(libvirt.getBootDevice(node)).isEqualTo(BootDevice.DISK);
+  }
+
+  @Test
   void driver_directly_bootDeviceAndValidation() {
     LibvirtHardware libvirt = new LibvirtHardware();
     DriverNode node =
