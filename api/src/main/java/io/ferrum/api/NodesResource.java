@@ -8,6 +8,7 @@ import io.ferrum.conductor.NodePage;
 import io.ferrum.conductor.NodeQuery;
 import io.ferrum.conductor.NodeSpec;
 import io.ferrum.driver.HardwareInterfaces;
+import io.ferrum.fsm.ProvisionState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,16 +25,35 @@ final class NodesResource {
   /** Fields a create may give, each with the version that introduced it. */
   private static final Map<String, Integer> CREATE_FIELDS = createFields();
 
-  /** List filters, each with the version that introduced it. */
+  /** List filters Ferrum answers, each with the version that introduced it. */
   private static final Map<String, Integer> FILTERS =
       Map.of(
           "provision_state", 9,
           "driver", 16,
           "maintenance", 1,
-          "associated", 1,
           "resource_class", 21,
           "owner", 50,
           "lessee", 65);
+
+  /**
+   * Ironic's list filters that Ferrum does not answer. Ignoring one would list nodes it excludes,
+   * so each is a 400 that says so rather than an unknown parameter.
+   */
+  private static final Set<String> UNANSWERED =
+      Set.of(
+          "associated",
+          "instance_uuid",
+          "chassis_uuid",
+          "fault",
+          "retired",
+          "conductor_group",
+          "conductor",
+          "description_contains",
+          "project");
+
+  /** Ironic's list filters from versions above {@link ApiVersion#MAX}: always a 406 here. */
+  private static final Map<String, Integer> NEWER_FILTERS =
+      Map.of("shard", 82, "sharded", 82, "parent_node", 83, "include_children", 83);
 
   private static Map<String, Integer> createFields() {
     Map<String, Integer> fields = new LinkedHashMap<>();
@@ -79,6 +99,7 @@ final class NodesResource {
   }
 
   private Response show(Request r) {
+    r.onlyQuery(Set.of("fields"));
     String ident = NodeViews.ident(r);
     return Response.ok(
         views.render(r, conductor.getNode(ident), Listing.fields(r, views.fieldNames(r))));
@@ -136,12 +157,36 @@ final class NodesResource {
   private Response list(Request r, boolean detailPath) {
     Set<String> known = new LinkedHashSet<>(Listing.PARAMETERS);
     known.addAll(FILTERS.keySet());
+    known.addAll(UNANSWERED);
+    known.addAll(NEWER_FILTERS.keySet());
     r.onlyQuery(known);
     Map<String, String> q = r.query();
     for (String name : q.keySet()) {
       if (FILTERS.containsKey(name)) {
         r.requireVersion(FILTERS.get(name), "Filtering by " + name);
+      } else if (NEWER_FILTERS.containsKey(name)) {
+        r.requireVersion(NEWER_FILTERS.get(name), "Filtering by " + name);
+      } else if (UNANSWERED.contains(name)) {
+        throw new ApiException(
+            400,
+            "Ferrum does not filter nodes by \""
+                + name
+                + "\"; docs/api.md lists the filters it supports: "
+                + new java.util.TreeSet<>(FILTERS.keySet()));
       }
+    }
+    String state = q.get("provision_state");
+    if (state != null && ProvisionState.fromValue(state).isEmpty()) {
+      List<String> states = new ArrayList<>();
+      for (ProvisionState each : ProvisionState.values()) {
+        states.add(each.value());
+      }
+      throw new ApiException(
+          400,
+          "provision_state \""
+              + StrictJson.printable(state)
+              + "\" is not a provision state; the states are "
+              + states);
     }
     Listing listing = Listing.of(r, detailPath, views.fieldNames(r), NodeQuery.MAX_LIMIT);
     NodePage page =

@@ -137,6 +137,11 @@ final class StrictJson {
     return path.isEmpty() ? "(body)" : visible(path);
   }
 
+  /** {@code text} fit for an error message: control characters as '?', at most 200 characters. */
+  static String printable(String text) {
+    return visible(text.replaceAll("\\p{Cntrl}", "?"));
+  }
+
   private static String visible(String text) {
     StringBuilder printable = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
