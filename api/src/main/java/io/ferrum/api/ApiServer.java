@@ -274,13 +274,15 @@ public final class ApiServer implements AutoCloseable {
       }
       case THROTTLED -> {
         LOG.warn(
-            "429 for {}: more than {} failed logins within {} s; refused without a check",
+            "429 for user \"{}\" from {}: too many failed logins within {} s; refused without a"
+                + " check",
+            printable(verdict.user()),
             client,
-            BasicAuth.MAX_FAILURES,
             BasicAuth.FAILURE_WINDOW.toSeconds());
         throw new ApiException(
                 429,
-                "Too many failed authentication attempts from this address; retry in "
+                "Too many failed authentication attempts for this user from this address; retry"
+                    + " in "
                     + verdict.retryAfter().toSeconds()
                     + " s")
             .withHeader("Retry-After", Long.toString(verdict.retryAfter().toSeconds()));
