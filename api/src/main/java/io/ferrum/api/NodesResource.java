@@ -7,6 +7,7 @@ import io.ferrum.conductor.NodeAttributes;
 import io.ferrum.conductor.NodePage;
 import io.ferrum.conductor.NodeQuery;
 import io.ferrum.conductor.NodeSpec;
+import io.ferrum.conductor.PatchOperation;
 import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.fsm.ProvisionState;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ final class NodesResource {
           "maintenance", 1,
           "resource_class", 21,
           "owner", 50,
-          "lessee", 65);
+          "lessee", 65,
+          "conductor_group", 46);
 
   /**
    * Ironic's list filters that Ferrum does not answer. Ignoring one would list nodes it excludes,
@@ -46,7 +48,6 @@ final class NodesResource {
           "chassis_uuid",
           "fault",
           "retired",
-          "conductor_group",
           "conductor",
           "description_contains",
           "project");
@@ -66,6 +67,7 @@ final class NodesResource {
     fields.put("owner", 50);
     fields.put("description", 51);
     fields.put("lessee", 65);
+    fields.put("conductor_group", 46);
     fields.put("network_interface", 20);
     for (String name : HardwareInterfaces.NAMES) {
       fields.putIfAbsent(
@@ -105,9 +107,24 @@ final class NodesResource {
         views.render(r, conductor.getNode(ident), Listing.fields(r, views.fieldNames(r))));
   }
 
+  /**
+   * Applies a JSON patch. As in Ironic, a patch that touches a field newer than the requested
+   * version is a 406, whatever the operation.
+   */
   private Response patch(Request r) {
     String ident = NodeViews.ident(r);
-    return Response.ok(views.render(r, conductor.updateNode(ident, r.patch()), null));
+    List<PatchOperation> ops = r.patch();
+    for (PatchOperation op : ops) {
+      String path = op.path().startsWith("/") ? op.path().substring(1) : op.path();
+      int slash = path.indexOf('/');
+      String field = slash < 0 ? path : path.substring(0, slash);
+      Integer since = NodeView.since(field);
+      if (since != null && !r.atLeast(since)) {
+        throw new ApiException(
+            406, "The \"" + field + "\" field needs API version 1." + since + " or later");
+      }
+    }
+    return Response.ok(views.render(r, conductor.updateNode(ident, ops), null));
   }
 
   private Response delete(Request r) {
@@ -147,7 +164,8 @@ final class NodesResource {
                 JsonFields.document(body, "properties"),
                 JsonFields.document(body, "extra"),
                 initial,
-                attributes));
+                attributes,
+                JsonFields.optionalText(body, "conductor_group")));
     return new Response(
         201,
         views.render(r, node, null),
@@ -199,7 +217,8 @@ final class NodesResource {
                     listing.marker(),
                     listing.sortKey(),
                     listing.descending())
-                .ownedBy(q.get("resource_class"), q.get("owner"), q.get("lessee")));
+                .ownedBy(q.get("resource_class"), q.get("owner"), q.get("lessee"))
+                .inConductorGroup(q.get("conductor_group")));
     Set<String> shown =
         listing.detail()
             ? null
