@@ -622,6 +622,14 @@ public final class Conductor implements AutoCloseable {
         && (request.rescuePassword() == null || request.rescuePassword().isBlank())) {
       throw new InvalidParameterException("Rescue needs a rescue_password");
     }
+    if (request.hasDeployInput()
+        && event != ProvisionEvent.DEPLOY
+        && event != ProvisionEvent.REBUILD) {
+      throw new InvalidParameterException(
+          "A config drive and deploy steps go only with a deploy (active) or a rebuild, not \""
+              + request.verb()
+              + "\"");
+    }
     requireOpen();
     try (Task task = tasks.acquire(ident, "provision " + request.verb(), LockMode.EXCLUSIVE)) {
       Node node = task.node();
