@@ -285,6 +285,15 @@ final class ServeCommand implements Callable<Integer> {
   String httpMaxConnections;
 
   @Option(
+      names = "--http-max-connections-per-client",
+      paramLabel = "N",
+      description =
+          "Requests one client address may have being received or answered at once; its further"
+              + " connections are closed at once, without an answer, so one client cannot take"
+              + " every connection (default: 32).")
+  String httpMaxConnectionsPerClient;
+
+  @Option(
       names = "--http-read-timeout",
       paramLabel = "SECONDS",
       description =
@@ -459,7 +468,15 @@ final class ServeCommand implements Callable<Integer> {
                     "http-idle-timeout",
                     1,
                     3_600)),
-            HttpLimits.defaults().maxBodyBytes());
+            HttpLimits.defaults().maxBodyBytes(),
+            number(
+                settings.get(
+                    "http-max-connections-per-client",
+                    httpMaxConnectionsPerClient,
+                    Integer.toString(HttpLimits.DEFAULT_MAX_CONNECTIONS_PER_CLIENT)),
+                "http-max-connections-per-client",
+                1,
+                10_000));
     Map<String, String> driverSettings = new java.util.LinkedHashMap<>();
     for (String[] setting :
         new String[][] {

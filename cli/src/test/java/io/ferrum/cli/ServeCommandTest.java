@@ -383,6 +383,19 @@ class ServeCommandTest {
   }
 
   @Test
+  void httpMaxConnectionsPerClient_outOfRange_stopsTheStart() {
+    String[] zero = errorOf("serve", "--http-max-connections-per-client", "0");
+    String[] word = errorOf("serve", "--http-max-connections-per-client", "many");
+
+    assertThat(zero[0]).isEqualTo("2");
+    assertThat(zero[1])
+        .startsWith(
+            "ferrum serve: --http-max-connections-per-client must be a whole number from 1 to"
+                + " 10000, not '0'");
+    assertThat(word[1]).contains("not 'many'");
+  }
+
+  @Test
   void help_documentsTheAllowlistsAndHttpLimits() {
     StringWriter out = new StringWriter();
     Ferrum.execute(
@@ -400,6 +413,7 @@ class ServeCommandTest {
             "--http-workers",
             "--http-queue",
             "--http-max-connections",
+            "--http-max-connections-per-client",
             "--http-read-timeout",
             "--http-idle-timeout",
             "docs/security.md");
