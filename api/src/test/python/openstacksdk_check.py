@@ -127,6 +127,30 @@ def main(url):
     bm.create_port(node_id=node.id, address="52:54:00:ab:cd:f0")
     bm.delete_node(node)
     check(list(bm.ports()) == [], "ports went with the node")
+    # Conductor groups, a deploy with a config drive and deploy steps.
+    grouped = bm.create_node(driver="fake-hardware", name="sdk-2", conductor_group="Rack-B")
+    check(grouped.conductor_group == "rack-b", "conductor_group: %s" % grouped.conductor_group)
+    names = [n.name for n in bm.nodes(conductor_group="rack-b")]
+    check(names == ["sdk-2"], "filter by conductor_group: %s" % names)
+    bm.update_node(grouped, conductor_group="")
+    for target in ("manage", "provide"):
+        grouped = bm.set_node_provision_state(grouped, target, wait=True, timeout=60)
+    grouped = bm.set_node_provision_state(
+        grouped,
+        "active",
+        config_drive={"meta_data": {"hostname": "sdk-secret-host"}},
+        deploy_steps=[{"interface": "deploy", "step": "write_image", "args": {}, "priority": 80}],
+        wait=True,
+        timeout=60,
+    )
+    check(grouped.provision_state == "active", "deployed: %s" % grouped.provision_state)
+    shown = bm.get_node("sdk-2")
+    check(shown.instance_info.get("configdrive") == "******", "configdrive: %s" % shown.instance_info)
+    steps = shown.driver_internal_info.get("user_deploy_steps")
+    check(steps and steps[0]["step"] == "write_image", "deploy steps: %s" % steps)
+    bm.set_node_provision_state(grouped, "deleted", wait=True, timeout=60)
+    bm.delete_node("sdk-2")
+
     print("openstacksdk: every check passed")
 
 

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * errors and the answer; {@link Routes} lists the resources, one class each, that do the work.
  *
  * <p>Hostile clients are expected ({@link HttpLimits}). Each request is received on its own thread
- * (at most {@code maxConnections}), within the read timeout; only a request received in full,
+ * (at most {@code maxConnections}, and at most {@code maxConnectionsPerClient} for one client
+ * address once its headers are in), within the read timeout; only a request received in full,
  * headers and body, waits for one of the {@code workers} (a full queue answers 503), and only then
  * are its credentials checked and its work done. So slow senders hold a thread for at most the read
  * timeout and never a worker, and the discovery documents ({@code /}, {@code /v1}), which need
@@ -57,6 +58,8 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ThreadPoolExecutor threads;
   private final AtomicLong refusedConnections = new AtomicLong();
+  private final AtomicLong refusedPerClient = new AtomicLong();
+  private final ClientSlots clients;
   private final RootResource root = new RootResource();
   private final Router router;
 
@@ -98,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
     this.metrics = metrics;
     this.limits = limits;
     this.gate = new RequestGate(limits.workers(), limits.queue(), HttpLimits.QUEUE_WAIT);
+    this.clients = new ClientSlots(limits.maxConnectionsPerClient());
     this.router = Routes.of(conductor);
     JdkServerSettings.apply(limits);
     this.server = HttpServer.create(address, 128);
@@ -145,6 +149,11 @@ public final class ApiServer implements AutoCloseable {
     return threads.getActiveCount();
   }
 
+  /** Requests from {@code client} (an address) being received or answered now. */
+  int connectionsInProgressFrom(String client) {
+    return clients.inProgress(client);
+  }
+
   /** Requests being processed by a worker now. */
   int busyWorkers() {
     return gate.busy();
@@ -164,7 +173,32 @@ public final class ApiServer implements AutoCloseable {
 
   // ---- request handling ----
 
+  /**
+   * Admits the request if its client address has fewer than {@code maxConnectionsPerClient} in
+   * progress; otherwise closes the connection at once, without an answer: an answer would make the
+   * JDK server read what is left of the body first, which is what a slow sender never finishes.
+   */
   private void handle(HttpExchange exchange) throws IOException {
+    String client = exchange.getRemoteAddress().getAddress().getHostAddress();
+    if (!clients.enter(client)) {
+      if (refusedPerClient.getAndIncrement() % 1000 == 0) {
+        LOG.warn(
+            "{} already has {} requests in progress: closing its new connections ({} so far)",
+            client,
+            limits.maxConnectionsPerClient(),
+            refusedPerClient.get());
+      }
+      exchange.close();
+      return;
+    }
+    try {
+      serve(exchange);
+    } finally {
+      clients.leave(client);
+    }
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
     long start = System.nanoTime();
     String requestId = "req-" + UUID.randomUUID();
     exchange.getResponseHeaders().set("Openstack-Request-Id", requestId);
@@ -274,13 +308,15 @@ public final class ApiServer implements AutoCloseable {
       }
       case THROTTLED -> {
         LOG.warn(
-            "429 for {}: more than {} failed logins within {} s; refused without a check",
+            "429 for user \"{}\" from {}: too many failed logins within {} s; refused without a"
+                + " check",
+            printable(verdict.user()),
             client,
-            BasicAuth.MAX_FAILURES,
             BasicAuth.FAILURE_WINDOW.toSeconds());
         throw new ApiException(
                 429,
-                "Too many failed authentication attempts from this address; retry in "
+                "Too many failed authentication attempts for this user from this address; retry"
+                    + " in "
                     + verdict.retryAfter().toSeconds()
                     + " s")
             .withHeader("Retry-After", Long.toString(verdict.retryAfter().toSeconds()));

@@ -29,10 +29,17 @@ import org.mindrot.jbcrypt.BCrypt;
  *   <li><b>A short-lived cache.</b> A verified user and password is remembered for {@link
  *       #CACHE_TTL} as a keyed hash (HMAC-SHA256 under a random key made at start-up); the password
  *       itself is never kept. A client sending the same credentials again skips bcrypt.
- *   <li><b>Throttling per client address.</b> After {@link #MAX_FAILURES} failed checks from one
- *       address within {@link #FAILURE_WINDOW}, further uncached attempts from it are refused
- *       without a bcrypt check until the window ends ({@link Result#THROTTLED}); credentials
- *       already in the cache still pass.
+ *   <li><b>Throttling per client address and user name.</b> After {@link #MAX_FAILURES} failed
+ *       checks for one user name from one address within {@link #FAILURE_WINDOW}, further uncached
+ *       attempts for that user from that address are refused without a bcrypt check until the
+ *       window ends ({@link Result#THROTTLED}). So someone guessing a password locks out only
+ *       themselves: the same user from another address, and other users behind the same address,
+ *       are still checked. Guessing across many user names is bounded too: after {@link
+ *       #MAX_ADDRESS_FAILURES} failures from one address, whatever the names, that address is
+ *       refused in the same way. Credentials already in the cache always pass. Failures are counted
+ *       under a keyed hash (HMAC-SHA256 under the start-up key) of the address and user name, so
+ *       the counts hold no user name or address, and a key's size does not depend on what the
+ *       client sent.
  * </ul>
  *
  * <p>Thread-safe.
@@ -42,14 +49,19 @@ public final class BasicAuth {
   /** How long verified credentials are remembered. */
   public static final Duration CACHE_TTL = Duration.ofSeconds(60);
 
-  /** Failed checks one client address may make within {@link #FAILURE_WINDOW}. */
+  /** Failed checks for one user name from one client address within {@link #FAILURE_WINDOW}. */
   public static final int MAX_FAILURES = 10;
+
+  /**
+   * Failed checks from one client address, whatever the user names, within {@link #FAILURE_WINDOW}.
+   */
+  public static final int MAX_ADDRESS_FAILURES = 10 * MAX_FAILURES;
 
   /** The window {@link #MAX_FAILURES} counts in. */
   public static final Duration FAILURE_WINDOW = Duration.ofSeconds(60);
 
   private static final int MAX_CACHED = 1024;
-  private static final int MAX_TRACKED_ADDRESSES = 10_000;
+  private static final int MAX_TRACKED_KEYS = 20_000;
 
   /** What a check found. */
   public enum Result {
@@ -59,7 +71,7 @@ public final class BasicAuth {
     MISSING,
     /** Unknown user or wrong password. */
     REFUSED,
-    /** Too many failures from this address lately; not checked. */
+    /** Too many failures for this user from this address (or from this address) lately. */
     THROTTLED
   }
 
@@ -68,7 +80,7 @@ public final class BasicAuth {
    *
    * @param result what was found
    * @param user the user name the request gave (for logs), or {@code null}
-   * @param retryAfter for {@link Result#THROTTLED}, when the address may try again; else zero
+   * @param retryAfter for {@link Result#THROTTLED}, when the client may try again; else zero
    */
   public record Verdict(Result result, String user, Duration retryAfter) {}
 
@@ -157,7 +169,12 @@ public final class BasicAuth {
     if (expires != null && now - expires < 0) {
       return new Verdict(Result.ALLOWED, user, Duration.ZERO);
     }
-    Duration wait = throttled(client, now);
+    String pairKey = fingerprint("user\0" + client + "\0" + user);
+    String addressKey = fingerprint("address\0" + client);
+    Duration wait = throttled(pairKey, MAX_FAILURES, now);
+    if (wait.isZero()) {
+      wait = throttled(addressKey, MAX_ADDRESS_FAILURES, now);
+    }
     if (!wait.isZero()) {
       return new Verdict(Result.THROTTLED, user, wait);
     }
@@ -168,7 +185,8 @@ public final class BasicAuth {
       remember(fingerprint, now);
       return new Verdict(Result.ALLOWED, user, Duration.ZERO);
     }
-    recordFailure(client, now);
+    recordFailure(pairKey, now);
+    recordFailure(addressKey, now);
     return new Verdict(Result.REFUSED, user, Duration.ZERO);
   }
 
@@ -177,27 +195,28 @@ public final class BasicAuth {
     return bcryptChecks.get();
   }
 
-  private Duration throttled(String client, long now) {
-    Failures seen = failures.get(client);
+  /** How long {@code key} must wait, having reached {@code max} failures; zero if it need not. */
+  private Duration throttled(String key, int max, long now) {
+    Failures seen = failures.get(key);
     if (seen == null || now - seen.windowStart() >= FAILURE_WINDOW.toNanos()) {
       return Duration.ZERO;
     }
-    if (seen.count() < MAX_FAILURES) {
+    if (seen.count() < max) {
       return Duration.ZERO;
     }
     long left = FAILURE_WINDOW.toNanos() - (now - seen.windowStart());
     return Duration.ofSeconds(Math.max(1, (left + 999_999_999L) / 1_000_000_000L));
   }
 
-  private void recordFailure(String client, long now) {
-    if (failures.size() >= MAX_TRACKED_ADDRESSES) {
+  private void recordFailure(String key, long now) {
+    if (failures.size() >= MAX_TRACKED_KEYS) {
       failures.values().removeIf(f -> now - f.windowStart() >= FAILURE_WINDOW.toNanos());
-      if (failures.size() >= MAX_TRACKED_ADDRESSES) {
+      if (failures.size() >= MAX_TRACKED_KEYS) {
         failures.clear();
       }
     }
     failures.merge(
-        client,
+        key,
         new Failures(now, 1),
         (old, one) ->
             now - old.windowStart() >= FAILURE_WINDOW.toNanos()
@@ -215,7 +234,7 @@ public final class BasicAuth {
     verified.put(fingerprint, now + CACHE_TTL.toNanos());
   }
 
-  /** HMAC-SHA256 of "user:password" under this process's random key. */
+  /** HMAC-SHA256 of {@code credentials} under this process's random key. */
   private String fingerprint(String credentials) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -13,6 +13,10 @@ import java.time.Duration;
  *     connection is closed
  * @param idleTimeout how long a kept-alive connection may stay without a request
  * @param maxBodyBytes the largest request body; a larger one is a 413
+ * @param maxConnectionsPerClient requests from one client address being received or answered at
+ *     once, counted from the end of their headers; a connection beyond that is closed at once,
+ *     without an answer and without reading its body, so one client can not take every connection
+ *     thread
  */
 public record HttpLimits(
     int maxConnections,
@@ -20,7 +24,11 @@ public record HttpLimits(
     int queue,
     Duration readTimeout,
     Duration idleTimeout,
-    int maxBodyBytes) {
+    int maxBodyBytes,
+    int maxConnectionsPerClient) {
+
+  /** The default of {@link #maxConnectionsPerClient}. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 32;
 
   /** The most header lines a request may have; more and its connection is closed. */
   public static final int MAX_HEADERS = 100;
@@ -35,7 +43,11 @@ public record HttpLimits(
   public static final Duration QUEUE_WAIT = Duration.ofSeconds(30);
 
   public HttpLimits {
-    if (maxConnections < 1 || workers < 1 || queue < 0 || maxBodyBytes < 1) {
+    if (maxConnections < 1
+        || workers < 1
+        || queue < 0
+        || maxBodyBytes < 1
+        || maxConnectionsPerClient < 1) {
       throw new IllegalArgumentException(
           "HTTP limits must be positive (the queue may be 0): " + maxConnections + ", " + workers);
     }
@@ -44,13 +56,47 @@ public record HttpLimits(
     }
   }
 
-  /** 256 connections, 16 workers, a queue of 64, 30 s to send a request, 30 s idle, 1 MiB. */
+  /** Limits with {@link #DEFAULT_MAX_CONNECTIONS_PER_CLIENT} connections per client. */
+  public HttpLimits(
+      int maxConnections,
+      int workers,
+      int queue,
+      Duration readTimeout,
+      Duration idleTimeout,
+      int maxBodyBytes) {
+    this(
+        maxConnections,
+        workers,
+        queue,
+        readTimeout,
+        idleTimeout,
+        maxBodyBytes,
+        DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+  }
+
+  /**
+   * 256 connections (32 per client address), 16 workers, a queue of 64, 30 s to send a request, 30
+   * s idle, 1 MiB.
+   */
   public static HttpLimits defaults() {
     return new HttpLimits(256, 16, 64, Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20);
   }
 
   /** These limits with {@code value} workers. */
   public HttpLimits withWorkers(int value) {
-    return new HttpLimits(maxConnections, value, queue, readTimeout, idleTimeout, maxBodyBytes);
+    return new HttpLimits(
+        maxConnections,
+        value,
+        queue,
+        readTimeout,
+        idleTimeout,
+        maxBodyBytes,
+        maxConnectionsPerClient);
+  }
+
+  /** These limits with {@code value} connections per client address. */
+  public HttpLimits withMaxConnectionsPerClient(int value) {
+    return new HttpLimits(
+        maxConnections, workers, queue, readTimeout, idleTimeout, maxBodyBytes, value);
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,6 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * NotificationSink}. Thread-safe.
  */
 public final class Metrics implements NotificationSink {
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -69,12 +73,22 @@ public final class Metrics implements NotificationSink {
             .register(registry);
   }
 
-  /** Counts one API request. */
+  /**
+   * Counts one API request. The method label takes the standard methods as they are and every other
+   * string a client sends as {@code other}, so clients can not make label values without bound.
+   */
   void request(String method, int status, long nanos) {
     Timer.builder("ferrum_api_requests")
-        .tags("method", method, "status", Integer.toString(status))
+        .tags("method", methodLabel(method), "status", Integer.toString(status))
         .register(registry)
         .record(Duration.ofNanos(nanos));
+  }
+
+  /**
+   * {@code method} if it is one of HTTP's standard methods (RFC 9110, plus PATCH), else "other".
+   */
+  static String methodLabel(String method) {
+    return METHODS.contains(method) ? method : "other";
   }
 
   @Override

@@ -10,7 +10,9 @@ import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.fsm.PowerRequest;
 import io.ferrum.fsm.ProvisionMachine;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -47,6 +49,14 @@ final class NodeStatesResource {
           "rescue_password",
           "disable_ramdisk",
           "service_steps");
+
+  /** The fields of a deploy step, all required. */
+  private static final Set<String> DEPLOY_STEP_FIELDS =
+      new java.util.TreeSet<>(Set.of("interface", "step", "args", "priority"));
+
+  /** The interfaces a deploy step may name, as in Ironic. */
+  static final Set<String> DEPLOY_STEP_INTERFACES =
+      new java.util.TreeSet<>(Set.of("bios", "deploy", "management", "power", "raid"));
 
   private final Conductor conductor;
 
@@ -105,14 +115,166 @@ final class NodeStatesResource {
         throw new ApiException(400, "Unknown attribute for provision request: \"" + name + "\"");
       }
     }
+    Object configDrive = configDrive(r, body, target);
+    List<Map<String, Object>> deploySteps = deploySteps(r, body, target);
     conductor.provision(
         ident,
         new ProvisionRequest(
             target,
             JsonFields.steps(body, "clean_steps"),
             JsonFields.steps(body, "service_steps"),
-            JsonFields.optionalText(body, "rescue_password")));
+            JsonFields.optionalText(body, "rescue_password"),
+            configDrive,
+            deploySteps));
     return accepted(r, ident);
+  }
+
+  /**
+   * The {@code configdrive} of a deploy or rebuild, checked as Ironic checks it: a string (an
+   * encoded ISO image or a URL), or from 1.56 an object of {@code meta_data}, {@code network_data}
+   * (objects), {@code user_data} (object, array or string) and from 1.59 {@code vendor_data}
+   * (object). {@code null} when absent or empty.
+   */
+  private static Object configDrive(Request r, ObjectNode body, String target) {
+    JsonNode value = body.get("configdrive");
+    if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
+      return null;
+    }
+    List<String> allowed = new ArrayList<>(List.of("active"));
+    if (r.atLeast(73)) {
+      allowed.add("deploy");
+    }
+    if (r.atLeast(35)) {
+      allowed.add("rebuild");
+    }
+    if (!allowed.contains(target)) {
+      throw new ApiException(
+          400,
+          "Adding a config drive is only supported when setting provision state to "
+              + String.join(", ", allowed));
+    }
+    if (value.isTextual()) {
+      return value.asText();
+    }
+    if (!value.isObject()) {
+      throw new ApiException(400, "Invalid configdrive format: a string or a JSON object");
+    }
+    if (!r.atLeast(56)) {
+      throw new ApiException(
+          400, "Providing a JSON object for configdrive is only supported from API version 1.56");
+    }
+    for (String key : JsonFields.iterable(value.fieldNames())) {
+      JsonNode part = value.get(key);
+      switch (key) {
+        case "meta_data", "network_data" -> {
+          if (!part.isObject()) {
+            throw new ApiException(
+                400, "Invalid configdrive format: " + key + " must be an object");
+          }
+        }
+        case "user_data" -> {
+          if (!part.isObject() && !part.isArray() && !part.isTextual()) {
+            throw new ApiException(
+                400, "Invalid configdrive format: user_data must be an object, array or string");
+          }
+        }
+        case "vendor_data" -> {
+          if (!r.atLeast(59)) {
+            throw new ApiException(
+                400, "configdrive.vendor_data is only supported from API version 1.59");
+          }
+          if (!part.isObject()) {
+            throw new ApiException(
+                400, "Invalid configdrive format: vendor_data must be an object");
+          }
+        }
+        default ->
+            throw new ApiException(
+                400,
+                "Invalid configdrive format: unknown key \""
+                    + StrictJson.printable(key)
+                    + "\"; allowed: meta_data, network_data, user_data, vendor_data");
+      }
+    }
+    return JsonFields.value(value);
+  }
+
+  /**
+   * The {@code deploy_steps} of a deploy or rebuild (1.69), checked as Ironic checks them: each
+   * exactly {@code interface} (one of {@link #DEPLOY_STEP_INTERFACES}), {@code step} (a non-empty
+   * string), {@code args} (an object) and {@code priority} (a whole number of at least 0, or its
+   * digits as a string, stored as the number). Empty when absent.
+   */
+  private static List<Map<String, Object>> deploySteps(Request r, ObjectNode body, String target) {
+    JsonNode value = body.get("deploy_steps");
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    r.requireVersion(69, "\"deploy_steps\"");
+    if (!target.equals("active") && !target.equals("deploy") && !target.equals("rebuild")) {
+      throw new ApiException(
+          400,
+          "\"deploy_steps\" is only valid when setting target provision state to active or rebuild");
+    }
+    if (!value.isArray()) {
+      throw new ApiException(400, "\"deploy_steps\" must be a JSON array of steps");
+    }
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode step = value.get(i);
+      String at = "deploy_steps[" + i + "]";
+      if (!step.isObject()) {
+        throw new ApiException(400, "\"" + at + "\" must be a JSON object");
+      }
+      for (String name : JsonFields.iterable(step.fieldNames())) {
+        if (!DEPLOY_STEP_FIELDS.contains(name)) {
+          throw new ApiException(
+              400,
+              "\""
+                  + at
+                  + "\" has an unknown field \""
+                  + StrictJson.printable(name)
+                  + "\"; a deploy step has exactly "
+                  + DEPLOY_STEP_FIELDS);
+        }
+      }
+      for (String name : DEPLOY_STEP_FIELDS) {
+        if (!step.has(name)) {
+          throw new ApiException(400, "\"" + at + "\" needs \"" + name + "\"");
+        }
+      }
+      JsonNode iface = step.get("interface");
+      if (!iface.isTextual() || !DEPLOY_STEP_INTERFACES.contains(iface.asText())) {
+        throw new ApiException(
+            400, "\"" + at + ".interface\" must be one of " + DEPLOY_STEP_INTERFACES);
+      }
+      JsonNode name = step.get("step");
+      if (!name.isTextual() || name.asText().isEmpty()) {
+        throw new ApiException(400, "\"" + at + ".step\" must be a non-empty string");
+      }
+      if (!step.get("args").isObject()) {
+        throw new ApiException(400, "\"" + at + ".args\" must be a JSON object");
+      }
+      JsonNode priority = step.get("priority");
+      long number;
+      if (priority.isIntegralNumber() && priority.canConvertToInt()) {
+        number = priority.asInt();
+      } else if (priority.isTextual() && priority.asText().matches("[0-9]{1,9}")) {
+        number = Integer.parseInt(priority.asText());
+      } else {
+        number = -1;
+      }
+      if (number < 0) {
+        throw new ApiException(400, "\"" + at + ".priority\" must be a whole number of at least 0");
+      }
+      Map<String, Object> parsed = new LinkedHashMap<>();
+      parsed.put("interface", iface.asText());
+      parsed.put("step", name.asText());
+      parsed.put("args", JsonFields.value(step.get("args")));
+      parsed.put("priority", (int) number);
+      steps.add(parsed);
+    }
+    return steps;
   }
 
   private Response power(Request r) {

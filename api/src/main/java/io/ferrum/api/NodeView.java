@@ -96,6 +96,16 @@ final class NodeView {
     FIELDS.add(new Field(name, since, value));
   }
 
+  /** The version that introduced field {@code name}, or {@code null} for no field of a node. */
+  static Integer since(String name) {
+    for (Field field : FIELDS) {
+      if (field.name.equals(name)) {
+        return field.since;
+      }
+    }
+    return null;
+  }
+
   /** The names of every field a client may ask for at {@code version}. */
   static Set<String> fieldNames(ApiVersion version) {
     return FIELD_NAMES.get(version.minor());

@@ -7,7 +7,9 @@ import io.ferrum.conductor.NodeAttributes;
 import io.ferrum.conductor.NodePage;
 import io.ferrum.conductor.NodeQuery;
 import io.ferrum.conductor.NodeSpec;
+import io.ferrum.conductor.PatchOperation;
 import io.ferrum.driver.HardwareInterfaces;
+import io.ferrum.fsm.ProvisionState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,16 +26,35 @@ final class NodesResource {
   /** Fields a create may give, each with the version that introduced it. */
   private static final Map<String, Integer> CREATE_FIELDS = createFields();
 
-  /** List filters, each with the version that introduced it. */
+  /** List filters Ferrum answers, each with the version that introduced it. */
   private static final Map<String, Integer> FILTERS =
       Map.of(
           "provision_state", 9,
           "driver", 16,
           "maintenance", 1,
-          "associated", 1,
           "resource_class", 21,
           "owner", 50,
-          "lessee", 65);
+          "lessee", 65,
+          "conductor_group", 46);
+
+  /**
+   * Ironic's list filters that Ferrum does not answer. Ignoring one would list nodes it excludes,
+   * so each is a 400 that says so rather than an unknown parameter.
+   */
+  private static final Set<String> UNANSWERED =
+      Set.of(
+          "associated",
+          "instance_uuid",
+          "chassis_uuid",
+          "fault",
+          "retired",
+          "conductor",
+          "description_contains",
+          "project");
+
+  /** Ironic's list filters from versions above {@link ApiVersion#MAX}: always a 406 here. */
+  private static final Map<String, Integer> NEWER_FILTERS =
+      Map.of("shard", 82, "sharded", 82, "parent_node", 83, "include_children", 83);
 
   private static Map<String, Integer> createFields() {
     Map<String, Integer> fields = new LinkedHashMap<>();
@@ -46,6 +67,7 @@ final class NodesResource {
     fields.put("owner", 50);
     fields.put("description", 51);
     fields.put("lessee", 65);
+    fields.put("conductor_group", 46);
     fields.put("network_interface", 20);
     for (String name : HardwareInterfaces.NAMES) {
       fields.putIfAbsent(
@@ -79,14 +101,30 @@ final class NodesResource {
   }
 
   private Response show(Request r) {
+    r.onlyQuery(Set.of("fields"));
     String ident = NodeViews.ident(r);
     return Response.ok(
         views.render(r, conductor.getNode(ident), Listing.fields(r, views.fieldNames(r))));
   }
 
+  /**
+   * Applies a JSON patch. As in Ironic, a patch that touches a field newer than the requested
+   * version is a 406, whatever the operation.
+   */
   private Response patch(Request r) {
     String ident = NodeViews.ident(r);
-    return Response.ok(views.render(r, conductor.updateNode(ident, r.patch()), null));
+    List<PatchOperation> ops = r.patch();
+    for (PatchOperation op : ops) {
+      String path = op.path().startsWith("/") ? op.path().substring(1) : op.path();
+      int slash = path.indexOf('/');
+      String field = slash < 0 ? path : path.substring(0, slash);
+      Integer since = NodeView.since(field);
+      if (since != null && !r.atLeast(since)) {
+        throw new ApiException(
+            406, "The \"" + field + "\" field needs API version 1." + since + " or later");
+      }
+    }
+    return Response.ok(views.render(r, conductor.updateNode(ident, ops), null));
   }
 
   private Response delete(Request r) {
@@ -126,7 +164,8 @@ final class NodesResource {
                 JsonFields.document(body, "properties"),
                 JsonFields.document(body, "extra"),
                 initial,
-                attributes));
+                attributes,
+                JsonFields.optionalText(body, "conductor_group")));
     return new Response(
         201,
         views.render(r, node, null),
@@ -136,12 +175,36 @@ final class NodesResource {
   private Response list(Request r, boolean detailPath) {
     Set<String> known = new LinkedHashSet<>(Listing.PARAMETERS);
     known.addAll(FILTERS.keySet());
+    known.addAll(UNANSWERED);
+    known.addAll(NEWER_FILTERS.keySet());
     r.onlyQuery(known);
     Map<String, String> q = r.query();
     for (String name : q.keySet()) {
       if (FILTERS.containsKey(name)) {
         r.requireVersion(FILTERS.get(name), "Filtering by " + name);
+      } else if (NEWER_FILTERS.containsKey(name)) {
+        r.requireVersion(NEWER_FILTERS.get(name), "Filtering by " + name);
+      } else if (UNANSWERED.contains(name)) {
+        throw new ApiException(
+            400,
+            "Ferrum does not filter nodes by \""
+                + name
+                + "\"; docs/api.md lists the filters it supports: "
+                + new java.util.TreeSet<>(FILTERS.keySet()));
       }
+    }
+    String state = q.get("provision_state");
+    if (state != null && ProvisionState.fromValue(state).isEmpty()) {
+      List<String> states = new ArrayList<>();
+      for (ProvisionState each : ProvisionState.values()) {
+        states.add(each.value());
+      }
+      throw new ApiException(
+          400,
+          "provision_state \""
+              + StrictJson.printable(state)
+              + "\" is not a provision state; the states are "
+              + states);
     }
     Listing listing = Listing.of(r, detailPath, views.fieldNames(r), NodeQuery.MAX_LIMIT);
     NodePage page =
@@ -154,7 +217,8 @@ final class NodesResource {
                     listing.marker(),
                     listing.sortKey(),
                     listing.descending())
-                .ownedBy(q.get("resource_class"), q.get("owner"), q.get("lessee")));
+                .ownedBy(q.get("resource_class"), q.get("owner"), q.get("lessee"))
+                .inConductorGroup(q.get("conductor_group")));
     Set<String> shown =
         listing.detail()
             ? null

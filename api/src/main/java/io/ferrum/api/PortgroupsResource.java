@@ -53,6 +53,7 @@ final class PortgroupsResource {
   }
 
   private Response show(Request r) {
+    r.onlyQuery(Set.of("fields"));
     requireVersion(r);
     Portgroup group = conductor.portgroups().get(r.param("portgroup"));
     return Response.ok(

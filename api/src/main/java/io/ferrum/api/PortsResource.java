@@ -55,6 +55,7 @@ final class PortsResource {
   }
 
   private Response show(Request r) {
+    r.onlyQuery(Set.of("fields"));
     Port port = conductor.ports().get(r.param("port"));
     return Response.ok(
         PortView.port(

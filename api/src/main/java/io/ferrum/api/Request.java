@@ -130,11 +130,21 @@ record Request(
     return value == null ? null : JsonFields.bool(value, name);
   }
 
-  /** Refuses query parameters outside {@code known}. */
+  /**
+   * Refuses query parameters outside {@code known}, as Ironic does: a misspelt filter must not
+   * silently list everything.
+   *
+   * @throws ApiException 400 naming the first unknown parameter and the ones this endpoint takes
+   */
   void onlyQuery(java.util.Set<String> known) {
     for (String name : query.keySet()) {
       if (!known.contains(name)) {
-        throw new ApiException(400, "Unknown query parameter \"" + name + "\"");
+        throw new ApiException(
+            400,
+            "Unknown query parameter \""
+                + StrictJson.printable(name)
+                + "\"; this endpoint takes "
+                + new java.util.TreeSet<>(known));
       }
     }
   }

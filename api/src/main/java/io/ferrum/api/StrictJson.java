@@ -16,8 +16,10 @@ import java.util.Map;
 /**
  * Request bodies as the API accepts them: exactly one JSON value, no duplicate keys, at most {@link
  * #MAX_DEPTH} levels deep, numbers that fit a 64-bit integer or a finite double, and no NUL
- * character in any string or key. Anything else is a 400 that names the field (as {@code
- * driver_info.ports[2]}) or the place in the text. Stateless and thread-safe.
+ * character or lone UTF-16 surrogate (an escape such as {@code "\ud800"} that is not half of a
+ * pair: no Unicode character, and no UTF-8 can store it) in any string or key. Anything else is a
+ * 400 that names the field (as {@code driver_info.ports[2]}) or the place in the text. Stateless
+ * and thread-safe.
  */
 final class StrictJson {
 
@@ -86,6 +88,10 @@ final class StrictJson {
         if (field.getKey().indexOf('\0') >= 0) {
           throw new ApiException(400, "\"" + visible(name) + "\": a key holds a NUL character");
         }
+        if (hasLoneSurrogate(field.getKey())) {
+          throw new ApiException(
+              400, "\"" + visible(name) + "\": a key holds a lone UTF-16 surrogate");
+        }
         check(field.getValue(), name);
       }
     } else if (node.isArray()) {
@@ -95,6 +101,9 @@ final class StrictJson {
     } else if (node.isTextual()) {
       if (node.textValue().indexOf('\0') >= 0) {
         throw new ApiException(400, "\"" + label(path) + "\" holds a NUL character");
+      }
+      if (hasLoneSurrogate(node.textValue())) {
+        throw new ApiException(400, "\"" + label(path) + "\" holds a lone UTF-16 surrogate");
       }
     } else if (node.isNumber()) {
       boolean fits =
@@ -109,12 +118,44 @@ final class StrictJson {
     }
   }
 
+  /** Whether {@code text} has a surrogate that is not half of a high-low pair. */
+  static boolean hasLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String label(String path) {
     return path.isEmpty() ? "(body)" : visible(path);
   }
 
+  /** {@code text} fit for an error message: control characters as '?', at most 200 characters. */
+  static String printable(String text) {
+    return visible(text.replaceAll("\\p{Cntrl}", "?"));
+  }
+
   private static String visible(String text) {
-    String shown = text.replace('\0', '?');
+    StringBuilder printable = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean paired =
+          Character.isHighSurrogate(c)
+                  && i + 1 < text.length()
+                  && Character.isLowSurrogate(text.charAt(i + 1))
+              || Character.isLowSurrogate(c)
+                  && i > 0
+                  && Character.isHighSurrogate(text.charAt(i - 1));
+      printable.append(c == '\0' || Character.isSurrogate(c) && !paired ? '?' : c);
+    }
+    String shown = printable.toString();
     return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
   }
 }

@@ -417,4 +417,30 @@ class ApiServerTest {
         .contains("ferrum_workers_capacity")
         .contains("ferrum_api_requests_seconds_count{method=\"POST\",status=\"201\"} 1");
   }
+
+  @Test
+  void metrics_unknownMethods_shareOneLabelValue() throws Exception {
+    api.close();
+    api = new TestServer(null, null, new Metrics());
+    for (String method : new String[] {"BREW", "WHEN", "X-Y-Z", "get"}) {
+      TestServer.RawReply reply =
+          api.raw(
+              (method + " /v1/nodes HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(reply.status()).as(method).isBetween(400, 499);
+    }
+    api.get("/v1/nodes");
+
+    // Each request is counted right after its answer went out: read until the four are in.
+    String text = "";
+    for (int i = 0; i < 500 && !text.contains("status=\"405\"} 4"); i++) {
+      text = api.call("GET", "/metrics", null, null, "application/json", null).raw().body();
+      Thread.sleep(10);
+    }
+
+    assertThat(text)
+        .contains("ferrum_api_requests_seconds_count{method=\"other\",status=\"405\"} 4")
+        .contains("ferrum_api_requests_seconds_count{method=\"GET\",status=\"200\"}")
+        .doesNotContain("BREW", "WHEN", "X-Y-Z", "method=\"get\"");
+  }
 }

@@ -56,8 +56,23 @@ class BaremetalClientCompatibilityTest {
       assertThat(show(api, "provision_state")).isEqualTo("manageable");
       run(api, "node", "provide", "--wait", "60", "compat-1");
       assertThat(show(api, "provision_state")).isEqualTo("available");
-      run(api, "node", "deploy", "--wait", "60", "compat-1");
+      run(
+          api,
+          "node",
+          "deploy",
+          "--wait",
+          "60",
+          "--config-drive",
+          "{\"meta_data\": {\"hostname\": \"CompatConfigDrive\"}}",
+          "--deploy-steps",
+          "[{\"interface\": \"deploy\", \"step\": \"write_image\", \"args\": {},"
+              + " \"priority\": 80}]",
+          "compat-1");
       assertThat(show(api, "provision_state")).isEqualTo("active");
+      assertThat(show(api, "instance_info"))
+          .contains("'configdrive': '******'")
+          .doesNotContain("CompatConfigDrive");
+      assertThat(show(api, "driver_internal_info")).contains("write_image");
       run(api, "node", "power", "off", "compat-1");
       awaitPower(api, "power off");
       run(api, "node", "power", "on", "compat-1");
@@ -101,6 +116,25 @@ class BaremetalClientCompatibilityTest {
       assertThat(value(api, "node", "list", "--resource-class", "gold", "-c", "Name"))
           .isEqualTo("compat-2");
       assertThat(value(api, "node", "list", "--owner", "team-b", "-c", "Name")).isEmpty();
+
+      // Conductor groups, given at create and filtered on in any case.
+      run(
+          api,
+          "node",
+          "create",
+          "--driver",
+          "fake-hardware",
+          "--name",
+          "compat-3",
+          "--conductor-group",
+          "Rack-A");
+      assertThat(value(api, "node", "list", "--conductor-group", "RACK-A", "-c", "Name"))
+          .isEqualTo("compat-3");
+      assertThat(value(api, "node", "show", "compat-3", "-c", "conductor_group"))
+          .isEqualTo("rack-a");
+      run(api, "node", "delete", "compat-3");
+      assertThat(fails(api, "node", "list", "--fault", "power failure"))
+          .contains("Ferrum does not filter nodes by \"fault\"");
 
       // Traits.
       run(api, "node", "add", "trait", "compat-2", "CUSTOM_GPU", "HW_CPU_X86_VMX");

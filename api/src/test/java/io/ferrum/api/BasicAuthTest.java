@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Basic authentication against guessing: the same work for unknown users, a cache of verified
- * credentials that keeps no password, throttling per client address, and 401s logged without the
- * password.
+ * credentials that keeps no password, throttling per client address and user name, and 401s logged
+ * without the password.
  */
 class BasicAuthTest {
 
@@ -104,6 +104,61 @@ class BasicAuthTest {
         .isEqualTo(Result.REFUSED);
     advance(BasicAuth.FAILURE_WINDOW);
     assertThat(auth.check(basic("admin:again"), "10.6.6.6").result()).isEqualTo(Result.REFUSED);
+  }
+
+  @Test
+  void guessingOneUser_throttlesThatUserFromThatAddressOnly() throws Exception {
+    Path file = dir.resolve("htpasswd2");
+    Files.writeString(
+        file,
+        "admin:"
+            + BCrypt.hashpw("pw", BCrypt.gensalt(4))
+            + "\nops:"
+            + BCrypt.hashpw("ops-pw", BCrypt.gensalt(4))
+            + "\n");
+    BasicAuth auth = BasicAuth.load(file, now::get);
+
+    for (int i = 0; i < BasicAuth.MAX_FAILURES; i++) {
+      auth.check(basic("admin:guess" + i), "10.6.6.6");
+    }
+
+    assertThat(auth.check(basic("admin:guess-x"), "10.6.6.6").result()).isEqualTo(Result.THROTTLED);
+    assertThat(auth.check(basic("ops:ops-pw"), "10.6.6.6").result())
+        .as("another user behind the same address")
+        .isEqualTo(Result.ALLOWED);
+    assertThat(auth.check(basic("admin:pw"), "10.0.0.7").result())
+        .as("the guessed user from another address, not cached")
+        .isEqualTo(Result.ALLOWED);
+  }
+
+  @Test
+  void guessingManyUserNames_fromOneAddress_isThrottledToo() throws Exception {
+    BasicAuth auth = auth();
+
+    for (int i = 0; i < BasicAuth.MAX_ADDRESS_FAILURES; i++) {
+      assertThat(auth.check(basic("user" + i + ":guess"), "10.6.6.6").result())
+          .isEqualTo(Result.REFUSED);
+    }
+
+    assertThat(auth.check(basic("user-x:guess"), "10.6.6.6").result()).isEqualTo(Result.THROTTLED);
+    assertThat(auth.check(basic("admin:pw"), "10.0.0.7").result()).isEqualTo(Result.ALLOWED);
+  }
+
+  @Test
+  void failureCounts_keepNeitherUserNamesNorAddresses() throws Exception {
+    BasicAuth auth = auth();
+
+    auth.check(basic("secret-user-name:guess"), "10.66.77.88");
+
+    for (Field field : BasicAuth.class.getDeclaredFields()) {
+      field.setAccessible(true);
+      Object value = field.get(auth);
+      String text = value instanceof Map<?, ?> map ? map.keySet() + "" + map.values() : "" + value;
+      assertThat(text)
+          .as(field.getName())
+          .doesNotContain("secret-user-name")
+          .doesNotContain("10.66.77.88");
+    }
   }
 
   @Test

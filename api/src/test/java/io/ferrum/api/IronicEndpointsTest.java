@@ -163,6 +163,73 @@ class IronicEndpointsTest {
   }
 
   @Test
+  void conductorGroup_atCreate_filteredInLists_lowerCased() throws Exception {
+    String rack = node("cg1", ", \"conductor_group\": \"Rack-A\"");
+    node("cg2", "");
+
+    Reply shown = api.get("/v1/nodes/" + rack + "?fields=conductor_group");
+    Reply inGroup = api.get("/v1/nodes?conductor_group=rack-a");
+    Reply mixedCase = api.get("/v1/nodes?conductor_group=RACK-A");
+    Reply defaultGroup = api.get("/v1/nodes?conductor_group=");
+
+    assertThat(shown.body().get("conductor_group").asText()).isEqualTo("rack-a");
+    assertThat(inGroup.body().get("nodes")).hasSize(1);
+    assertThat(inGroup.body().get("nodes").get(0).get("uuid").asText()).isEqualTo(rack);
+    assertThat(mixedCase.body().get("nodes")).hasSize(1);
+    assertThat(defaultGroup.body().get("nodes")).hasSize(1);
+    assertThat(defaultGroup.body().get("nodes").get(0).get("name").asText()).isEqualTo("cg2");
+  }
+
+  @Test
+  void conductorGroup_olderVersionsOrBadValues_areRefused() throws Exception {
+    node("cg3", "");
+
+    assertClientError(
+        api.call(
+            "POST",
+            "/v1/nodes",
+            "1.45",
+            "{\"driver\": \"fake-hardware\", \"conductor_group\": \"a\"}"),
+        406,
+        "conductor_group");
+    assertClientError(
+        api.call("GET", "/v1/nodes?conductor_group=a", "1.45", null), 406, "conductor_group");
+    assertClientError(
+        call("POST", "/v1/nodes", "{\"driver\": \"fake-hardware\", \"conductor_group\": \"a b\"}"),
+        400,
+        "conductor_group must be");
+  }
+
+  @Test
+  void patch_ofAFieldNewerThanTheRequestedVersion_is406_andChangesNothing() throws Exception {
+    node("pv1", "");
+
+    Reply group =
+        api.call(
+            "PATCH",
+            "/v1/nodes/pv1",
+            "1.45",
+            "[{\"op\": \"replace\", \"path\": \"/conductor_group\", \"value\": \"a\"}]");
+    Reply owner =
+        api.call(
+            "PATCH",
+            "/v1/nodes/pv1",
+            "1.49",
+            "[{\"op\": \"add\", \"path\": \"/owner\", \"value\": \"p\"}]");
+    Reply allowed =
+        api.call(
+            "PATCH",
+            "/v1/nodes/pv1",
+            "1.46",
+            "[{\"op\": \"replace\", \"path\": \"/conductor_group\", \"value\": \"a\"}]");
+
+    assertClientError(group, 406, "\"conductor_group\" field needs API version 1.46");
+    assertClientError(owner, 406, "\"owner\" field needs API version 1.50");
+    assertThat(allowed.status()).as(allowed.raw().body()).isEqualTo(200);
+    assertThat(api.get("/v1/nodes/pv1").body().get("owner").isNull()).isTrue();
+  }
+
+  @Test
   void ports_crudFiltersAndUniqueMacs() throws Exception {
     String uuid = node("p1", "");
 

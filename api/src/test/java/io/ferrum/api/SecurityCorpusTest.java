@@ -116,6 +116,36 @@ class SecurityCorpusTest {
         post("NUL in a value", fake + ", \"extra\": {\"a\": \"b\\u0000c\"}}", 400, "NUL"),
         post("NUL in a key", fake + ", \"extra\": {\"a\\u0000\": 1}}", 400, "NUL"),
         post(
+            "lone high surrogate in a value",
+            fake + ", \"extra\": {\"a\": \"x\\ud800y\"}}",
+            400,
+            "\"extra.a\" holds a lone UTF-16 surrogate"),
+        post(
+            "lone high surrogate in a key",
+            fake + ", \"extra\": {\"k\\ud800\": 1}}",
+            400,
+            "surrogate"),
+        post(
+            "lone low surrogate in a key",
+            fake + ", \"extra\": {\"\\udc00\": 1}}",
+            400,
+            "surrogate"),
+        post(
+            "surrogates in the wrong order",
+            fake + ", \"description\": \"\\udc00\\ud800\"}",
+            400,
+            "\"description\" holds a lone UTF-16 surrogate"),
+        post(
+            "lone surrogate in a name",
+            fake + ", \"name\": \"n\\ud800\"}",
+            400,
+            "\"name\" holds a lone UTF-16 surrogate"),
+        post(
+            "lone surrogate at the end of an array",
+            fake + ", \"properties\": {\"l\": [\"ok\", \"\\ud83d\"]}}",
+            400,
+            "\"properties.l[1]\" holds a lone UTF-16 surrogate"),
+        post(
             "nested too deep",
             fake + ", \"extra\": " + "{\"a\": ".repeat(100) + "1" + "}".repeat(100) + "}",
             400,
@@ -186,6 +216,10 @@ class SecurityCorpusTest {
             "NUL in a reason",
             "[{\"op\": \"replace\", \"path\": \"/maintenance_reason\", \"value\": \"a\\u0000b\"}]",
             "NUL"),
+        patch(
+            "lone surrogate in a patch value",
+            "[{\"op\": \"add\", \"path\": \"/extra/a\", \"value\": \"\\ud800\"}]",
+            "holds a lone UTF-16 surrogate"),
         patch(
             "unknown driver",
             "[{\"op\": \"replace\", \"path\": \"/driver\", \"value\": \"nope\"}]",
@@ -329,6 +363,36 @@ class SecurityCorpusTest {
 
     assertThat(reply.status()).isEqualTo(413);
     assertThat(reply.body()).contains("error_message").contains("larger than 1048576 bytes");
+    assertThat(snapshot()).isEqualTo(before);
+    assertHealthy();
+  }
+
+  @Test
+  void surrogateEncodedAsUtf8Bytes_is400_andStoresNothing() throws Exception {
+    String before = snapshot();
+    byte[] head =
+        "{\"driver\": \"fake-hardware\", \"extra\": {\"a\": \"".getBytes(StandardCharsets.UTF_8);
+    byte[] tail = "\"}}".getBytes(StandardCharsets.UTF_8);
+    // U+D800 written as if it were a character (CESU-8 / "WTF-8"): not valid UTF-8.
+    byte[] surrogate = {(byte) 0xED, (byte) 0xA0, (byte) 0x80};
+    byte[] body = new byte[head.length + surrogate.length + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(surrogate, 0, body, head.length, surrogate.length);
+    System.arraycopy(tail, 0, body, head.length + surrogate.length, tail.length);
+    byte[] request =
+        ("POST /v1/nodes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "X-OpenStack-Ironic-API-Version: 1.78\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] whole = new byte[request.length + body.length];
+    System.arraycopy(request, 0, whole, 0, request.length);
+    System.arraycopy(body, 0, whole, request.length, body.length);
+
+    RawReply reply = api.raw(whole);
+
+    assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+    assertThat(reply.body()).contains("error_message").doesNotContain("Exception");
     assertThat(snapshot()).isEqualTo(before);
     assertHealthy();
   }

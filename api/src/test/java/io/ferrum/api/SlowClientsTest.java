@@ -81,7 +81,12 @@ class SlowClientsTest {
       throws Exception {
     Path htpasswd = dir.resolve("htpasswd");
     Files.writeString(htpasswd, "admin:" + BCrypt.hashpw("pw", BCrypt.gensalt(4)) + "\n");
-    api = new TestServer(new TestServer.Options().auth(BasicAuth.load(htpasswd)));
+    // Many slow clients, here all on one address: lift the per-client limit to see the others.
+    api =
+        new TestServer(
+            new TestServer.Options()
+                .auth(BasicAuth.load(htpasswd))
+                .limits(HttpLimits.defaults().withWorkers(8).withMaxConnectionsPerClient(1000)));
     String good = "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes());
     for (int i = 0; i < SLOW_BODIES; i++) {
       open(
@@ -113,6 +118,97 @@ class SlowClientsTest {
     assertThat(api.server.busyWorkers()).as("slow clients never held a worker").isZero();
   }
 
+  /** A connection from {@code source} (any 127.x address is this host) to the test server. */
+  private Socket from(String source) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new java.net.InetSocketAddress(source, 0));
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", api.server.address().getPort()));
+    socket.setSoTimeout((int) PROBE_DEADLINE.toMillis());
+    return socket;
+  }
+
+  /** The status line {@code socket} gets for a GET of {@code /}, or null if it is closed first. */
+  private static String probe(Socket socket) throws IOException {
+    socket
+        .getOutputStream()
+        .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    byte[] line = new byte[12];
+    int read;
+    try {
+      read = socket.getInputStream().readNBytes(line, 0, line.length);
+    } catch (java.net.SocketException e) {
+      return null; // reset by the server
+    }
+    return read < line.length ? null : new String(line, StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void oneClientAddress_holdsAtMostItsShare_othersAreServed() throws Exception {
+    int perClient = 4;
+    api =
+        new TestServer(
+            new TestServer.Options()
+                .limits(
+                    new HttpLimits(
+                        16,
+                        4,
+                        4,
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(30),
+                        1 << 20,
+                        perClient)));
+    List<Socket> held = new ArrayList<>();
+    for (int i = 0; i < perClient; i++) {
+      held.add(
+          open(
+              "POST /v1/nodes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 100000\r\n\r\n{"));
+    }
+    startTrickling();
+    long deadline = System.nanoTime() + PROBE_DEADLINE.toNanos();
+    while (api.server.connectionsInProgress() < perClient && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+
+    // The same address again: closed at once (well before the 30 s read timeout), unanswered.
+    try (Socket more = from("127.0.0.1")) {
+      more.getOutputStream()
+          .write(
+              ("POST /v1/nodes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: 100000\r\n\r\n{")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      int first;
+      try {
+        first = more.getInputStream().read();
+      } catch (java.net.SocketException e) {
+        first = -1;
+      }
+      assertThat(first).as("closed without an answer").isEqualTo(-1);
+    }
+    try (Socket again = from("127.0.0.1")) {
+      assertThat(probe(again)).as("even a quick request from that address").isNull();
+    }
+    // Another address is served while the first one holds its share.
+    try (Socket other = from("127.0.0.2")) {
+      assertThat(probe(other)).isEqualTo("HTTP/1.1 200");
+    }
+    assertThat(api.server.connectionsInProgressFrom("127.0.0.1")).isEqualTo(perClient);
+
+    for (Socket socket : held) {
+      socket.close();
+    }
+    slow.clear();
+    deadline = System.nanoTime() + PROBE_DEADLINE.toNanos();
+    while (api.server.connectionsInProgress() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    try (Socket back = from("127.0.0.1")) {
+      assertThat(probe(back))
+          .as("served again once its requests are over")
+          .isEqualTo("HTTP/1.1 200");
+    }
+  }
+
   @Test
   void connectionsBeyondTheLimit_areClosed_andTheServerRecovers() throws Exception {
     api =
@@ -120,7 +216,7 @@ class SlowClientsTest {
             new TestServer.Options()
                 .limits(
                     new HttpLimits(
-                        8, 4, 4, Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20)));
+                        8, 4, 4, Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20, 100)));
     for (int i = 0; i < 8; i++) {
       open("GET /v1/nodes HTTP/1.1\r\nHost: x\r\nX-Slow: ");
     }

@@ -69,7 +69,7 @@ public final class HttpLifecycleBenchmark {
     String ironicNodes = System.getProperty("ferrum.ironic");
     String ironicVersion = ironicNodes == null ? null : ironicVersion();
 
-    Server ferrum = ferrum(jar, freePort());
+    Server ferrum = ferrum(jar, freePort(), clients);
     Result ours;
     List<Long> puts = Collections.synchronizedList(new ArrayList<>());
     try {
@@ -116,8 +116,11 @@ public final class HttpLifecycleBenchmark {
     }
   }
 
-  /** {@code ferrum serve} on embedded H2 in a fresh data directory, 32 workers. */
-  private static Server ferrum(Path jar, int port) throws IOException {
+  /**
+   * {@code ferrum serve} on embedded H2 in a fresh data directory, 32 workers; every client runs on
+   * this host's address, so the per-client connection limit is raised to the clients' number.
+   */
+  private static Server ferrum(Path jar, int port, int clients) throws IOException {
     Path data = Files.createTempDirectory("ferrum-bench");
     List<String> command = new ArrayList<>(List.of("java"));
     // Extra options for the server's JVM (a profiler, a heap size), split on spaces.
@@ -135,7 +138,9 @@ public final class HttpLifecycleBenchmark {
             "--data-dir",
             data.toString(),
             "--workers",
-            "32"));
+            "32",
+            "--http-max-connections-per-client",
+            Integer.toString(Math.max(32, 2 * clients))));
     // Extra options for ferrum serve, split on spaces; {data} is the fresh data directory.
     String serveArgs = System.getProperty("ferrum.serveArgs", "").trim();
     if (!serveArgs.isEmpty()) {

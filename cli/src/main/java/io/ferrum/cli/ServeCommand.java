@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
           + " FERRUM_DB_URL, FERRUM_PORT) or a line 'option = value' in the --config file;"
           + " the command line wins over the environment, which wins over the file. An"
           + " unknown name or a line that is not 'option = value' or a # comment stops the"
-          + " start with an error naming the line.",
+          + " start with an error naming the line; a FERRUM_* variable that names no option"
+          + " (FERRUM_CONFIG, FERRUM_URL, FERRUM_USER, FERRUM_PASSWORD and FERRUM_JAVA_OPTS"
+          + " aside) is named in one warning line at start.",
       "",
       "Nothing an API user sends reaches a program, a file or the network unless an allowlist"
           + " below permits it. Lists are comma-separated; an empty value on the command line"
@@ -283,6 +285,15 @@ final class ServeCommand implements Callable<Integer> {
   String httpMaxConnections;
 
   @Option(
+      names = "--http-max-connections-per-client",
+      paramLabel = "N",
+      description =
+          "Requests one client address may have being received or answered at once; its further"
+              + " connections are closed at once, without an answer, so one client cannot take"
+              + " every connection (default: 32).")
+  String httpMaxConnectionsPerClient;
+
+  @Option(
       names = "--http-read-timeout",
       paramLabel = "SECONDS",
       description =
@@ -333,6 +344,16 @@ final class ServeCommand implements Callable<Integer> {
       settings = Settings.load(environment, configFile, settingNames());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    java.util.List<String> strays = Settings.unknownVariables(environment, settingNames());
+    if (!strays.isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "ferrum serve: warning: ignoring environment variables that are no setting of ferrum"
+              + " serve: "
+              + String.join(", ", strays)
+              + " (see ferrum serve --help)");
+      err.flush();
     }
     String host = settings.get("bind", bind, "127.0.0.1");
     int listenPort = number(settings.get("port", port, "6385"), "port", 0, 65535);
@@ -447,7 +468,15 @@ final class ServeCommand implements Callable<Integer> {
                     "http-idle-timeout",
                     1,
                     3_600)),
-            HttpLimits.defaults().maxBodyBytes());
+            HttpLimits.defaults().maxBodyBytes(),
+            number(
+                settings.get(
+                    "http-max-connections-per-client",
+                    httpMaxConnectionsPerClient,
+                    Integer.toString(HttpLimits.DEFAULT_MAX_CONNECTIONS_PER_CLIENT)),
+                "http-max-connections-per-client",
+                1,
+                10_000));
     Map<String, String> driverSettings = new java.util.LinkedHashMap<>();
     for (String[] setting :
         new String[][] {

@@ -76,6 +76,36 @@ final class Settings {
     return new Settings(environment, values);
   }
 
+  /**
+   * Environment variables named like Ferrum's that are not, besides the settings' own: the config
+   * file, the client's connection ({@code ferrum node ...}), and the launcher's JVM options.
+   */
+  private static final Set<String> OTHER_VARIABLES =
+      Set.of("FERRUM_CONFIG", "FERRUM_URL", "FERRUM_USER", "FERRUM_PASSWORD", "FERRUM_JAVA_OPTS");
+
+  /**
+   * The {@code FERRUM_*} variables in {@code environment} that name none of {@code known}'s
+   * settings nor another variable Ferrum reads, sorted: a misspelt or outdated name would otherwise
+   * be ignored without a word. Variables of Ferrum's own test and benchmark suites ({@code
+   * FERRUM_TEST_*}, {@code FERRUM_BENCH_*}) are not counted.
+   */
+  static List<String> unknownVariables(Map<String, String> environment, Set<String> known) {
+    Set<String> expected = new TreeSet<>(OTHER_VARIABLES);
+    for (String name : known) {
+      expected.add(variable(name));
+    }
+    Set<String> unknown = new TreeSet<>();
+    for (String name : environment.keySet()) {
+      if (name.startsWith("FERRUM_")
+          && !expected.contains(name)
+          && !name.startsWith("FERRUM_TEST_")
+          && !name.startsWith("FERRUM_BENCH_")) {
+        unknown.add(shown(name));
+      }
+    }
+    return List.copyOf(unknown);
+  }
+
   /** The environment variable for setting {@code name}, e.g. {@code FERRUM_DB_URL}. */
   static String variable(String name) {
     return "FERRUM_" + name.toUpperCase(Locale.ROOT).replace('-', '_');

@@ -23,7 +23,11 @@ import picocli.CommandLine;
 class ServeCommandTest {
 
   private record Running(
-      ServeCommand command, CompletableFuture<Integer> exit, StringWriter out, String url) {}
+      ServeCommand command,
+      CompletableFuture<Integer> exit,
+      StringWriter out,
+      StringWriter err,
+      String url) {}
 
   private static Running start(Map<String, String> env, String... args) throws Exception {
     ServeCommand command = new ServeCommand(env);
@@ -33,13 +37,14 @@ class ServeCommandTest {
     CommandLine commandLine = Ferrum.newCommandLine().getSubcommands().get("serve");
     CommandLine serve = new CommandLine(command);
     serve.setOut(new PrintWriter(out, true));
-    serve.setErr(new PrintWriter(new StringWriter(), true));
+    StringWriter err = new StringWriter();
+    serve.setErr(new PrintWriter(err, true));
     serve.setParameterExceptionHandler(commandLine.getParameterExceptionHandler());
     CompletableFuture<Integer> exit =
         CompletableFuture.supplyAsync(() -> serve.execute(args), ConcurrentTests.OWN_THREAD);
     started.await(30, TimeUnit.SECONDS);
     Matcher m = Pattern.compile("on (http://\\S+)").matcher(out.toString());
-    return new Running(command, exit, out, m.find() ? m.group(1) : null);
+    return new Running(command, exit, out, err, m.find() ? m.group(1) : null);
   }
 
   @Test
@@ -63,6 +68,50 @@ class ServeCommandTest {
     running.command().stop();
     assertThat(running.exit().get(30, TimeUnit.SECONDS)).isZero();
     assertThat(running.out().toString()).endsWith("Stopped.\n");
+  }
+
+  @Test
+  void serve_unknownFerrumEnvironmentVariables_oneWarningLine_namesOnly(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "FERRUM_PROT", "6643",
+            "FERRUM_DB_URI", "jdbc:h2:mem:secret-value",
+            "FERRUM_NAME", "t-env",
+            "FERRUM_URL", "http://127.0.0.1:1",
+            "FERRUM_JAVA_OPTS", "-Xmx1g",
+            "FERRUM_TEST_PG_URL", "x",
+            "NOT_FERRUM", "1");
+    Running running = start(env, "--port", "0", "--data-dir", dir.resolve("data").toString());
+    try {
+      assertThat(running.url()).as(running.out().toString()).isNotNull();
+      assertThat(running.err().toString())
+          .isEqualTo(
+              "ferrum serve: warning: ignoring environment variables that are no setting of"
+                  + " ferrum serve: FERRUM_DB_URI, FERRUM_PROT (see ferrum serve --help)\n");
+      assertThat(running.out().toString()).contains("\"t-env\"");
+    } finally {
+      running.command().stop();
+      assertThat(running.exit().get(30, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void serve_onlyKnownFerrumVariables_noWarning(@TempDir Path dir) throws Exception {
+    Running running =
+        start(
+            Map.of("FERRUM_NAME", "t-quiet", "FERRUM_CONFIG", ""),
+            "--port",
+            "0",
+            "--data-dir",
+            dir.resolve("data").toString());
+    try {
+      assertThat(running.url()).isNotNull();
+      assertThat(running.err().toString()).isEmpty();
+    } finally {
+      running.command().stop();
+      assertThat(running.exit().get(30, TimeUnit.SECONDS)).isZero();
+    }
   }
 
   @Test
@@ -335,6 +384,19 @@ class ServeCommandTest {
   }
 
   @Test
+  void httpMaxConnectionsPerClient_outOfRange_stopsTheStart() {
+    String[] zero = errorOf("serve", "--http-max-connections-per-client", "0");
+    String[] word = errorOf("serve", "--http-max-connections-per-client", "many");
+
+    assertThat(zero[0]).isEqualTo("2");
+    assertThat(zero[1])
+        .startsWith(
+            "ferrum serve: --http-max-connections-per-client must be a whole number from 1 to"
+                + " 10000, not '0'");
+    assertThat(word[1]).contains("not 'many'");
+  }
+
+  @Test
   void help_documentsTheAllowlistsAndHttpLimits() {
     StringWriter out = new StringWriter();
     Ferrum.execute(
@@ -352,6 +414,7 @@ class ServeCommandTest {
             "--http-workers",
             "--http-queue",
             "--http-max-connections",
+            "--http-max-connections-per-client",
             "--http-read-timeout",
             "--http-idle-timeout",
             "docs/security.md");

@@ -319,8 +319,9 @@ public final class Conductor implements AutoCloseable {
    * Creates a node in {@code enroll} (or {@code available}, when the spec asks for Ironic's
    * pre-1.11 behaviour).
    *
-   * @throws InvalidParameterException for an unknown driver, a bad UUID, name or initial state, or
-   *     a value its hardware type's allowlists refuse ({@link HardwareType#checkInput})
+   * @throws InvalidParameterException for an unknown driver, a bad UUID, name, conductor group or
+   *     initial state, or a value its hardware type's allowlists refuse ({@link
+   *     HardwareType#checkInput})
    * @throws NodeConflictException if the UUID or name is taken
    */
   public Node createNode(NodeSpec spec) {
@@ -336,6 +337,7 @@ public final class Conductor implements AutoCloseable {
     }
     String uuidLower = uuid.toLowerCase(Locale.ROOT);
     validateName(spec.name());
+    String group = conductorGroupOf(spec.conductorGroup());
     String state = spec.initialState() == null ? "enroll" : spec.initialState();
     if (!state.equals("enroll") && !state.equals("available")) {
       throw new InvalidParameterException(
@@ -359,6 +361,7 @@ public final class Conductor implements AutoCloseable {
                       spec.extra(),
                       state,
                       attributes,
+                      group,
                       ctx.now()));
     } catch (DatabaseException e) {
       if (!isUniqueViolation(e)) {
@@ -618,6 +621,14 @@ public final class Conductor implements AutoCloseable {
     if (event == ProvisionEvent.RESCUE
         && (request.rescuePassword() == null || request.rescuePassword().isBlank())) {
       throw new InvalidParameterException("Rescue needs a rescue_password");
+    }
+    if (request.hasDeployInput()
+        && event != ProvisionEvent.DEPLOY
+        && event != ProvisionEvent.REBUILD) {
+      throw new InvalidParameterException(
+          "A config drive and deploy steps go only with a deploy (active) or a rebuild, not \""
+              + request.verb()
+              + "\"");
     }
     requireOpen();
     try (Task task = tasks.acquire(ident, "provision " + request.verb(), LockMode.EXCLUSIVE)) {

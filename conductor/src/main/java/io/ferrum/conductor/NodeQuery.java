@@ -15,6 +15,7 @@ package io.ferrum.conductor;
  * @param sortKey one of {@code id}, {@code uuid}, {@code name}, {@code created_at}, {@code
  *     updated_at}, {@code provision_state}, {@code power_state}, {@code driver}
  * @param descending sort direction
+ * @param conductorGroup only nodes of this conductor group (compared in lower case, as stored)
  */
 public record NodeQuery(
     String provisionState,
@@ -26,12 +27,39 @@ public record NodeQuery(
     int limit,
     String marker,
     String sortKey,
-    boolean descending) {
+    boolean descending,
+    String conductorGroup) {
 
   /** The largest page. */
   public static final int MAX_LIMIT = 1000;
 
-  /** A query without the resource class, owner and lessee filters. */
+  /** A query of any conductor group. */
+  public NodeQuery(
+      String provisionState,
+      String driver,
+      Boolean maintenance,
+      String resourceClass,
+      String owner,
+      String lessee,
+      int limit,
+      String marker,
+      String sortKey,
+      boolean descending) {
+    this(
+        provisionState,
+        driver,
+        maintenance,
+        resourceClass,
+        owner,
+        lessee,
+        limit,
+        marker,
+        sortKey,
+        descending,
+        null);
+  }
+
+  /** A query without the resource class, owner, lessee and conductor group filters. */
   public NodeQuery(
       String provisionState,
       String driver,
@@ -55,7 +83,27 @@ public record NodeQuery(
         limit,
         marker,
         sortKey,
-        descending);
+        descending,
+        conductorGroup);
+  }
+
+  /**
+   * This query limited to nodes of conductor group {@code group} ({@code null}: any group; the
+   * default group is the empty string).
+   */
+  public NodeQuery inConductorGroup(String group) {
+    return new NodeQuery(
+        provisionState,
+        driver,
+        maintenance,
+        resourceClass,
+        owner,
+        lessee,
+        limit,
+        marker,
+        sortKey,
+        descending,
+        group == null ? null : group.toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Every node, by id, in pages of {@link #MAX_LIMIT}. */
@@ -75,7 +123,8 @@ public record NodeQuery(
         newLimit,
         marker,
         sortKey,
-        descending);
+        descending,
+        conductorGroup);
   }
 
   /** This query starting after {@code uuid}. */
@@ -90,7 +139,8 @@ public record NodeQuery(
         limit,
         uuid,
         sortKey,
-        descending);
+        descending,
+        conductorGroup);
   }
 
   /** This query limited to {@code state}. */
@@ -105,6 +155,7 @@ public record NodeQuery(
         limit,
         marker,
         sortKey,
-        descending);
+        descending,
+        conductorGroup);
   }
 }

@@ -33,7 +33,7 @@ final class ProvisionFlows {
       }
       switch (applied.action().id()) {
         case "verify" -> verify(task);
-        case "deploy" -> deploy(task, applied);
+        case "deploy" -> deploy(task, applied, request);
         case "tear_down" -> tearDown(task);
         case "clean" -> clean(task, applied, request == null ? List.of() : request.cleanSteps());
         case "inspect" -> inspect(task);
@@ -59,8 +59,14 @@ final class ProvisionFlows {
     task.processEvent("done", driver.power().getPowerState(node));
   }
 
-  /** deploy / rebuild, or resume after the deploy ramdisk called back. */
-  private static void deploy(Task task, FiredTransition applied) {
+  /**
+   * deploy / rebuild, or resume after the deploy ramdisk called back. As in Ironic, the request's
+   * config drive and deploy steps are stored first, before any driver call.
+   */
+  private static void deploy(Task task, FiredTransition applied, ProvisionRequest request) {
+    if (!"resume".equals(applied.event()) && request != null && request.hasDeployInput()) {
+      storeDeployInput(task, request);
+    }
     HardwareType driver = task.driver();
     DriverNode node = task.driverNode();
     StepOutcome outcome;
@@ -79,16 +85,43 @@ final class ProvisionFlows {
     task.processEvent("done", driver.power().getPowerState(node));
   }
 
+  /**
+   * Writes {@code instance_info.configdrive} and {@code driver_internal_info.user_deploy_steps}
+   * from {@code request}, in one write under the node's reservation.
+   */
+  private static void storeDeployInput(Task task, ProvisionRequest request) {
+    Map<String, Object> columns = new java.util.HashMap<>();
+    if (request.configDrive() != null) {
+      Map<String, Object> info = new java.util.LinkedHashMap<>(task.node().instanceInfo());
+      info.put("configdrive", request.configDrive());
+      columns.put("instance_info", info);
+    }
+    if (!request.deploySteps().isEmpty()) {
+      Map<String, Object> internal =
+          new java.util.LinkedHashMap<>(task.node().driverInternalInfo());
+      internal.put(USER_DEPLOY_STEPS, request.deploySteps());
+      columns.put("driver_internal_info", internal);
+    }
+    task.write("update", columns, null, false);
+  }
+
+  /** Where a deploy's user steps are recorded in {@code driver_internal_info}, as in Ironic. */
+  static final String USER_DEPLOY_STEPS = "user_deploy_steps";
+
   /** active (and friends) --delete--> deleting, then automated cleaning. */
   private static void tearDown(Task task) {
     HardwareType driver = task.driver();
     DriverNode node = task.driverNode();
     driver.deploy().tearDown(node);
     driver.boot().cleanUpInstance(node);
-    // As Ironic does: the instance is gone, so is what described it.
-    FiredTransition cleaning =
-        task.processEvent(
-            "clean", driver.power().getPowerState(node), Map.of("instance_info", Map.of()));
+    // As Ironic does: the instance is gone, so is what described it (and the steps it asked for).
+    Map<String, Object> internal = new java.util.LinkedHashMap<>(task.node().driverInternalInfo());
+    Map<String, Object> gone = new java.util.HashMap<>();
+    gone.put("instance_info", Map.of());
+    if (internal.remove(USER_DEPLOY_STEPS) != null) {
+      gone.put("driver_internal_info", internal);
+    }
+    FiredTransition cleaning = task.processEvent("clean", driver.power().getPowerState(node), gone);
     clean(task, cleaning, List.of());
   }
 

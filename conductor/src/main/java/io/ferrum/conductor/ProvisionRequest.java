@@ -15,12 +15,27 @@ import java.util.Map;
  * @param cleanSteps required for {@code clean}
  * @param serviceSteps required for {@code service}
  * @param rescuePassword required for {@code rescue}
+ * @param configDrive for {@code active}/{@code deploy} and {@code rebuild}: the config drive, a
+ *     string (a gzipped, base64-encoded ISO image or a URL) or a map ({@code meta_data}, {@code
+ *     network_data}, {@code user_data}, {@code vendor_data}), stored as {@code
+ *     instance_info.configdrive} when the deploy starts and always masked when shown; {@code null}
+ *     for none. Ferrum's own drivers store it only: none fetches a URL or writes it to the host.
+ * @param deploySteps for {@code active}/{@code deploy} and {@code rebuild}: user deploy steps, each
+ *     a map of {@code interface}, {@code step}, {@code args} and {@code priority} (checked by the
+ *     caller), recorded as {@code driver_internal_info.user_deploy_steps} when the deploy starts
+ *     and removed at undeploy; empty for none
  */
 public record ProvisionRequest(
-    String verb, List<Step> cleanSteps, List<Step> serviceSteps, String rescuePassword) {
+    String verb,
+    List<Step> cleanSteps,
+    List<Step> serviceSteps,
+    String rescuePassword,
+    Object configDrive,
+    List<Map<String, Object>> deploySteps) {
 
   /**
-   * @throws InvalidParameterException for a verb that is not one of the above
+   * @throws InvalidParameterException for a verb that is not one of the above, or a config drive
+   *     that is neither a string nor a map
    */
   public ProvisionRequest {
     if (verb == null || !ProvisionMachine.VERBS.containsKey(verb)) {
@@ -32,6 +47,16 @@ public record ProvisionRequest(
     }
     cleanSteps = cleanSteps == null ? List.of() : List.copyOf(cleanSteps);
     serviceSteps = serviceSteps == null ? List.of() : List.copyOf(serviceSteps);
+    if (configDrive != null && !(configDrive instanceof String) && !(configDrive instanceof Map)) {
+      throw new InvalidParameterException("configdrive must be a string or a JSON object");
+    }
+    deploySteps = deploySteps == null ? List.of() : List.copyOf(deploySteps);
+  }
+
+  /** A request without a config drive or deploy steps. */
+  public ProvisionRequest(
+      String verb, List<Step> cleanSteps, List<Step> serviceSteps, String rescuePassword) {
+    this(verb, cleanSteps, serviceSteps, rescuePassword, null, null);
   }
 
   /**
@@ -69,11 +94,23 @@ public record ProvisionRequest(
     return new ProvisionRequest("clean", steps, null, null);
   }
 
+  /** A deploy ({@code active}) with {@code configDrive} (may be {@code null}). */
+  public static ProvisionRequest deploy(Object configDrive) {
+    return new ProvisionRequest("active", null, null, null, configDrive, null);
+  }
+
+  /** Whether the request brings a config drive or deploy steps to store when the deploy starts. */
+  boolean hasDeployInput() {
+    return configDrive != null || !deploySteps.isEmpty();
+  }
+
   @Override
   public String toString() {
     return "ProvisionRequest["
         + verb
         + (rescuePassword == null ? "" : ", rescue password ******")
+        + (configDrive == null ? "" : ", config drive ******")
+        + (deploySteps.isEmpty() ? "" : ", " + deploySteps.size() + " deploy steps")
         + "]";
   }
 }

@@ -2,6 +2,7 @@ package io.ferrum.conductor;
 
 import static io.ferrum.conductor.testing.ConductorEnv.finish;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
@@ -12,6 +13,49 @@ import java.util.Map;
 
 /** Every provision verb's flow, through the fake driver, on every pool and database. */
 class ProvisionLifecycleTest {
+
+  @ConductorTest
+  void deploy_storesConfigDriveAndDeploySteps_beforeTheDriver_undeployRemovesThem(
+      ConductorEnv env) {
+    Conductor conductor = env.conductor();
+    Node node = env.createNode(Map.of());
+    finish(conductor.provision(node.uuid(), ProvisionRequest.of("manage")));
+    finish(conductor.provision(node.uuid(), ProvisionRequest.of("provide")));
+    List<Map<String, Object>> steps =
+        List.of(Map.of("interface", "deploy", "step", "s", "args", Map.of(), "priority", 5));
+
+    node =
+        finish(
+            conductor.provision(
+                node.uuid(), new ProvisionRequest("active", null, null, null, "drive", steps)));
+
+    assertThat(node.provisionState()).isEqualTo("active");
+    assertThat(node.instanceInfo()).containsEntry("configdrive", "drive");
+    assertThat(node.driverInternalInfo()).containsEntry("user_deploy_steps", steps);
+    assertThat(node).isEqualTo(conductor.getNode(node.uuid()));
+
+    node = finish(conductor.provision(node.uuid(), ProvisionRequest.of("undeploy")));
+
+    assertThat(node.instanceInfo()).isEmpty();
+    assertThat(node.driverInternalInfo()).doesNotContainKey("user_deploy_steps");
+  }
+
+  @ConductorTest
+  void configDrive_withAVerbOtherThanDeployOrRebuild_isRefused_nothingChanges(ConductorEnv env) {
+    Conductor conductor = env.conductor();
+    Node node = env.createNode(Map.of());
+
+    assertThatThrownBy(
+            () ->
+                conductor.provision(
+                    node.uuid(), new ProvisionRequest("manage", null, null, null, "drive", null)))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessageContaining("only with a deploy (active) or a rebuild");
+    assertThatThrownBy(() -> new ProvisionRequest("active", null, null, null, 42, null))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessageContaining("configdrive must be a string or a JSON object");
+    assertThat(conductor.getNode(node.uuid())).isEqualTo(node);
+  }
 
   @ConductorTest
   void fullLifecycle_enrollToAvailableAndBack(ConductorEnv env) {

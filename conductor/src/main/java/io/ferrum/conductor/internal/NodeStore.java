@@ -103,6 +103,7 @@ public final class NodeStore {
       Map<String, Object> extra,
       String provisionState,
       NodeAttributes attributes,
+      String conductorGroup,
       Instant now) {
     String driverInfoJson = Json.write(driverInfo);
     String instanceInfoJson = Json.write(instanceInfo);
@@ -116,9 +117,9 @@ public final class NodeStore {
             .prepareStatement(
                 "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
                     + " instance_info, properties, extra, provision_state, provision_updated_at,"
-                    + " maintenance, created_at, version, "
+                    + " maintenance, created_at, version, conductor_group, "
                     + NodeAttributeColumns.SELECT
-                    + ") VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, FALSE, ?, 0"
+                    + ") VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, FALSE, ?, 0, ?"
                     + ", ?".repeat(attributeColumns.size())
                     + ")",
                 new String[] {"id"})) {
@@ -132,7 +133,8 @@ public final class NodeStore {
       insert.setString(8, provisionState);
       Sql.setInstant(insert, 9, now);
       Sql.setInstant(insert, 10, now);
-      int i = 11;
+      insert.setString(11, conductorGroup);
+      int i = 12;
       for (Map.Entry<String, Object> column : attributeColumns.entrySet()) {
         bind(insert, i++, column.getKey(), column.getValue());
       }
@@ -169,7 +171,7 @@ public final class NodeStore {
         now,
         null,
         0,
-        "",
+        conductorGroup,
         attributes);
   }
 
@@ -290,6 +292,9 @@ public final class NodeStore {
     if (query.maintenance() != null) {
       return Optional.of("maintenance");
     }
+    if (query.conductorGroup() != null) {
+      return Optional.of("conductor_group");
+    }
     return Optional.empty();
   }
 
@@ -321,6 +326,7 @@ public final class NodeStore {
     attributeFilters.put("resource_class", query.resourceClass());
     attributeFilters.put("owner", query.owner());
     attributeFilters.put("lessee", query.lessee());
+    attributeFilters.put("conductor_group", query.conductorGroup());
     attributeFilters.values().removeIf(java.util.Objects::isNull);
     attributeFilters.keySet().forEach(column -> where.add(column + " = :" + column));
     Object markerValue = null;

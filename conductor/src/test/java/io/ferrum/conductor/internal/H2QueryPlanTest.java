@@ -60,8 +60,9 @@ class H2QueryPlanTest {
             List.of(
                 NodeQuery.all().inState("active"),
                 new NodeQuery(null, "fake-hardware", null, 100, null, "id", false),
-                new NodeQuery(null, null, false, 100, null, "id", false))) {
-          queries.add(
+                new NodeQuery(null, null, false, 100, null, "id", false),
+                NodeQuery.all().inConductorGroup(""))) {
+          NodeQuery query =
               new NodeQuery(
                   filter.provisionState(),
                   filter.driver(),
@@ -69,7 +70,11 @@ class H2QueryPlanTest {
                   100,
                   after,
                   "id",
-                  descending));
+                  descending);
+          queries.add(
+              filter.conductorGroup() == null
+                  ? query
+                  : query.inConductorGroup(filter.conductorGroup()));
         }
         for (String sort : List.of("id", "uuid", "name", "created_at", "driver")) {
           queries.add(new NodeQuery(null, null, null, 100, after, sort, descending));

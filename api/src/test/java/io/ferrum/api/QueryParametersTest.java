@@ -1,0 +1,136 @@
+package io.ferrum.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrum.api.TestServer.Reply;
+import io.ferrum.conductor.SynchronousWorkerPool;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Query parameters of the list (and show) endpoints: a name the endpoint does not know is a 400
+ * naming it; Ironic's filters Ferrum can not answer are a 400 saying so, never silently ignored;
+ * everything Ironic's clients send for what Ferrum does answer works.
+ */
+class QueryParametersTest {
+
+  private TestServer api;
+  private String node;
+
+  @BeforeEach
+  void start() throws Exception {
+    TestServer.Options options = new TestServer.Options();
+    options.workers = new SynchronousWorkerPool();
+    api = new TestServer(options);
+    Reply created =
+        api.call("POST", "/v1/nodes", "1.78", "{\"driver\": \"fake-hardware\", \"name\": \"q1\"}");
+    assertThat(created.status()).isEqualTo(201);
+    node = created.body().get("uuid").asText();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private void assertClientError(Reply reply, int status, String... fault) throws Exception {
+    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(status);
+    assertThat(reply.fault()).contains(fault);
+  }
+
+  @Test
+  void unknownParameter_onEveryListEndpoint_is400NamingIt() throws Exception {
+    for (String path :
+        List.of(
+            "/v1/nodes",
+            "/v1/nodes/detail",
+            "/v1/nodes/q1",
+            "/v1/nodes/q1/ports",
+            "/v1/nodes/q1/portgroups",
+            "/v1/nodes/q1/history",
+            "/v1/ports",
+            "/v1/ports/detail",
+            "/v1/ports/52:54:00:00:00:01",
+            "/v1/portgroups",
+            "/v1/portgroups/detail",
+            "/v1/conductors",
+            "/v1/drivers")) {
+      Reply reply = api.get(path + "?provison_state=active");
+
+      assertClientError(reply, 400, "Unknown query parameter \"provison_state\"");
+    }
+  }
+
+  @Test
+  void provisionStateFilter_thatNamesNoState_is400() throws Exception {
+    assertClientError(
+        api.get("/v1/nodes?provision_state=actve"),
+        400,
+        "provision_state \"actve\" is not a provision state",
+        "active");
+    assertClientError(api.get("/v1/nodes?provision_state="), 400, "provision_state \"\"");
+    assertThat(api.get("/v1/nodes?provision_state=enroll").body().get("nodes")).hasSize(1);
+    assertThat(api.get("/v1/nodes?provision_state=deploy%20failed").status()).isEqualTo(200);
+  }
+
+  @Test
+  void ironicFilters_ferrumCanNotAnswer_areRefusedNotIgnored() throws Exception {
+    for (String filter :
+        List.of(
+            "associated=True",
+            "instance_uuid=" + node,
+            "chassis_uuid=" + node,
+            "fault=power%20failure",
+            "retired=True",
+            "conductor=api-test",
+            "description_contains=x")) {
+      Reply reply = api.get("/v1/nodes?" + filter);
+
+      assertClientError(
+          reply,
+          400,
+          "Ferrum does not filter nodes by \"" + filter.substring(0, filter.indexOf('=')));
+    }
+  }
+
+  @Test
+  void ironicFilters_newerThanFerrum_are406() throws Exception {
+    for (String filter :
+        List.of("shard=a", "sharded=true", "parent_node=x", "include_children=1")) {
+      Reply reply = api.get("/v1/nodes?" + filter);
+
+      assertThat(reply.status()).as(filter).isEqualTo(406);
+    }
+  }
+
+  @Test
+  void filterNewerThanTheRequestedVersion_is406() throws Exception {
+    Reply reply = api.call("GET", "/v1/nodes?owner=x", "1.49", null);
+
+    assertThat(reply.status()).isEqualTo(406);
+  }
+
+  @Test
+  void whatTheClientsSend_forAnsweredFilters_works() throws Exception {
+    for (String query :
+        List.of(
+            "limit=1&sort_key=name&sort_dir=desc&fields=uuid,name",
+            "marker=" + node + "&limit=10",
+            "detail=True",
+            "maintenance=False&provision_state=enroll&driver=fake-hardware",
+            "resource_class=x&owner=y&lessee=z",
+            "fields=uuid,provision_state,power_state,maintenance,instance_uuid,name")) {
+      Reply reply = api.get("/v1/nodes?" + query);
+
+      assertThat(reply.status()).as(query + ": " + reply.raw().body()).isEqualTo(200);
+    }
+    assertThat(api.get("/v1/nodes/q1?fields=uuid,name").status()).isEqualTo(200);
+    assertThat(api.get("/v1/ports?node=q1&detail=True").status()).isEqualTo(200);
+    assertThat(api.get("/v1/ports?address=52:54:00:00:00:01&fields=uuid").status()).isEqualTo(200);
+    assertThat(api.get("/v1/portgroups?node=q1&limit=5&sort_dir=asc").status()).isEqualTo(200);
+    assertThat(api.get("/v1/conductors?detail=True").status()).isEqualTo(200);
+    assertThat(api.get("/v1/drivers?type=dynamic&detail=True").status()).isEqualTo(200);
+  }
+}
