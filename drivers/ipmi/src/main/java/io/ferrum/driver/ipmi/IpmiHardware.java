@@ -7,6 +7,7 @@ import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
 import io.ferrum.driver.DriverSettings;
 import io.ferrum.driver.DriverTimeoutException;
+import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.ManagementInterface;
 import io.ferrum.driver.PowerInterface;
@@ -14,7 +15,9 @@ import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,6 +90,21 @@ public final class IpmiHardware implements HardwareType, PowerInterface, Managem
   @Override
   public ManagementInterface management() {
     return this;
+  }
+
+  /**
+   * Ironic's names where they mean the same: {@code ipmitool} for power and management, {@code
+   * no-inspect} and {@code no-rescue}; boot and deploy are named {@code ipmi} and refuse every call
+   * (this hardware type only powers machines and sets their boot device).
+   */
+  @Override
+  public Map<String, List<String>> supportedInterfaces() {
+    Map<String, List<String>> interfaces = new LinkedHashMap<>(HardwareInterfaces.single(NAME));
+    interfaces.put("power", List.of("ipmitool"));
+    interfaces.put("management", List.of("ipmitool"));
+    interfaces.put("inspect", List.of("no-inspect"));
+    interfaces.put("rescue", List.of("no-rescue"));
+    return Collections.unmodifiableMap(interfaces);
   }
 
   @Override

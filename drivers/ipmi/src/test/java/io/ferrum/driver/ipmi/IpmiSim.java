@@ -119,11 +119,11 @@ final class IpmiSim implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     script("stop.sh", state.toString());
   }
 
-  private static void script(String name, String... args) throws Exception {
+  private static void script(String name, String... args) throws IOException {
     Path dir;
     try {
       dir = Path.of(IpmiSim.class.getResource("/ipmi-sim/" + name).toURI()).getParent();
@@ -133,7 +133,15 @@ final class IpmiSim implements AutoCloseable {
     List<String> command = new java.util.ArrayList<>(List.of("bash", dir.resolve(name).toString()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+    boolean done;
+    try {
+      done = process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException(name + " interrupted", e);
+    }
+    if (!done) {
       process.destroyForcibly();
       throw new IOException(name + " did not finish within 30 s");
     }
