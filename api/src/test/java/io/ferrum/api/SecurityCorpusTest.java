@@ -229,6 +229,28 @@ class SecurityCorpusTest {
             400,
             "is not allowed"),
         post(
+            "ipmi address that is an option",
+            "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"-oProxyCommand=x\"}}",
+            400,
+            "driver_info.ipmi_address"),
+        post(
+            "ipmi BMC outside the allowed networks",
+            "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"127.0.0.1\"}}",
+            400,
+            "bmc-allowed-networks"),
+        post(
+            "ipmi port that smuggles an argument",
+            "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"127.0.0.1\","
+                + " \"ipmi_port\": \"623 -P x\"}}",
+            400,
+            "driver_info.ipmi_port"),
+        post(
+            "ipmi user name with a space",
+            "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"127.0.0.1\","
+                + " \"ipmi_username\": \"root -P x\"}}",
+            400,
+            "driver_info.ipmi_username"),
+        post(
             "image outside the allowed directories",
             "{\"driver\": \"libvirt\", \"driver_info\": {\"libvirt_uri\": \"test:///default\","
                 + " \"libvirt_domain\": \"d\"}, \"instance_info\": {\"image_source\":"
