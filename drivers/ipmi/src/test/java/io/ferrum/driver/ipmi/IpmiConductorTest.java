@@ -67,6 +67,13 @@ class IpmiConductorTest {
     assertThat(conductor.drivers()).contains("ipmi");
     Node node = conductor.createNode(NodeSpec.of("ipmi", sim.driverInfo()));
 
+    node =
+        conductor
+            .provision(node.uuid(), io.ferrum.conductor.ProvisionRequest.of("manage"))
+            .await(Duration.ofMinutes(1));
+    assertThat(node.provisionState()).isEqualTo("manageable");
+    assertThat(node.powerState()).isEqualTo("power off");
+
     var validation = conductor.validate(node.uuid());
     assertThat(validation.get("power").result()).isTrue();
     assertThat(validation.get("management").result()).isTrue();
