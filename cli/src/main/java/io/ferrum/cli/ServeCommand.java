@@ -257,7 +257,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--bmc-allowed-networks",
       paramLabel = "CIDRS",
       description =
-          "Networks the BMCs of bare-metal nodes (driver_info.ipmi_address) may be in, as CIDR"
+          "Networks the BMCs of bare-metal nodes (driver_info.ipmi_address, the host of"
+              + " redfish_address) may be in, as CIDR"
               + " blocks or addresses, e.g. 10.1.0.0/16 (default: none; no BMC can be reached"
               + " until the management networks are named).")
   String bmcAllowedNetworks;
@@ -275,6 +276,14 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "PROGRAM",
       description = "The ipmitool program: a name on PATH or an absolute path (default: ipmitool).")
   String ipmitoolPath;
+
+  @Option(
+      names = "--redfish-allowed-schemes",
+      paramLabel = "SCHEMES",
+      description =
+          "URL schemes driver_info.redfish_address may use: https, http (default: https only;"
+              + " plain http sends BMC passwords in the clear).")
+  String redfishAllowedSchemes;
 
   @Option(
       names = "--fake-fault-injection",
@@ -481,7 +490,8 @@ final class ServeCommand implements Callable<Integer> {
           {"image-allowed-url-schemes", imageAllowedUrlSchemes},
           {"bmc-allowed-networks", bmcAllowedNetworks},
           {"ipmi-min-command-interval", ipmiMinCommandInterval},
-          {"ipmitool-path", ipmitoolPath}
+          {"ipmitool-path", ipmitoolPath},
+          {"redfish-allowed-schemes", redfishAllowedSchemes}
         }) {
       String value = settings.get(setting[0], setting[1], null);
       if (value != null) {

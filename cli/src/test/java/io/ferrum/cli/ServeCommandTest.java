@@ -437,6 +437,7 @@ class ServeCommandTest {
             "--bmc-allowed-networks",
             "--ipmi-min-command-interval",
             "--ipmitool-path",
+            "--redfish-allowed-schemes",
             "--http-workers",
             "--http-queue",
             "--http-max-connections",
