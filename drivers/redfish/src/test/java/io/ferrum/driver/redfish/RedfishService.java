@@ -96,6 +96,9 @@ final class RedfishService implements AutoCloseable {
 
   private synchronized void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      // One request per connection, said out loud: a client that asked for "Connection: close"
+      // (python-requests does) may otherwise reuse a connection the JDK server has closed.
+      exchange.getResponseHeaders().set("Connection", "close");
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getRawPath();
       requests.add(method + " " + path);
