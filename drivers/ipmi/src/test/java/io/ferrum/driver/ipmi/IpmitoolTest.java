@@ -100,6 +100,34 @@ class IpmitoolTest {
   }
 
   @Test
+  void bootDevice_persistentOnUefi_asksForBothOptions() throws Exception {
+    Path record = dir.resolve("record");
+    IpmiHardware ipmi =
+        hardware(
+            "for a in \"$@\"; do last=$a; done\n"
+                + "printf '%s\\n' \"$last\" >> "
+                + record
+                + "\necho 'Set Boot Device to pxe'\n");
+    DriverNode uefi =
+        new DriverNode(
+            "u-1",
+            "bm-1",
+            "ipmi",
+            node().driverInfo(),
+            Map.of(),
+            Map.of("capabilities", "boot_mode:uefi,secure_boot:false"));
+
+    ipmi.setBootDevice(uefi, io.ferrum.driver.BootDevice.PXE, true);
+    ipmi.setBootDevice(uefi, io.ferrum.driver.BootDevice.DISK, false);
+    ipmi.setBootDevice(node(), io.ferrum.driver.BootDevice.CDROM, true);
+    ipmi.setBootDevice(node(), io.ferrum.driver.BootDevice.BIOS, false);
+
+    assertThat(Files.readAllLines(record))
+        .containsExactly(
+            "options=persistent,efiboot", "options=efiboot", "options=persistent", "bios");
+  }
+
+  @Test
   void hungIpmitool_isStoppedAtItsDeadline() throws Exception {
     IpmiHardware ipmi = hardware("exec sleep 600\n");
     Map<String, Object> info = new java.util.HashMap<>(node().driverInfo());
