@@ -10,9 +10,12 @@ import io.ferrum.driver.DriverSettings;
 import io.ferrum.driver.DriverTimeoutException;
 import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.driver.HardwareType;
+import io.ferrum.driver.InspectInterface;
+import io.ferrum.driver.Inspection;
 import io.ferrum.driver.InvalidDriverInfoException;
 import io.ferrum.driver.ManagementInterface;
 import io.ferrum.driver.PowerInterface;
+import io.ferrum.driver.StepOutcome;
 import io.ferrum.driver.UnsupportedDriverOperationException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +40,9 @@ import java.util.Set;
  *   <li>management: {@code Boot.BootSourceOverrideTarget} ({@code Pxe}, {@code Hdd}, {@code Cd},
  *       {@code BiosSetup}) with {@code BootSourceOverrideEnabled} {@code Once} or {@code
  *       Continuous}, set by {@code PATCH} with {@code If-Match} on the system's ETag; a
- *       non-maskable interrupt is the reset type {@code Nmi}.
+ *       non-maskable interrupt is the reset type {@code Nmi};
+ *   <li>inspect: {@code cpus}, {@code memory_mb}, {@code cpu_arch} and {@code local_gb} from the
+ *       system, its processors and its storage ({@link #inspect}).
  * </ul>
  *
  * <p>Hostile input: the address must be {@code https} (or a scheme in {@value #ALLOWED_SCHEMES})
@@ -47,7 +52,8 @@ import java.util.Set;
  *
  * <p>Thread-safe: calls share two HTTP clients and no other state.
  */
-public final class RedfishHardware implements HardwareType, PowerInterface, ManagementInterface {
+public final class RedfishHardware
+    implements HardwareType, PowerInterface, ManagementInterface, InspectInterface {
 
   /** This hardware type's name. */
   public static final String NAME = "redfish";
@@ -80,11 +86,15 @@ public final class RedfishHardware implements HardwareType, PowerInterface, Mana
     return this;
   }
 
-  /** Ironic's names: {@code redfish} for power and management; no inspect, no rescue. */
+  @Override
+  public InspectInterface inspect() {
+    return this;
+  }
+
+  /** Ironic's names: {@code redfish} for power, management and inspect; no rescue. */
   @Override
   public Map<String, List<String>> supportedInterfaces() {
     Map<String, List<String>> interfaces = new LinkedHashMap<>(HardwareInterfaces.single(NAME));
-    interfaces.put("inspect", List.of("no-inspect"));
     interfaces.put("rescue", List.of("no-rescue"));
     return Collections.unmodifiableMap(interfaces);
   }
@@ -284,6 +294,93 @@ public final class RedfishHardware implements HardwareType, PowerInterface, Mana
   @Override
   public void injectNmi(DriverNode node) {
     reset(node, "injecting a non-maskable interrupt", List.of("Nmi"));
+  }
+
+  // ---- inspect ----
+
+  /**
+   * Reads Ironic's properties from the system: {@code cpus} ({@code ProcessorSummary.Count}),
+   * {@code memory_mb} ({@code MemorySummary.TotalSystemMemoryGiB}), {@code cpu_arch} (the first
+   * processor's {@code ProcessorArchitecture} / {@code InstructionSet}) and {@code local_gb} (the
+   * largest drive of the system's {@code Storage}, less 1 GiB for partitioning, as Ironic does). A
+   * property the service does not report is left out.
+   */
+  @Override
+  public Inspection inspect(DriverNode node) {
+    Target target = target(node);
+    String what = "inspection";
+    JsonNode system = get(target, target.system, what).body();
+    Map<String, Object> properties = new LinkedHashMap<>();
+    JsonNode count = system.path("ProcessorSummary").path("Count");
+    if (count.canConvertToInt() && count.asInt() > 0) {
+      properties.put("cpus", count.asInt());
+    }
+    JsonNode memory = system.path("MemorySummary").path("TotalSystemMemoryGiB");
+    if (memory.isNumber() && memory.asDouble() > 0) {
+      properties.put("memory_mb", Math.round(memory.asDouble() * 1024));
+    }
+    String arch = architecture(target, system.path("Processors").path("@odata.id").asText(null));
+    if (arch != null) {
+      properties.put("cpu_arch", arch);
+    }
+    long largest = largestDrive(target, system.path("Storage").path("@odata.id").asText(null));
+    if (largest > 0) {
+      properties.put("local_gb", Math.max(0, largest / (1L << 30) - 1));
+    }
+    return new Inspection(StepOutcome.DONE, properties);
+  }
+
+  private String architecture(Target target, String processors) {
+    if (processors == null) {
+      return null;
+    }
+    for (String member : members(target, processors)) {
+      JsonNode cpu = get(target, own(target, member, "inspection"), "inspection").body();
+      String instructions = cpu.path("InstructionSet").asText("");
+      String architecture = cpu.path("ProcessorArchitecture").asText("");
+      switch (instructions.isEmpty() ? architecture : instructions) {
+        case "x86-64":
+          return "x86_64";
+        case "x86":
+          return "i686";
+        case "ARM-A64":
+          return "aarch64";
+        case "PowerISA":
+          return "ppc64le";
+        default:
+          if (architecture.equals("x86")) {
+            return "x86_64";
+          }
+      }
+    }
+    return null;
+  }
+
+  private long largestDrive(Target target, String storage) {
+    if (storage == null) {
+      return 0;
+    }
+    long largest = 0;
+    for (String member : members(target, storage)) {
+      JsonNode controller = get(target, own(target, member, "inspection"), "inspection").body();
+      for (JsonNode drive : controller.path("Drives")) {
+        String path = own(target, drive.path("@odata.id").asText(""), "inspection");
+        largest =
+            Math.max(
+                largest, get(target, path, "inspection").body().path("CapacityBytes").asLong(0));
+      }
+    }
+    return largest;
+  }
+
+  /** The {@code @odata.id} of each member of the collection at {@code path}. */
+  private List<String> members(Target target, String path) {
+    List<String> ids = new ArrayList<>();
+    JsonNode collection = get(target, own(target, path, "inspection"), "inspection").body();
+    for (JsonNode member : collection.path("Members")) {
+      ids.add(member.path("@odata.id").asText(""));
+    }
+    return ids;
   }
 
   // ---- plumbing ----

@@ -117,6 +117,19 @@ class RedfishHardwareTest {
   }
 
   @Test
+  void inspect_readsIronicsPropertiesFromTheSystem() {
+    var inspection = redfish.inspect(node());
+
+    assertThat(inspection.outcome()).isEqualTo(io.ferrum.driver.StepOutcome.DONE);
+    assertThat(inspection.properties())
+        .containsExactly(
+            Map.entry("cpus", 8),
+            Map.entry("memory_mb", 16384L),
+            Map.entry("cpu_arch", "x86_64"),
+            Map.entry("local_gb", 479L));
+  }
+
+  @Test
   void injectNmi_isTheNmiResetType() {
     redfish.injectNmi(node());
 

@@ -125,6 +125,14 @@ final class RedfishService implements AutoCloseable {
         case "GET " + SYSTEM -> send(exchange, 200, system());
         case "PATCH " + SYSTEM -> patch(exchange);
         case "POST " + SYSTEM + "/Actions/ComputerSystem.Reset" -> reset(exchange);
+        case "GET " + SYSTEM + "/Processors" ->
+            send(exchange, 200, collection(SYSTEM + "/Processors", SYSTEM + "/Processors/CPU1"));
+        case "GET " + SYSTEM + "/Processors/CPU1" -> send(exchange, 200, processor());
+        case "GET " + SYSTEM + "/Storage" ->
+            send(exchange, 200, collection(SYSTEM + "/Storage", SYSTEM + "/Storage/1"));
+        case "GET " + SYSTEM + "/Storage/1" -> send(exchange, 200, storage());
+        case "GET " + SYSTEM + "/Storage/1/Drives/0", "GET " + SYSTEM + "/Storage/1/Drives/1" ->
+            send(exchange, 200, drive(path));
         default ->
             error(exchange, 404, "Base.1.8.ResourceMissingAtURI", "The resource was not found.");
       }
@@ -160,6 +168,10 @@ final class RedfishService implements AutoCloseable {
     system.put("Id", "1");
     system.put("Name", "Test system");
     system.put("PowerState", power);
+    system.put("ProcessorSummary", Map.of("Count", 8, "Model", "Test CPU"));
+    system.put("MemorySummary", Map.of("TotalSystemMemoryGiB", 16));
+    system.put("Processors", Map.of("@odata.id", SYSTEM + "/Processors"));
+    system.put("Storage", Map.of("@odata.id", SYSTEM + "/Storage"));
     Map<String, Object> boot = new LinkedHashMap<>();
     boot.put("BootSourceOverrideEnabled", bootEnabled);
     boot.put("BootSourceOverrideTarget", bootTarget);
@@ -172,6 +184,46 @@ final class RedfishService implements AutoCloseable {
     reset.put("ResetType@Redfish.AllowableValues", resetTypes);
     system.put("Actions", Map.of("#ComputerSystem.Reset", reset));
     return system;
+  }
+
+  private static Map<String, Object> collection(String path, String member) {
+    Map<String, Object> collection = new LinkedHashMap<>();
+    collection.put("@odata.id", path);
+    collection.put("Members@odata.count", 1);
+    collection.put("Members", List.of(Map.of("@odata.id", member)));
+    return collection;
+  }
+
+  private static Map<String, Object> processor() {
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    cpu.put("@odata.id", SYSTEM + "/Processors/CPU1");
+    cpu.put("@odata.type", "#Processor.v1_10_0.Processor");
+    cpu.put("ProcessorType", "CPU");
+    cpu.put("ProcessorArchitecture", "x86");
+    cpu.put("InstructionSet", "x86-64");
+    cpu.put("TotalCores", 8);
+    return cpu;
+  }
+
+  private static Map<String, Object> storage() {
+    Map<String, Object> storage = new LinkedHashMap<>();
+    storage.put("@odata.id", SYSTEM + "/Storage/1");
+    storage.put("@odata.type", "#Storage.v1_9_0.Storage");
+    storage.put(
+        "Drives",
+        List.of(
+            Map.of("@odata.id", SYSTEM + "/Storage/1/Drives/0"),
+            Map.of("@odata.id", SYSTEM + "/Storage/1/Drives/1")));
+    return storage;
+  }
+
+  private static Map<String, Object> drive(String path) {
+    Map<String, Object> drive = new LinkedHashMap<>();
+    drive.put("@odata.id", path);
+    drive.put("@odata.type", "#Drive.v1_9_0.Drive");
+    // 100 GiB and 480 GiB.
+    drive.put("CapacityBytes", path.endsWith("/0") ? 107374182400L : 515396075520L);
+    return drive;
   }
 
   private String etag() {
