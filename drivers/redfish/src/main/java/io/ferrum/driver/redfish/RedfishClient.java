@@ -19,6 +19,9 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -27,11 +30,13 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Speaks HTTP to Redfish services: JSON in and out, HTTP basic authentication, no redirects (a
- * redirect could lead outside the operator's allowlist), a bounded answer size, and a few retries
- * of a {@code 503} that carries {@code Retry-After}. Failures become {@link DriverException}s with
- * the service's own message ({@code error.@Message.ExtendedInfo[0].Message} or {@code
- * error.message}).
+ * Speaks HTTP to Redfish services: JSON in and out, a Redfish session per service and credentials
+ * (opened on first use, reused, opened again once when the service answers 401; {@code
+ * redfish_auth_type} {@code auto} falls back to basic authentication where the service has no
+ * session service) or HTTP basic authentication, no redirects (a redirect could lead outside the
+ * operator's allowlist), a bounded answer size, and a few retries of a {@code 503} that carries
+ * {@code Retry-After}. Failures become {@link DriverException}s with the service's own message
+ * ({@code error.@Message.ExtendedInfo[0].Message} or {@code error.message}).
  *
  * <p>Thread-safe: the two HTTP clients (verifying TLS or not) are shared.
  */
@@ -45,9 +50,17 @@ final class RedfishClient {
   private static final int ATTEMPTS = 3;
   private static final long MAX_RETRY_AFTER_SECONDS = 10;
 
+  private static final String SESSIONS = "/redfish/v1/SessionService/Sessions";
+
+  /** Marks a service without sessions (auth type auto): basic authentication is used. */
+  private static final String NO_SESSIONS = "";
+
   private final Duration timeout;
   private final HttpClient verifying;
   private final HttpClient trusting;
+
+  /** Session tokens by service and credentials. */
+  private final ConcurrentHashMap<String, String> tokens = new ConcurrentHashMap<>();
 
   RedfishClient(Duration timeout) {
     this.timeout = timeout;
@@ -75,17 +88,21 @@ final class RedfishClient {
   Answer send(
       RedfishInfo info, String method, String path, Object body, String ifMatch, String what) {
     URI uri = URI.create(info.base() + path);
+    boolean renewed = false;
     for (int attempt = 1; ; attempt++) {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(uri)
               .timeout(timeout)
               .header("Accept", "application/json")
               .header("OData-Version", "4.0");
-      if (info.username() != null) {
-        String token = info.username() + ":" + (info.password() == null ? "" : info.password());
+      String token = info.username() == null ? null : token(info);
+      if (token != null && !token.equals(NO_SESSIONS)) {
+        request.header("X-Auth-Token", token);
+      } else if (info.username() != null) {
+        String pair = info.username() + ":" + (info.password() == null ? "" : info.password());
         request.header(
             "Authorization",
-            "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
+            "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
       }
       if (ifMatch != null) {
         request.header("If-Match", ifMatch);
@@ -101,37 +118,15 @@ final class RedfishClient {
           throw new DriverException("cannot write a Redfish request", e);
         }
       }
-      HttpResponse<byte[]> response;
-      try {
-        response =
-            (info.verifyCa() ? verifying : trusting)
-                .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      } catch (HttpTimeoutException e) {
-        throw new DriverTimeoutException(
-            "Redfish service "
-                + info.base()
-                + " did not answer "
-                + what
-                + " within "
-                + timeout.toSeconds()
-                + " s",
-            e);
-      } catch (SSLException e) {
-        throw new DriverException(
-            "TLS with Redfish service "
-                + info.base()
-                + " failed ("
-                + e.getMessage()
-                + "); is its certificate signed by a CA the conductor trusts?",
-            e);
-      } catch (IOException e) {
-        throw new DriverTimeoutException(
-            "Redfish service " + info.base() + " cannot be reached for " + what + ": " + e, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DriverException("interrupted during " + what, e);
-      }
+      HttpResponse<byte[]> response = exchange(info, request.build(), what);
       int status = response.statusCode();
+      if (status == 401 && token != null && !token.equals(NO_SESSIONS) && !renewed) {
+        // The session expired or was deleted on the BMC: open a new one, once.
+        tokens.remove(key(info), token);
+        renewed = true;
+        attempt--;
+        continue;
+      }
       if (status == 503 && attempt < ATTEMPTS) {
         long wait = retryAfter(response);
         if (wait >= 0) {
@@ -146,6 +141,93 @@ final class RedfishClient {
         return new Answer(status, json, etag);
       }
       throw failure(info, status, json, what, path);
+    }
+  }
+
+  /**
+   * The session token for {@code info}'s service and credentials, opening a session when there is
+   * none; {@code null} for basic authentication; {@link #NO_SESSIONS} when auth type {@code auto}
+   * found no session service.
+   */
+  private String token(RedfishInfo info) {
+    if (info.authType().equals("basic")) {
+      return null;
+    }
+    String key = key(info);
+    String token = tokens.get(key);
+    if (token != null) {
+      return token;
+    }
+    Map<String, String> credentials = new LinkedHashMap<>();
+    credentials.put("UserName", info.username());
+    credentials.put("Password", info.password() == null ? "" : info.password());
+    byte[] body;
+    try {
+      body = JSON.writeValueAsBytes(credentials);
+    } catch (IOException e) {
+      throw new DriverException("cannot write a Redfish request", e);
+    }
+    for (int attempt = 1; ; attempt++) {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(info.base() + SESSIONS))
+              .timeout(timeout)
+              .header("Accept", "application/json")
+              .header("OData-Version", "4.0")
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+      HttpResponse<byte[]> response = exchange(info, request, "opening a session");
+      int status = response.statusCode();
+      String created = response.headers().firstValue("X-Auth-Token").orElse(null);
+      if ((status == 200 || status == 201) && created != null && !created.isBlank()) {
+        tokens.put(key, created);
+        return created;
+      }
+      if (status == 503 && attempt < ATTEMPTS && retryAfter(response) >= 0) {
+        sleep(retryAfter(response));
+        continue;
+      }
+      boolean noSessionService = status == 404 || status == 405 || status == 501;
+      if (info.authType().equals("auto") && noSessionService) {
+        tokens.put(key, NO_SESSIONS);
+        return NO_SESSIONS;
+      }
+      throw failure(info, status, parse(response.body()), "opening a session", SESSIONS);
+    }
+  }
+
+  private static String key(RedfishInfo info) {
+    return info.base() + "\n" + info.username() + "\n" + info.password() + "\n" + info.authType();
+  }
+
+  private HttpResponse<byte[]> exchange(RedfishInfo info, HttpRequest request, String what) {
+    try {
+      return (info.verifyCa() ? verifying : trusting)
+          .send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new DriverTimeoutException(
+          "Redfish service "
+              + info.base()
+              + " did not answer "
+              + what
+              + " within "
+              + timeout.toSeconds()
+              + " s",
+          e);
+    } catch (SSLException e) {
+      throw new DriverException(
+          "TLS with Redfish service "
+              + info.base()
+              + " failed ("
+              + e.getMessage()
+              + "); is its certificate signed by a CA the conductor trusts?",
+          e);
+    } catch (IOException e) {
+      throw new DriverTimeoutException(
+          "Redfish service " + info.base() + " cannot be reached for " + what + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DriverException("interrupted during " + what, e);
     }
   }
 

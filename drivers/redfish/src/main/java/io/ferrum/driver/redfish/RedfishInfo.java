@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param password {@code redfish_password}, or {@code null}
  * @param verifyCa whether the BMC's TLS certificate is checked ({@code redfish_verify_ca}, default
  *     true)
+ * @param authType {@code redfish_auth_type}: {@code basic}, {@code session} or {@code auto}
+ *     (default: a session where the service offers one, else basic)
  */
 record RedfishInfo(
     String scheme,
@@ -36,7 +38,8 @@ record RedfishInfo(
     String systemId,
     String username,
     String password,
-    boolean verifyCa) {
+    boolean verifyCa,
+    String authType) {
 
   static final String ADDRESS = "redfish_address";
   static final String SYSTEM_ID = "redfish_system_id";
@@ -68,7 +71,9 @@ record RedfishInfo(
             + " (default) or false. Optional.");
     keys.put(
         AUTH_TYPE,
-        "How to authenticate: basic or auto (both use HTTP basic authentication). Optional.");
+        "How to authenticate: basic (HTTP basic), session (a Redfish session, reused and"
+            + " renewed) or auto (a session where the service offers one, else basic). Optional,"
+            + " default auto.");
     return Collections.unmodifiableMap(keys);
   }
 
@@ -157,9 +162,10 @@ record RedfishInfo(
           "driver_info." + USERNAME + " must not contain ':' (HTTP basic authentication)");
     }
     String auth = text(node, AUTH_TYPE);
-    if (auth != null && !auth.equals("basic") && !auth.equals("auto")) {
+    auth = auth == null ? "auto" : auth;
+    if (!auth.equals("basic") && !auth.equals("session") && !auth.equals("auto")) {
       throw new InvalidDriverInfoException(
-          "driver_info." + AUTH_TYPE + " must be basic or auto (session is not supported yet)");
+          "driver_info." + AUTH_TYPE + " must be basic, session or auto");
     }
     String verify = text(node, VERIFY_CA);
     boolean verifyCa;
@@ -174,7 +180,8 @@ record RedfishInfo(
               + " must be true or false (a CA bundle path is not accepted from the API: add the"
               + " CA to the conductor's trust store)");
     }
-    return new RedfishInfo(scheme, host, uri.getPort(), systemId, username, password, verifyCa);
+    return new RedfishInfo(
+        scheme, host, uri.getPort(), systemId, username, password, verifyCa, auth);
   }
 
   /** The service's base URI for {@code address} (the checked address of {@link #host}). */
@@ -206,6 +213,8 @@ record RedfishInfo(
         + (password == null ? "none" : "******")
         + ", verify "
         + verifyCa
+        + ", auth "
+        + authType
         + "]";
   }
 }

@@ -130,6 +130,36 @@ class RedfishHardwareTest {
   }
 
   @Test
+  void session_isOpenedOnce_reused_andRenewedWhenItExpires() {
+    DriverNode node = node(info("redfish_auth_type", "session"));
+
+    redfish.getPowerState(node);
+    redfish.setBootDevice(node, BootDevice.PXE, false);
+    assertThat(service.sessionsOpened()).isEqualTo(1);
+
+    service.expireSessions();
+    assertThat(redfish.getPowerState(node)).isEqualTo(DriverPowerState.POWER_OFF);
+    assertThat(service.sessionsOpened()).isEqualTo(2);
+  }
+
+  @Test
+  void auto_withoutSessionService_fallsBackToBasic_butSessionDoesNot() {
+    service.sessionService = false;
+
+    assertThat(redfish.getPowerState(node())).isEqualTo(DriverPowerState.POWER_OFF);
+    assertThatThrownBy(() -> redfish.getPowerState(node(info("redfish_auth_type", "session"))))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("has no /redfish/v1/SessionService/Sessions");
+  }
+
+  @Test
+  void basic_opensNoSession() {
+    redfish.getPowerState(node(info("redfish_auth_type", "basic")));
+
+    assertThat(service.sessionsOpened()).isZero();
+  }
+
+  @Test
   void injectNmi_isTheNmiResetType() {
     redfish.injectNmi(node());
 
@@ -170,7 +200,7 @@ class RedfishHardwareTest {
     service.busy.set(1);
 
     assertThat(redfish.getPowerState(node())).isEqualTo(DriverPowerState.POWER_OFF);
-    assertThat(service.requests).hasSize(2);
+    assertThat(service.busy.get()).isZero();
   }
 
   @Test
@@ -204,7 +234,7 @@ class RedfishHardwareTest {
       {"redfish_system_id", "/redfish/v1/Systems/../../etc", "plain path"},
       {"redfish_system_id", "/etc/passwd", "/redfish/v1/Systems/1"},
       {"redfish_verify_ca", "/etc/ssl/private/key.pem", "true or false"},
-      {"redfish_auth_type", "session", "basic or auto"},
+      {"redfish_auth_type", "token", "basic, session or auto"},
     };
     for (Object[] c : cases) {
       DriverNode node = node(info((String) c[0], c[1]));

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Knobs: {@link #busy} answers that many requests with {@code 503} and {@code Retry-After: 1};
  * {@link #resetTypes} is what the system advertises; {@link #ignoreGracefulShutdown} leaves the
- * power on after a graceful shutdown. Every request is recorded in {@link #requests}. Thread-safe
- * (every handler is synchronized).
+ * power on after a graceful shutdown; {@link #sessionService} false answers 404 for sessions;
+ * {@link #expireSessions} ends every session. Every request is recorded in {@link #requests}.
+ * Thread-safe (every handler is synchronized).
  */
 final class RedfishService implements AutoCloseable {
 
@@ -51,6 +52,9 @@ final class RedfishService implements AutoCloseable {
           "Nmi",
           "PowerCycle");
   volatile boolean ignoreGracefulShutdown;
+  volatile boolean sessionService = true;
+  private final java.util.Set<String> sessions = new java.util.HashSet<>();
+  private int sessionCount;
 
   private String power = "Off";
   private String bootTarget = "None";
@@ -112,8 +116,14 @@ final class RedfishService implements AutoCloseable {
           "Basic "
               + Base64.getEncoder()
                   .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+      if (method.equals("POST") && path.equals("/redfish/v1/SessionService/Sessions")) {
+        openSession(exchange);
+        return;
+      }
       if (!path.equals("/redfish/v1") && !path.equals("/redfish/v1/")) {
-        if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        String token = exchange.getRequestHeaders().getFirst("X-Auth-Token");
+        boolean session = token != null && sessions.contains(token);
+        if (!session && !expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
           exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Redfish\"");
           error(exchange, 401, "Base.1.8.NoValidSession", "No valid session or credentials.");
           return;
@@ -139,6 +149,39 @@ final class RedfishService implements AutoCloseable {
     }
   }
 
+  private void openSession(HttpExchange exchange) throws IOException {
+    if (!sessionService) {
+      error(exchange, 404, "Base.1.8.ResourceMissingAtURI", "The resource was not found.");
+      return;
+    }
+    JsonNode credentials = JSON.readTree(exchange.getRequestBody());
+    if (!USER.equals(credentials.path("UserName").asText())
+        || !PASSWORD.equals(credentials.path("Password").asText())) {
+      error(exchange, 401, "Base.1.8.NoValidSession", "No valid session or credentials.");
+      return;
+    }
+    sessionCount++;
+    String token = "token-" + sessionCount + "-" + System.nanoTime();
+    sessions.add(token);
+    String location = "/redfish/v1/SessionService/Sessions/" + sessionCount;
+    exchange.getResponseHeaders().add("X-Auth-Token", token);
+    exchange.getResponseHeaders().add("Location", location);
+    send(
+        exchange,
+        201,
+        Map.of("@odata.id", location, "Id", Integer.toString(sessionCount), "UserName", USER));
+  }
+
+  /** Sessions opened so far. */
+  synchronized int sessionsOpened() {
+    return sessionCount;
+  }
+
+  /** Ends every session, as a BMC does when sessions time out. */
+  synchronized void expireSessions() {
+    sessions.clear();
+  }
+
   private Map<String, Object> serviceRoot() {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("@odata.id", "/redfish/v1");
@@ -147,6 +190,9 @@ final class RedfishService implements AutoCloseable {
     root.put("Name", "Root Service");
     root.put("RedfishVersion", "1.11.0");
     root.put("Systems", Map.of("@odata.id", "/redfish/v1/Systems"));
+    root.put("SessionService", Map.of("@odata.id", "/redfish/v1/SessionService"));
+    root.put(
+        "Links", Map.of("Sessions", Map.of("@odata.id", "/redfish/v1/SessionService/Sessions")));
     return root;
   }
 
