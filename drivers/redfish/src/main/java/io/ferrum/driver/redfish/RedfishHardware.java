@@ -39,8 +39,9 @@ import java.util.Set;
  *       it is the target;
  *   <li>management: {@code Boot.BootSourceOverrideTarget} ({@code Pxe}, {@code Hdd}, {@code Cd},
  *       {@code BiosSetup}) with {@code BootSourceOverrideEnabled} {@code Once} or {@code
- *       Continuous}, set by {@code PATCH} with {@code If-Match} on the system's ETag; a
- *       non-maskable interrupt is the reset type {@code Nmi};
+ *       Continuous} (and {@code BootSourceOverrideMode} {@code UEFI} when the node's {@code
+ *       properties.capabilities} say {@code boot_mode:uefi}), set by {@code PATCH} with {@code
+ *       If-Match} on the system's ETag; a non-maskable interrupt is the reset type {@code Nmi};
  *   <li>inspect: {@code cpus}, {@code memory_mb}, {@code cpu_arch} and {@code local_gb} from the
  *       system, its processors and its storage ({@link #inspect}).
  * </ul>
@@ -270,7 +271,16 @@ public final class RedfishHardware
     Map<String, Object> boot = new LinkedHashMap<>();
     boot.put("BootSourceOverrideTarget", value);
     boot.put("BootSourceOverrideEnabled", persistent ? "Continuous" : "Once");
+    if (uefi(node)) {
+      boot.put("BootSourceOverrideMode", "UEFI");
+    }
     client.send(target.info, "PATCH", target.system, Map.of("Boot", boot), system.etag(), what);
+  }
+
+  private static boolean uefi(DriverNode node) {
+    Object capabilities = node.properties().get("capabilities");
+    return capabilities != null
+        && capabilities.toString().toLowerCase(java.util.Locale.ROOT).contains("boot_mode:uefi");
   }
 
   @Override

@@ -160,6 +160,24 @@ class RedfishHardwareTest {
   }
 
   @Test
+  void bootDevice_onAUefiNode_asksForUefi() {
+    DriverNode uefi =
+        new DriverNode(
+            "u-1",
+            "bm-1",
+            "redfish",
+            service.driverInfo(),
+            Map.of(),
+            Map.of("capabilities", "boot_mode:uefi"));
+
+    assertThat(service.bootMode()).isEqualTo("Legacy");
+    redfish.setBootDevice(uefi, BootDevice.PXE, true);
+
+    assertThat(service.bootMode()).isEqualTo("UEFI");
+    assertThat(service.boot()).isEqualTo("Pxe/Continuous");
+  }
+
+  @Test
   void injectNmi_isTheNmiResetType() {
     redfish.injectNmi(node());
 

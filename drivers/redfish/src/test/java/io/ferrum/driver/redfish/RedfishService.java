@@ -59,6 +59,7 @@ final class RedfishService implements AutoCloseable {
   private String power = "Off";
   private String bootTarget = "None";
   private String bootEnabled = "Disabled";
+  private String bootMode = "Legacy";
   private int generation = 1;
   private int nmis;
 
@@ -92,6 +93,10 @@ final class RedfishService implements AutoCloseable {
 
   synchronized String boot() {
     return bootTarget + "/" + bootEnabled;
+  }
+
+  synchronized String bootMode() {
+    return bootMode;
   }
 
   synchronized int nmis() {
@@ -221,6 +226,7 @@ final class RedfishService implements AutoCloseable {
     Map<String, Object> boot = new LinkedHashMap<>();
     boot.put("BootSourceOverrideEnabled", bootEnabled);
     boot.put("BootSourceOverrideTarget", bootTarget);
+    boot.put("BootSourceOverrideMode", bootMode);
     boot.put(
         "BootSourceOverrideTarget@Redfish.AllowableValues",
         List.of("None", "Pxe", "Hdd", "Cd", "BiosSetup"));
@@ -294,6 +300,7 @@ final class RedfishService implements AutoCloseable {
     }
     bootTarget = target;
     bootEnabled = boot.path("BootSourceOverrideEnabled").asText(bootEnabled);
+    bootMode = boot.path("BootSourceOverrideMode").asText(bootMode);
     generation++;
     exchange.sendResponseHeaders(204, -1);
   }
