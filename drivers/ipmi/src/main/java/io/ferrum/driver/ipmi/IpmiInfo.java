@@ -152,7 +152,8 @@ record IpmiInfo(
 
   /** The BMC as messages and the per-BMC queue name it: {@code address:port}. */
   String bmc() {
-    return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    boolean bareIpv6 = address.contains(":") && !address.startsWith("[");
+    return (bareIpv6 ? "[" + address + "]" : address) + ":" + port;
   }
 
   private static String text(DriverNode node, String key) {

@@ -58,6 +58,16 @@ class IpmiInfoTest {
   }
 
   @Test
+  void bmc_namesAddressAndPort_ipv6InBrackets() {
+    assertThat(IpmiInfo.of(node(Map.of("ipmi_address", "10.0.0.5"))).bmc())
+        .isEqualTo("10.0.0.5:623");
+    assertThat(IpmiInfo.of(node(Map.of("ipmi_address", "fd00::5"))).bmc())
+        .isEqualTo("[fd00::5]:623");
+    assertThat(IpmiInfo.of(node(Map.of("ipmi_address", "[fd00::5]"))).bmc())
+        .isEqualTo("[fd00::5]:623");
+  }
+
+  @Test
   void missingAddress_isNamed() {
     assertThatThrownBy(() -> IpmiInfo.of(node(Map.of("ipmi_port", 623))))
         .isInstanceOf(InvalidDriverInfoException.class)
