@@ -270,7 +270,7 @@ class ApiServerTest {
                     "{\"driver\": \"fake-hardware\", \"uuid\": \"nope\"}")
                 .fault())
         .isEqualTo("\"nope\" is not a valid UUID");
-    assertThat(api.call("POST", "/v1/nodes", "1.78", "{\"driver\": \"ipmi\"}").status())
+    assertThat(api.call("POST", "/v1/nodes", "1.78", "{\"driver\": \"snmp\"}").status())
         .isEqualTo(400);
     assertThat(
             api.call(
@@ -341,7 +341,7 @@ class ApiServerTest {
         .isEqualTo("fake-hardware");
     assertThat(drivers.body().get("drivers").get(0).get("hosts").get(0).asText())
         .isEqualTo("api-test");
-    assertThat(api.get("/v1/drivers/ipmi").status()).isEqualTo(404);
+    assertThat(api.get("/v1/drivers/snmp").status()).isEqualTo(404);
     assertThat(api.get("/v1/chassis").status()).isEqualTo(404);
     Reply wrongMethod = api.call("POST", "/v1/nodes/n6/states", "1.78", "{}");
     assertThat(wrongMethod.status()).isEqualTo(405);

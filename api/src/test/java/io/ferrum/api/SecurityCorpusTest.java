@@ -263,6 +263,46 @@ class SecurityCorpusTest {
             400,
             "is not allowed"),
         post(
+            "ipmi address that is an option",
+            "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"-oProxyCommand=x\"}}",
+            400,
+            "driver_info.ipmi_address"),
+        post(
+            "ipmi BMC outside the allowed networks",
+            "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"127.0.0.1\"}}",
+            400,
+            "bmc-allowed-networks"),
+        post(
+            "ipmi port that smuggles an argument",
+            "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"127.0.0.1\","
+                + " \"ipmi_port\": \"623 -P x\"}}",
+            400,
+            "driver_info.ipmi_port"),
+        post(
+            "ipmi user name with a space",
+            "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"127.0.0.1\","
+                + " \"ipmi_username\": \"root -P x\"}}",
+            400,
+            "driver_info.ipmi_username"),
+        post(
+            "redfish address reading a file",
+            "{\"driver\": \"redfish\", \"driver_info\": {\"redfish_address\":"
+                + " \"file:///etc/shadow\"}}",
+            400,
+            "driver_info.redfish_address must use https"),
+        post(
+            "redfish BMC outside the allowed networks",
+            "{\"driver\": \"redfish\", \"driver_info\": {\"redfish_address\":"
+                + " \"https://169.254.169.254\"}}",
+            400,
+            "bmc-allowed-networks"),
+        post(
+            "redfish CA bundle path",
+            "{\"driver\": \"redfish\", \"driver_info\": {\"redfish_address\":"
+                + " \"https://bmc.example.com\", \"redfish_verify_ca\": \"/etc/shadow\"}}",
+            400,
+            "redfish_verify_ca must be true or false"),
+        post(
             "image outside the allowed directories",
             "{\"driver\": \"libvirt\", \"driver_info\": {\"libvirt_uri\": \"test:///default\","
                 + " \"libvirt_domain\": \"d\"}, \"instance_info\": {\"image_source\":"

@@ -256,6 +256,38 @@ final class ServeCommand implements Callable<Integer> {
   String imageAllowedUrlSchemes;
 
   @Option(
+      names = "--bmc-allowed-networks",
+      paramLabel = "CIDRS",
+      description =
+          "Networks the BMCs of bare-metal nodes (driver_info.ipmi_address, the host of"
+              + " redfish_address) may be in, as CIDR"
+              + " blocks or addresses, e.g. 10.1.0.0/16 (default: none; no BMC can be reached"
+              + " until the management networks are named).")
+  String bmcAllowedNetworks;
+
+  @Option(
+      names = "--ipmi-min-command-interval",
+      paramLabel = "SECONDS",
+      description =
+          "Seconds between two ipmitool commands to one BMC, which many BMCs need (default: 5);"
+              + " commands to different BMCs do not wait for each other.")
+  String ipmiMinCommandInterval;
+
+  @Option(
+      names = "--ipmitool-path",
+      paramLabel = "PROGRAM",
+      description = "The ipmitool program: a name on PATH or an absolute path (default: ipmitool).")
+  String ipmitoolPath;
+
+  @Option(
+      names = "--redfish-allowed-schemes",
+      paramLabel = "SCHEMES",
+      description =
+          "URL schemes driver_info.redfish_address may use: https, http (default: https only;"
+              + " plain http sends BMC passwords in the clear).")
+  String redfishAllowedSchemes;
+
+  @Option(
       names = "--fake-fault-injection",
       paramLabel = "true|false",
       description =
@@ -484,7 +516,11 @@ final class ServeCommand implements Callable<Integer> {
           {"libvirt-allowed-uri-params", libvirtAllowedUriParams},
           {"image-allowed-dirs", imageAllowedDirs},
           {"image-allowed-pools", imageAllowedPools},
-          {"image-allowed-url-schemes", imageAllowedUrlSchemes}
+          {"image-allowed-url-schemes", imageAllowedUrlSchemes},
+          {"bmc-allowed-networks", bmcAllowedNetworks},
+          {"ipmi-min-command-interval", ipmiMinCommandInterval},
+          {"ipmitool-path", ipmitoolPath},
+          {"redfish-allowed-schemes", redfishAllowedSchemes}
         }) {
       String value = settings.get(setting[0], setting[1], null);
       if (value != null) {

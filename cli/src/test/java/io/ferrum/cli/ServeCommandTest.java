@@ -366,6 +366,92 @@ class ServeCommandTest {
   }
 
   @Test
+  void ipmiNode_createdAndPoweredThroughTheApi(@TempDir Path dir) throws Exception {
+    // A stand-in for ipmitool that keeps the power state in a file, so the test needs no BMC.
+    Path state = dir.resolve("power");
+    java.nio.file.Files.writeString(state, "off\n");
+    Path program = dir.resolve("ipmitool");
+    java.nio.file.Files.writeString(
+        program,
+        "#!/bin/sh\n"
+            + "for a in \"$@\"; do last2=$last1; last1=$a; done\n"
+            + "case \"$last2 $last1\" in\n"
+            + "  'power on') echo on > "
+            + state
+            + "; echo 'Chassis Power Control: Up/On' ;;\n"
+            + "  'power status') echo \"Chassis Power is $(cat "
+            + state
+            + ")\" ;;\n"
+            + "  *) echo \"unexpected $*\" >&2; exit 1 ;;\n"
+            + "esac\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        program, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Running running =
+        start(
+            Map.of(),
+            "--port",
+            "0",
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--bmc-allowed-networks",
+            "192.0.2.0/24",
+            "--ipmi-min-command-interval",
+            "0",
+            "--ipmitool-path",
+            program.toString());
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      java.util.function.BiFunction<String, String, HttpResponse<String>> send =
+          (path, body) -> {
+            try {
+              HttpRequest.Builder request =
+                  HttpRequest.newBuilder(URI.create(running.url() + path))
+                      .header("Content-Type", "application/json")
+                      .header("X-OpenStack-Ironic-API-Version", "1.78");
+              return http.send(
+                  body == null
+                      ? request.GET().build()
+                      : path.endsWith("/power")
+                          ? request.PUT(HttpRequest.BodyPublishers.ofString(body)).build()
+                          : request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+
+      HttpResponse<String> outside =
+          send.apply(
+              "/v1/nodes",
+              "{\"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\": \"10.0.0.1\"}}");
+      assertThat(outside.statusCode()).isEqualTo(400);
+      assertThat(outside.body()).contains("bmc-allowed-networks");
+
+      HttpResponse<String> created =
+          send.apply(
+              "/v1/nodes",
+              "{\"name\": \"bm-1\", \"driver\": \"ipmi\", \"driver_info\": {\"ipmi_address\":"
+                  + " \"192.0.2.10\", \"ipmi_username\": \"admin\", \"ipmi_password\":"
+                  + " \"secret\"}}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      assertThat(created.body()).doesNotContain("secret");
+
+      HttpResponse<String> power =
+          send.apply("/v1/nodes/bm-1/states/power", "{\"target\": \"power on\"}");
+      assertThat(power.statusCode()).as(power.body()).isEqualTo(202);
+      String node = "";
+      for (int i = 0; i < 100 && !node.contains("\"power_state\":\"power on\""); i++) {
+        Thread.sleep(100);
+        node = send.apply("/v1/nodes/bm-1", null).body().replace("\": \"", "\":\"");
+      }
+      assertThat(node).contains("\"power_state\":\"power on\"");
+    } finally {
+      running.command().stop();
+      running.exit().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void allowlist_thatIsNotOne_stopsTheStart_namingTheSetting(@TempDir Path dir) {
     String[] result =
         errorOf(
@@ -411,6 +497,10 @@ class ServeCommandTest {
             "--image-allowed-dirs",
             "--image-allowed-pools",
             "--image-allowed-url-schemes",
+            "--bmc-allowed-networks",
+            "--ipmi-min-command-interval",
+            "--ipmitool-path",
+            "--redfish-allowed-schemes",
             "--http-workers",
             "--http-queue",
             "--http-max-connections",

@@ -15,11 +15,11 @@ public interface ManagementInterface extends HardwareInterface {
   void setBootDevice(DriverNode node, BootDevice device, boolean persistent);
 
   /**
-   * The devices {@link #setBootDevice} accepts for this node. The default: every {@link
-   * BootDevice}.
+   * The devices {@link #setBootDevice} accepts for this node. The default: {@link BootDevice#PXE},
+   * {@link BootDevice#DISK} and {@link BootDevice#CDROM}, the ones every hardware type can name.
    */
   default Set<BootDevice> supportedBootDevices(DriverNode node) {
-    return EnumSet.allOf(BootDevice.class);
+    return EnumSet.of(BootDevice.PXE, BootDevice.DISK, BootDevice.CDROM);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.ferrum.driver.libvirt;
 
 import io.ferrum.driver.BootDevice;
 import io.ferrum.driver.DriverException;
+import io.ferrum.driver.UnsupportedDriverOperationException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ final class DomainXml {
           case PXE -> "network";
           case DISK -> "hd";
           case CDROM -> "cdrom";
+          case BIOS, SAFE ->
+              throw new UnsupportedDriverOperationException(
+                  "libvirt has no boot device " + device.value());
         });
     os.appendChild(boot);
     return write(doc);
