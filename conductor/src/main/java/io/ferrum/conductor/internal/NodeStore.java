@@ -482,15 +482,11 @@ public final class NodeStore {
    */
   public static List<SyncCandidate> powerSyncBatch(
       Handle handle, List<String> excluded, long afterId, int limit) {
-    return handle
-        .createQuery(
-            "SELECT id, uuid, name, driver, conductor_group, provision_state, power_state,"
-                + " driver_info, instance_info, properties FROM nodes WHERE id > :after AND"
-                + " reservation IS NULL AND maintenance = FALSE AND target_power_state IS NULL"
-                + " AND provision_state NOT IN (<excluded>) ORDER BY id LIMIT "
-                + limit)
-        .bind("after", afterId)
-        .bindList("excluded", excluded)
+    // "ORDER BY maintenance, id" is "ORDER BY id" (maintenance is FALSE here), said so that H2
+    // sees the (maintenance, id) index it reads already gives that order: otherwise it reads every
+    // later node and sorts them for each batch, and a sweep of 100,000 nodes spends minutes of CPU
+    // on it (see leadingEquality).
+    return powerSyncQuery(handle, "", excluded, afterId, limit)
         .map(
             (rs, ctx) ->
                 new SyncCandidate(
@@ -505,6 +501,26 @@ public final class NodeStore {
                     rs.getString(9),
                     rs.getString(10)))
         .list();
+  }
+
+  private static Query powerSyncQuery(
+      Handle handle, String prefix, List<String> excluded, long afterId, int limit) {
+    return handle
+        .createQuery(
+            prefix
+                + "SELECT id, uuid, name, driver, conductor_group, provision_state, power_state,"
+                + " driver_info, instance_info, properties FROM nodes WHERE id > :after AND"
+                + " reservation IS NULL AND maintenance = FALSE AND target_power_state IS NULL"
+                + " AND provision_state NOT IN (<excluded>) ORDER BY maintenance, id LIMIT "
+                + limit)
+        .bind("after", afterId)
+        .bindList("excluded", excluded);
+  }
+
+  /** The database's plan for {@link #powerSyncBatch}, one line each. */
+  static List<String> explainPowerSyncBatch(
+      Handle handle, List<String> excluded, long afterId, int limit) {
+    return powerSyncQuery(handle, "EXPLAIN ", excluded, afterId, limit).mapTo(String.class).list();
   }
 
   /** A node whose wait deadline has passed, as {@link #expired} finds it. */

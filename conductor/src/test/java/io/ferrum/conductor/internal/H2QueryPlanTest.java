@@ -91,4 +91,16 @@ class H2QueryPlanTest {
     }
     assertThat(sorted).as("pages that read and sort every matching row").isEmpty();
   }
+
+  @Test
+  void powerSyncBatch_readsOneBatchOfAnIndexInOrder() {
+    List<String> lines =
+        jdbi.withHandle(
+            h ->
+                NodeStore.explainPowerSyncBatch(
+                    h, List.of("deploying", "cleaning", "enroll"), 5000, 1000));
+    String plan = String.join("\n", lines);
+
+    assertThat(plan).as(plan).contains("index sorted");
+  }
 }
