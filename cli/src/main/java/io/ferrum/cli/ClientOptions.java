@@ -51,6 +51,10 @@ final class ClientOptions {
     } catch (URISyntaxException e) {
       uri = null;
     }
+    if (uri != null && uri.getPort() > 65535) {
+      throw new ClientException(
+          400, "--url (or FERRUM_URL) names port " + uri.getPort() + "; ports go up to 65535");
+    }
     if (uri == null
         || uri.getScheme() == null
         || !List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))

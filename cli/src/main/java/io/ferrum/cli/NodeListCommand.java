@@ -3,6 +3,7 @@ package io.ferrum.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrum.cli.client.ApiClient;
 import io.ferrum.fsm.ProvisionState;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +60,7 @@ final class NodeListCommand implements Callable<Integer> {
     while (path != null) {
       JsonNode page = api.get(path);
       page.get("nodes").forEach(nodes::add);
-      path = page.has("next") ? page.get("next").asText().substring(api.url().length()) : null;
+      path = page.has("next") ? nextPath(page.get("next").asText()) : null;
     }
     client.printList(
         spec.commandLine().getOut(),
@@ -67,5 +68,18 @@ final class NodeListCommand implements Callable<Integer> {
         List.of("uuid", "name", "power_state", "provision_state", "maintenance"),
         List.of("UUID", "Name", "Power State", "Provisioning State", "Maintenance"));
     return 0;
+  }
+
+  /**
+   * The path and query of the API's {@code next} link, to request from the URL this command was
+   * given: the server builds the link from its own view of the address (its Host header), which
+   * need not match {@code --url} (credentials, a proxy, another spelling of the host).
+   */
+  static String nextPath(String next) {
+    URI uri = URI.create(next);
+    String path = uri.getRawPath();
+    int v1 = path.indexOf("/v1/");
+    return (v1 < 0 ? path : path.substring(v1))
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 }

@@ -153,4 +153,23 @@ class FerrumCommandTest {
         .contains("Value for option '--property' (KEY=VALUE) should be in KEY=VALUE format")
         .doesNotContain("option option");
   }
+
+  @Test
+  void nodeList_followsTheNextLinkByItsPath_whateverAddressTheServerSawItsClientsBy() {
+    assertThat(NodeListCommand.nextPath("http://127.0.0.1:6385/v1/nodes?limit=1000&marker=a%20b"))
+        .isEqualTo("/v1/nodes?limit=1000&marker=a%20b");
+    // --url http://u:p@host:6385 or a proxy's https URL: the server's link names another address.
+    assertThat(NodeListCommand.nextPath("http://ferrum.internal:6385/v1/nodes?marker=x"))
+        .isEqualTo("/v1/nodes?marker=x");
+  }
+
+  @Test
+  void clientCommands_portOutOfRange_usageError_exit2() {
+    Run run = run("node", "list", "--url", "http://127.0.0.1:99999");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "ferrum node list: --url (or FERRUM_URL) names port 99999; ports go up to 65535\n");
+  }
 }

@@ -59,16 +59,38 @@ public final class LabController implements AutoCloseable {
         t ->
             out.printf(
                 "lease %s/%s: %s --%s--> %s%n", team.name, node, t.from(), t.event(), t.to()));
-    synchronized (lease) {
+    // The quota guard and the action that takes from it must see the team as one step: two
+    // requests of one team at once would otherwise both pass the guard.
+    synchronized (team) {
       lease.fire(LeaseEvent.APPROVE);
-      if (lease.state() != LeaseState.PROVISIONING) {
-        return lease.state();
-      }
-      leases.put(uuid, lease);
     }
-    conductor.updateNode(uuid, List.of(PatchOperation.add("/instance_info/image_source", image)));
-    conductor.provision(uuid, ProvisionRequest.of("active"));
+    if (lease.state() != LeaseState.PROVISIONING) {
+      return lease.state();
+    }
+    EnumInstance<LeaseState, LeaseEvent, Team> held = leases.putIfAbsent(uuid, lease);
+    if (held != null && !held.isStable()) {
+      giveUp(lease);
+      throw new IllegalStateException("Node " + node + " is already leased");
+    }
+    leases.put(uuid, lease);
+    try {
+      conductor.updateNode(uuid, List.of(PatchOperation.add("/instance_info/image_source", image)));
+      conductor.provision(uuid, ProvisionRequest.of("active"));
+    } catch (RuntimeException e) {
+      // The conductor refused (the node is not available, locked, ...): nothing was deployed,
+      // so the lease ends here and the team gets its quota back.
+      leases.remove(uuid, lease);
+      giveUp(lease);
+      throw e;
+    }
     return LeaseState.PROVISIONING;
+  }
+
+  private static void giveUp(EnumInstance<LeaseState, LeaseEvent, Team> lease) {
+    synchronized (lease) {
+      lease.fire(LeaseEvent.DEPLOY_FAILED);
+      lease.notifyAll();
+    }
   }
 
   /** The team is done with {@code node}: the conductor undeploys and cleans it. */
@@ -92,6 +114,9 @@ public final class LabController implements AutoCloseable {
    */
   public LeaseState awaitStable(String node, Duration timeout) throws InterruptedException {
     EnumInstance<LeaseState, LeaseEvent, Team> lease = leases.get(conductor.getNode(node).uuid());
+    if (lease == null) {
+      throw new IllegalArgumentException("No lease holds node " + node);
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lease) {
       while (!lease.isStable()) {

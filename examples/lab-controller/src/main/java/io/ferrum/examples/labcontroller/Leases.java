@@ -50,6 +50,8 @@ public final class Leases {
       return held;
     }
 
+    // Guards and actions run on the thread that fires the event; the controller fires APPROVE
+    // while holding the team's lock, so the guard and the action that follows it see one team.
     synchronized boolean hasSpare() {
       return held < quota;
     }

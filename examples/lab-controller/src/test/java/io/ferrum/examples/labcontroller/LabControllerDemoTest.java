@@ -3,6 +3,12 @@ package io.ferrum.examples.labcontroller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferrum.conductor.Conductor;
+import io.ferrum.conductor.ConnectionPool;
+import io.ferrum.conductor.Databases;
+import io.ferrum.conductor.InvalidStateRequestedException;
+import io.ferrum.conductor.NodeSpec;
+import io.ferrum.conductor.ProvisionRequest;
 import io.ferrum.driver.DriverSettings;
 import io.ferrum.examples.labcontroller.Leases.LeaseEvent;
 import io.ferrum.examples.labcontroller.Leases.LeaseState;
@@ -12,9 +18,18 @@ import io.ferrum.fsm.InvalidTransitionException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LabControllerDemoTest {
 
@@ -72,5 +87,69 @@ class LabControllerDemoTest {
             () -> pdu.configure(DriverSettings.of(Map.of(PduHardware.OUTLETS_SETTING, "-1"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("lab-pdu-outlets must be a positive number");
+  }
+
+  @Test
+  void controller_quotaHoldsUnderConcurrentRequests_andARefusedDeployGivesItBack(@TempDir Path dir)
+      throws Exception {
+    try (ConnectionPool db = Databases.pooled("jdbc:h2:file:" + dir.resolve("lab"), null, null, 8);
+        Conductor conductor =
+            Conductor.builder()
+                .dataSource(db)
+                .name("lab-test")
+                .hardwareType(new PduHardware(Set.of()))
+                .enabledHardwareTypes(Set.of("lab-pdu"))
+                .build();
+        LabController lab =
+            new LabController(
+                conductor,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      Duration wait = Duration.ofMinutes(1);
+      for (int outlet = 1; outlet <= 7; outlet++) {
+        String uuid =
+            conductor
+                .createNode(
+                    NodeSpec.of("lab-pdu", Map.of("pdu_outlet", String.valueOf(outlet)))
+                        .withName("n" + outlet))
+                .uuid();
+        if (outlet < 7) {
+          conductor.provision(uuid, ProvisionRequest.of("manage")).join(wait);
+          conductor.provision(uuid, ProvisionRequest.of("provide")).join(wait);
+        }
+      }
+      Team team = new Team("t", 1);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<LeaseState>> results = new ArrayList<>();
+      ExecutorService clients = Executors.newFixedThreadPool(6);
+      try {
+        for (int n = 1; n <= 6; n++) {
+          String node = "n" + n;
+          results.add(
+              clients.submit(
+                  () -> {
+                    start.await();
+                    return lab.request(team, node, "img");
+                  }));
+        }
+        start.countDown();
+        long approved = 0;
+        for (var result : results) {
+          approved += result.get() == LeaseState.PROVISIONING ? 1 : 0;
+        }
+        assertThat(approved).isEqualTo(1);
+        assertThat(team.held()).isEqualTo(1);
+      } finally {
+        clients.shutdownNow();
+      }
+
+      // n7 is still enrolled: the conductor refuses the deploy, and the quota comes back.
+      Team other = new Team("o", 1);
+      assertThatThrownBy(() -> lab.request(other, "n7", "img"))
+          .isInstanceOf(InvalidStateRequestedException.class);
+      assertThat(other.held()).isZero();
+      assertThatThrownBy(() -> lab.awaitStable("n7", wait))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("No lease holds node n7");
+    }
   }
 }
