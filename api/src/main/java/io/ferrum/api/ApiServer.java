@@ -217,7 +217,14 @@ public final class ApiServer implements AutoCloseable {
         response = error(e.status(), e.getMessage());
         e.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
       } catch (DatabaseException e) {
-        LOG.error("{} {} {}: database unavailable", method(exchange), path(exchange), requestId, e);
+        // One line per refused request: an outage refuses many, and the message says it all.
+        LOG.warn(
+            "{} {} {}: database unavailable: {}",
+            method(exchange),
+            path(exchange),
+            requestId,
+            e.getMessage());
+        LOG.debug("{}: stack trace of the database failure", requestId, e);
         response = error(503, "Database unavailable; retry later");
         exchange.getResponseHeaders().set("Retry-After", "5");
       } catch (FerrumException e) {

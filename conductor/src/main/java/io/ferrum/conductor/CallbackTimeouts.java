@@ -45,7 +45,11 @@ final class CallbackTimeouts {
       } catch (NodeLockedException | NodeNotFoundException | LockLostException e) {
         LOG.debug("Timeout check skips node {}: {}", uuid, e.getMessage());
       } catch (Throwable e) { // NOPMD: one node's failure must not stop the others
-        LOG.warn("Timeout check of node {} failed: {}", uuid, Task.describe(e), e);
+        if (Task.expected(e)) {
+          LOG.warn("Timeout check of node {} failed: {}", uuid, Task.describe(e));
+        } else {
+          LOG.warn("Timeout check of node {} failed: {}", uuid, Task.describe(e), e);
+        }
       }
     }
     return failed;

@@ -132,7 +132,12 @@ final class Job implements Runnable {
         task.failReason() != null
             ? task.failReason()
             : Task.truncate(task.purpose() + " failed: " + Task.describe(failure));
-    LOG.warn("Node {}: {}", node.label(), reason, failure);
+    if (Task.expected(failure)) {
+      LOG.warn("Node {}: {}", node.label(), reason);
+      LOG.debug("Node {}: stack trace of the failure", node.label(), failure);
+    } else {
+      LOG.warn("Node {}: {}", node.label(), reason, failure);
+    }
     if (!task.holdsLock()) {
       LOG.info(
           "Node {}: '{}' no longer holds the node; the failure is only logged",

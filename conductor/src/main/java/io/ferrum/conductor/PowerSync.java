@@ -222,7 +222,11 @@ final class PowerSync {
     } catch (NodeLockedException | NodeNotFoundException | LockLostException e) {
       LOG.debug("Power sync skips node {}: {}", node.label(), e.getMessage());
     } catch (Throwable e) { // NOPMD: one node's failure must not stop the sweep
-      LOG.warn("Power sync of node {} failed: {}", node.label(), Task.describe(e), e);
+      if (Task.expected(e)) {
+        LOG.warn("Power sync of node {} failed: {}", node.label(), Task.describe(e));
+      } else {
+        LOG.warn("Power sync of node {} failed: {}", node.label(), Task.describe(e), e);
+      }
     }
     return false;
   }

@@ -830,6 +830,15 @@ public final class Task implements AutoCloseable {
   }
 
   /** A short reason for {@code failure}, for {@code last_error}. */
+  /**
+   * Whether {@code failure} is one Ferrum expects and describes fully in its message (a driver's or
+   * the conductor's own, such as a database outage): logged in one line, its stack trace only at
+   * DEBUG. Anything else is a bug somewhere and is logged with its trace.
+   */
+  static boolean expected(Throwable failure) {
+    return failure instanceof DriverException || failure instanceof FerrumException;
+  }
+
   static String describe(Throwable failure) {
     String message = failure.getMessage();
     if (failure instanceof DriverException || failure instanceof FerrumException) {
