@@ -29,7 +29,11 @@ final class ClientOptions {
       names = "--url",
       paramLabel = "URL",
       defaultValue = "${env:FERRUM_URL:-http://127.0.0.1:6385}",
-      description = {"Ferrum API URL (default: $FERRUM_URL, else", "${DEFAULT-VALUE})."})
+      description = {
+        "Ferrum API URL (default: $FERRUM_URL, else",
+        "${DEFAULT-VALUE}). Credentials come from",
+        "$FERRUM_USER and $FERRUM_PASSWORD."
+      })
   String url;
 
   @Option(
