@@ -258,7 +258,7 @@ class BaremetalClientCompatibilityTest {
     return output;
   }
 
-  private static boolean onPath(String name) {
+  static boolean onPath(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (new File(dir, name).canExecute()) {
         return true;
