@@ -79,6 +79,7 @@ public final class Ferrum implements Runnable {
       }
       node.addSubcommand(verb[0], sub);
     }
+    giveVersion(commandLine);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.registerConverter(ExportFormat.class, Ferrum::exportFormat);
     commandLine.registerConverter(BuiltInMachine.class, Ferrum::builtInMachine);
@@ -103,6 +104,15 @@ public final class Ferrum implements Runnable {
           return e instanceof ClientException client ? client.exitCode() : EXIT_FAILURE;
         });
     return commandLine;
+  }
+
+  /** {@code -V} on any subcommand prints what {@code ferrum -V} prints. */
+  private static void giveVersion(CommandLine commandLine) {
+    CommandLine.Model.CommandSpec spec = commandLine.getCommandSpec();
+    if (spec.versionProvider() == null && spec.version().length == 0) {
+      spec.versionProvider(new VersionProvider());
+    }
+    commandLine.getSubcommands().values().forEach(Ferrum::giveVersion);
   }
 
   private static ExportFormat exportFormat(String name) {

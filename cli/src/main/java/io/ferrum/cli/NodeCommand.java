@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       NodeListCommand.class,
       NodeShowCommand.class,
       NodeSetCommand.class,
+      NodeUnsetCommand.class,
       NodeDeleteCommand.class,
       NodePowerCommand.class,
       NodeHistoryCommand.class,

@@ -33,6 +33,46 @@ final class NodeListCommand implements Callable<Integer> {
   @Option(names = "--maintenance", description = "Only nodes in maintenance.")
   boolean maintenance;
 
+  @Option(
+      names = "--long",
+      description =
+          "The detailed view (/v1/nodes/detail), with more columns: driver, owner, targets,"
+              + " last error and others.")
+  boolean detail;
+
+  @Option(
+      names = "--fields",
+      split = ",",
+      paramLabel = "FIELD",
+      description =
+          "Only these columns, in this order (comma-separated or repeated), e.g. --fields"
+              + " uuid,name,driver; not with --long.")
+  List<String> fields;
+
+  /** The columns of the default table. */
+  static final List<String> COLUMNS =
+      List.of("uuid", "name", "power_state", "provision_state", "maintenance");
+
+  /** The columns of {@code --long}. */
+  static final List<String> LONG_COLUMNS =
+      List.of(
+          "uuid",
+          "name",
+          "driver",
+          "resource_class",
+          "owner",
+          "conductor_group",
+          "power_state",
+          "target_power_state",
+          "provision_state",
+          "target_provision_state",
+          "maintenance",
+          "maintenance_reason",
+          "reservation",
+          "last_error",
+          "provision_updated_at",
+          "updated_at");
+
   @Override
   public Integer call() throws Exception {
     if (provisionState != null && !PROVISION_STATES.contains(provisionState)) {
@@ -44,8 +84,19 @@ final class NodeListCommand implements Callable<Integer> {
               + provisionState
               + "'");
     }
+    if (detail && fields != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--long and --fields cannot be used together");
+    }
+    List<String> columns =
+        fields != null
+            ? NodeShowCommand.checkFields(spec, fields)
+            : detail ? LONG_COLUMNS : COLUMNS;
     ApiClient api = client.client();
     StringBuilder query = new StringBuilder("?limit=1000");
+    if (fields != null) {
+      query.append("&fields=").append(String.join(",", columns));
+    }
     if (provisionState != null) {
       query.append("&provision_state=").append(ApiClient.encode(provisionState));
     }
@@ -56,7 +107,7 @@ final class NodeListCommand implements Callable<Integer> {
       query.append("&maintenance=true");
     }
     List<JsonNode> nodes = new ArrayList<>();
-    String path = "/v1/nodes" + query;
+    String path = (detail ? "/v1/nodes/detail" : "/v1/nodes") + query;
     while (path != null) {
       JsonNode page = api.get(path);
       page.get("nodes").forEach(nodes::add);
@@ -65,8 +116,8 @@ final class NodeListCommand implements Callable<Integer> {
     client.printList(
         spec.commandLine().getOut(),
         nodes,
-        List.of("uuid", "name", "power_state", "provision_state", "maintenance"),
-        List.of("UUID", "Name", "Power State", "Provisioning State", "Maintenance"));
+        columns,
+        columns.stream().map(NodeShowCommand::label).toList());
     return 0;
   }
 

@@ -62,7 +62,8 @@ final class NodeSetCommand implements Callable<Integer> {
     return op;
   }
 
-  private static String pointer(String key) {
+  /** {@code key} as one JSON Pointer segment (RFC 6901): {@code ~} and {@code /} escaped. */
+  static String pointer(String key) {
     return key.replace("~", "~0").replace("/", "~1");
   }
 }

@@ -1,0 +1,244 @@
+package io.ferrum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrum.api.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ferrum node unset}, {@code --fields}, {@code --long}, deleting several nodes, {@code -V}
+ * and malformed KEY=VALUE options, against a live API server in-process.
+ */
+class NodeFieldsCommandTest {
+
+  private TestServer api;
+
+  private record Run(int code, String out, String err) {}
+
+  @BeforeEach
+  void start() throws Exception {
+    api = new TestServer();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private Run ferrum(String... args) {
+    String[] full = new String[args.length + 2];
+    System.arraycopy(args, 0, full, 0, args.length);
+    full[args.length] = "--url";
+    full[args.length + 1] = api.url;
+    return run(full);
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Ferrum.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private void create(String name, String... more) {
+    String[] head = {"node", "create", "--driver", "fake-hardware", "--name"};
+    String[] args = new String[6 + more.length];
+    System.arraycopy(head, 0, args, 0, 5);
+    args[5] = name;
+    System.arraycopy(more, 0, args, 6, more.length);
+    Run created = ferrum(args);
+    assertThat(created.code()).as(created.err()).isZero();
+  }
+
+  @Test
+  void unset_removesEntriesAndTheName() {
+    create(
+        "u1",
+        "--property",
+        "cpus=4",
+        "--property",
+        "ram=8",
+        "--extra",
+        "rack=r1",
+        "--driver-info",
+        "a/b=c");
+
+    Run unset =
+        ferrum(
+            "node",
+            "unset",
+            "u1",
+            "--property",
+            "cpus",
+            "--extra",
+            "rack",
+            "--driver-info",
+            "a/b",
+            "-f",
+            "json");
+
+    assertThat(unset.code()).as(unset.err()).isZero();
+    assertThat(unset.out())
+        .contains("\"ram\" : \"8\"")
+        .doesNotContain("cpus")
+        .doesNotContain("rack")
+        .doesNotContain("a/b")
+        .contains("\"name\" : \"u1\"");
+    Run unnamed = ferrum("node", "unset", "u1", "--name", "-f", "json");
+    assertThat(unnamed.code()).as(unnamed.err()).isZero();
+    assertThat(unnamed.out()).contains("\"name\" : null");
+  }
+
+  @Test
+  void unset_aKeyTheNodeDoesNotHave_namesTheOptionAndKey_exit2() {
+    create("u2", "--property", "cpus=4");
+
+    Run unset = ferrum("node", "unset", "u2", "--property", "cpus", "--property", "gpus");
+
+    assertThat(unset.code()).isEqualTo(2);
+    assertThat(unset.err())
+        .startsWith("ferrum node unset: --property gpus: ")
+        .contains("\"/properties/gpus\" does not exist");
+    // The patch is one request: nothing was removed.
+    assertThat(ferrum("node", "show", "u2", "-f", "json").out()).contains("\"cpus\" : \"4\"");
+  }
+
+  @Test
+  void unset_withNothingOrAnEmptyKey_isAUsageError() {
+    create("u3");
+
+    Run nothing = ferrum("node", "unset", "u3");
+    assertThat(nothing.code()).isEqualTo(2);
+    assertThat(nothing.err()).startsWith("ferrum node unset: nothing to unset");
+
+    Run empty = ferrum("node", "unset", "u3", "--extra", "");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).startsWith("ferrum node unset: --extra needs a non-empty KEY");
+  }
+
+  @Test
+  void list_fields_showsJustThoseColumns_andAsksTheServerForThem() {
+    create("l1");
+
+    Run list = ferrum("node", "list", "--fields", "name,driver");
+
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out().lines().toList())
+        .contains("| Name | Driver        |", "| l1   | fake-hardware |");
+    assertThat(list.out()).doesNotContain("UUID").doesNotContain("Provisioning State");
+    Run json = ferrum("node", "list", "--fields", "name", "--fields", "driver", "-f", "json");
+    assertThat(json.out()).contains("\"driver\" : \"fake-hardware\"").doesNotContain("power_state");
+  }
+
+  @Test
+  void list_fields_unknownName_isAUsageError_namingIt() {
+    Run list = ferrum("node", "list", "--fields", "name,colour");
+
+    assertThat(list.code()).isEqualTo(2);
+    assertThat(list.err()).startsWith("ferrum node list: --fields: 'colour' is not a node field");
+  }
+
+  @Test
+  void list_long_isTheDetailedView() {
+    create("l2", "--property", "cpus=4");
+    ferrum("node", "maintenance", "set", "l2", "--reason", "disk");
+
+    Run list = ferrum("node", "list", "--long");
+
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out())
+        .contains("| Driver ")
+        .contains("| Target Provision State ")
+        .contains("| Maintenance Reason ")
+        .contains("| fake-hardware ")
+        .contains("| disk ");
+    assertThat(ferrum("node", "list", "--long", "-f", "json").out()).contains("\"cpus\" : \"4\"");
+    Run both = ferrum("node", "list", "--long", "--fields", "name");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("--long and --fields cannot be used together");
+  }
+
+  @Test
+  void show_fields_showsJustThoseRows() {
+    create("s1");
+
+    Run show = ferrum("node", "show", "s1", "--fields", "provision_state,name");
+
+    assertThat(show.code()).as(show.err()).isZero();
+    assertThat(show.out().lines().filter(l -> l.startsWith("| ")).toList())
+        .containsExactly(
+            "| Field           | Value  |",
+            "| provision_state | enroll |",
+            "| name            | s1     |");
+    assertThat(ferrum("node", "show", "s1", "--fields", "nom").code()).isEqualTo(2);
+  }
+
+  @Test
+  void delete_goesOnAfterAFailure_reportsIt_andExitsWithItsCode() {
+    create("d1");
+    create("d2");
+
+    Run delete = ferrum("node", "delete", "d1", "ghost", "d2");
+
+    assertThat(delete.code()).isEqualTo(3);
+    assertThat(delete.out()).isEqualTo("Deleted node d1\nDeleted node d2\n");
+    assertThat(delete.err())
+        .isEqualTo(
+            "ferrum node delete: Failed to delete node ghost: Node ghost could not be found.\n");
+    assertThat(ferrum("node", "show", "d2").code()).isEqualTo(3);
+  }
+
+  @Test
+  void delete_json_printsAResultPerNode() {
+    create("d3");
+
+    Run delete = ferrum("node", "delete", "ghost", "d3", "-f", "json");
+
+    assertThat(delete.code()).isEqualTo(3);
+    assertThat(delete.out().replaceAll("\\s+", ""))
+        .isEqualTo(
+            "[{\"node\":\"ghost\",\"deleted\":false,\"error\":\"Nodeghostcouldnotbefound.\"},"
+                + "{\"node\":\"d3\",\"deleted\":true}]");
+    assertThat(ferrum("node", "delete", "d3").code()).isEqualTo(3);
+  }
+
+  @Test
+  void version_worksOnEveryCommand() {
+    Run top = run("-V");
+    assertThat(top.code()).isZero();
+    assertThat(top.out()).startsWith("ferrum ");
+    for (String[] args :
+        new String[][] {{"node", "-V"}, {"node", "list", "-V"}, {"node", "deploy", "--version"}}) {
+      Run sub = run(args);
+      assertThat(sub.code()).isZero();
+      assertThat(sub.out()).as(String.join(" ", args)).isEqualTo(top.out());
+    }
+  }
+
+  @Test
+  void emptyKeyOrNoEquals_isAUsageError_andSendsNothing() {
+    create("k1");
+
+    Run set = ferrum("node", "set", "k1", "--property", "=v");
+    assertThat(set.code()).isEqualTo(2);
+    assertThat(set.err())
+        .startsWith("ferrum node set: --property needs KEY=VALUE with a non-empty KEY, not '=v'");
+
+    Run info = ferrum("node", "create", "--driver", "fake-hardware", "--driver-info", "=v");
+    assertThat(info.code()).isEqualTo(2);
+    assertThat(info.err()).startsWith("ferrum node create: --driver-info needs KEY=VALUE");
+
+    Run noEquals = ferrum("node", "set", "k1", "--extra", "rack");
+    assertThat(noEquals.code()).isEqualTo(2);
+    assertThat(noEquals.err()).contains("'--extra'").contains("KEY=VALUE").contains("rack");
+
+    // Nothing reached the server: one node, with no properties or extra.
+    Run list = ferrum("node", "list", "--fields", "name,properties,extra");
+    assertThat(list.out().lines().filter(l -> l.startsWith("| ")).toList())
+        .containsExactly("| Name | Properties | Extra |", "| k1   | {}         | {}    |");
+  }
+}
