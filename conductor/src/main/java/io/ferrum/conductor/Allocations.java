@@ -402,6 +402,11 @@ public final class Allocations {
    * @throws DatabaseException if the database fails meanwhile (the next pass starts over)
    */
   public int recover() {
+    int forgotten =
+        ctx.inTransaction("delete detached allocations", AllocationStore::deleteDetached);
+    if (forgotten > 0) {
+      LOG.info("Deleted {} allocation(s) whose nodes were torn down", forgotten);
+    }
     Set<String> alive = aliveConductors.get();
     List<AllocationStore.Pending> pending =
         writes.read("list allocations in progress", AllocationStore::allocating);
@@ -433,6 +438,20 @@ public final class Allocations {
       resumed++;
     }
     return resumed;
+  }
+
+  /**
+   * Deletes allocation {@code uuid} once its node has let go of it (its tear-down cleared the
+   * node's {@code allocation_uuid}), as Ironic deletes the allocation of a node it undeploys. A
+   * failure is logged: the next claim of the node, or the next {@link #recover} pass, deletes it.
+   */
+  static void forget(ConductorContext ctx, String uuid) {
+    try {
+      ctx.inTransaction("delete allocation " + uuid, h -> AllocationStore.deleteDetached(h, uuid));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Allocation {} could not be deleted now ({}); recovery deletes it", uuid, e.getMessage());
+    }
   }
 
   // ---- processing ----
@@ -606,6 +625,8 @@ public final class Allocations {
                       h, current.id(), current.version(), allocation.uuid(), ctx.now())) {
                     return false;
                   }
+                  // An allocation the node's tear-down let go of and that is not deleted yet.
+                  AllocationStore.deleteDetached(h, current.id());
                   if (!AllocationStore.activate(h, row.id(), current.id(), ctx.name, ctx.now())) {
                     throw new Superseded();
                   }

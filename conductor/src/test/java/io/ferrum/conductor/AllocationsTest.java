@@ -196,6 +196,28 @@ class AllocationsTest {
   }
 
   @ConductorTest
+  void undeploy_deletesTheAllocation_andTheNodeCanBeAllocatedAgain(ConductorEnv env) {
+    Node node = node(env, "gold", List.of(), null);
+    powerSync(env);
+    Allocations allocations = env.conductor().allocations();
+    Allocation first =
+        allocations.await(allocations.allocate(AllocationSpec.of("gold")).uuid(), WAIT);
+    ConductorEnv.finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("active")));
+
+    Node undeployed =
+        ConductorEnv.finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("deleted")));
+
+    assertThat(undeployed.provisionState()).isEqualTo("available");
+    assertThat(undeployed.allocationUuid()).isNull();
+    assertThat(undeployed.instanceUuid()).isNull();
+    assertThatThrownBy(() -> allocations.get(first.uuid()))
+        .isInstanceOf(NodeNotFoundException.class);
+    Allocation second =
+        allocations.await(allocations.allocate(AllocationSpec.of("gold")).uuid(), WAIT);
+    assertThat(second.nodeUuid()).isEqualTo(node.uuid());
+  }
+
+  @ConductorTest
   void deleteNode_withAnAllocation_onlyInMaintenance_andTheAllocationGoesWithIt(ConductorEnv env) {
     Node node = node(env, "gold", List.of(), null);
     powerSync(env);
@@ -318,6 +340,18 @@ class AllocationsTest {
     }
     assertThat(taken).containsExactlyInAnyOrder(a.uuid(), b.uuid());
     assertThat(allocations.recover()).isZero();
+  }
+
+  @ConductorTest(periodicTasks = false)
+  void restart_resumesWhatThePreviousRunLeftInProgress(ConductorEnv env) {
+    node(env, "gold", List.of(), null);
+    powerSync(env);
+    String left = leftInProgress(env, "conductor-2");
+
+    Conductor restarted = env.newConductor("conductor-2", 8);
+
+    Allocation done = restarted.allocations().await(left, WAIT);
+    assertThat(done.state()).isEqualTo(Allocation.ACTIVE);
   }
 
   // ---- helpers ----

@@ -118,10 +118,10 @@ public final class AllocationStore {
         .findOne();
   }
 
-  /** The allocation of the node with database id {@code nodeId}. */
+  /** The allocation of the node with database id {@code nodeId}, as the node refers to it. */
   public static Optional<Row> ofNode(Handle handle, long nodeId) {
     return handle
-        .createQuery(SELECT + " WHERE a.node_id = :node")
+        .createQuery(SELECT + " WHERE a.node_id = :node AND n.allocation_uuid = a.uuid")
         .bind("node", nodeId)
         .map((rs, ctx) -> row(rs))
         .findOne();
@@ -308,6 +308,32 @@ public final class AllocationStore {
             .bind("node", nodeId)
             .execute()
         == 1;
+  }
+
+  private static final String DETACHED =
+      "DELETE FROM allocations WHERE state = '"
+          + ACTIVE
+          + "' AND node_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id ="
+          + " allocations.node_id AND n.allocation_uuid = allocations.uuid)";
+
+  /**
+   * Deletes every {@code active} allocation its node no longer refers to (the node was torn down):
+   * a claim sets both sides in one transaction, so no other allocation matches.
+   *
+   * @return how many were deleted
+   */
+  public static int deleteDetached(Handle handle) {
+    return handle.createUpdate(DETACHED).execute();
+  }
+
+  /** {@link #deleteDetached(Handle)} for allocation {@code uuid} only. */
+  public static boolean deleteDetached(Handle handle, String uuid) {
+    return handle.createUpdate(DETACHED + " AND uuid = :u").bind("u", uuid).execute() == 1;
+  }
+
+  /** {@link #deleteDetached(Handle)} for the allocations of node {@code nodeId} only. */
+  public static int deleteDetached(Handle handle, long nodeId) {
+    return handle.createUpdate(DETACHED + " AND node_id = :n").bind("n", nodeId).execute();
   }
 
   /**

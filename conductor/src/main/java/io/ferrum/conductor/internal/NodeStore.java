@@ -59,7 +59,9 @@ public final class NodeStore {
           "fault",
           "conductor_affinity",
           "conductor_group",
-          "deadline_at");
+          "deadline_at",
+          "instance_uuid",
+          "allocation_uuid");
 
   private static final Set<String> TIMESTAMP_COLUMNS =
       Set.of("provision_updated_at", "deadline_at");
@@ -771,8 +773,10 @@ public final class NodeStore {
             ? (String) c.get("conductor_group")
             : node.conductorGroup(),
         NodeAttributeColumns.applied(node.attributes(), c),
-        node.instanceUuid(),
-        node.allocationUuid());
+        c.containsKey("instance_uuid") ? (String) c.get("instance_uuid") : node.instanceUuid(),
+        c.containsKey("allocation_uuid")
+            ? (String) c.get("allocation_uuid")
+            : node.allocationUuid());
   }
 
   /**
