@@ -493,6 +493,9 @@ public final class Allocations {
     String error;
     try {
       error = allocateNode(row);
+    } catch (DatabaseException e) {
+      LOG.warn("Allocation {}: {}", row.allocation().uuid(), e.getMessage());
+      error = "Unexpected exception during allocation: " + e.getMessage();
     } catch (Throwable e) { // NOPMD: any failure ends the allocation in error, never in limbo
       LOG.error("Unexpected failure while processing allocation {}", row.allocation().uuid(), e);
       error = "Unexpected exception during allocation: " + Task.describe(e);

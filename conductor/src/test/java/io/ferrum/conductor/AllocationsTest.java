@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
+import io.ferrum.conductor.testing.FlakyDataSource;
 import io.ferrum.driver.fake.FakeHardware;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -354,6 +355,26 @@ class AllocationsTest {
     assertThat(done.state()).isEqualTo(Allocation.ACTIVE);
   }
 
+  @ConductorTest(periodicTasks = false)
+  void databaseDownWhileClaiming_leftInProgress_untilRecoveryFinishesIt(ConductorEnv env) {
+    Node node = node(env, "gold", List.of(), null);
+    powerSync(env);
+    Allocations allocations = env.conductor().allocations();
+    FlakyDataSource database = env.database(true);
+    database.failAndGoDown("SET allocation_uuid", FlakyDataSource.When.BEFORE);
+
+    String uuid = allocations.allocate(AllocationSpec.of("gold")).uuid();
+    ConductorEnv.await("the fault to strike", database::allStruck);
+    env.awaitIdle();
+
+    assertThat(stateOf(env, uuid)).as("neither claimed nor failed").isEqualTo("allocating");
+    env.database(true);
+    assertThat(allocations.recover()).isEqualTo(1);
+    Allocation done = allocations.await(uuid, WAIT);
+    assertThat(done.state()).isEqualTo(Allocation.ACTIVE);
+    assertThat(done.nodeUuid()).isEqualTo(node.uuid());
+  }
+
   // ---- helpers ----
 
   /** Starts {@code count} allocations at once on threads of their own, across {@code on}. */
@@ -406,6 +427,16 @@ class AllocationsTest {
     }
     assertThat(taken).as("nodes taken").doesNotHaveDuplicates().hasSize(winners);
     assertThat(new HashSet<>(taken)).isEqualTo(nodes);
+  }
+
+  private static String stateOf(ConductorEnv env, String uuid) {
+    return env.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT state FROM allocations WHERE uuid = :u")
+                    .bind("u", uuid)
+                    .mapTo(String.class)
+                    .one());
   }
 
   /** Inserts an allocation as a conductor that died while processing it would leave it. */
