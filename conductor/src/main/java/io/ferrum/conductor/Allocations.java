@@ -111,7 +111,10 @@ public final class Allocations {
     requireOpen.run();
     List<String> candidates = candidates(spec.candidateNodes());
     CompletableFuture<Void> done = new CompletableFuture<>();
-    running.put(uuid, done);
+    // Marked as running before it exists, so recovery never takes it for one left behind.
+    if (running.putIfAbsent(uuid, done) != null) {
+      throw new NodeConflictException("An allocation with UUID " + uuid + " already exists.");
+    }
     long id;
     try {
       id =

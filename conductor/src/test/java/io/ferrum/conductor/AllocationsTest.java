@@ -164,7 +164,22 @@ class AllocationsTest {
     assertThatThrownBy(() -> allocations.allocate(AllocationSpec.of("gold").withName("taken")))
         .isInstanceOf(NodeConflictException.class)
         .hasMessage("An allocation with name taken already exists.");
-    assertThat(allocations.list(AllocationQuery.all()).items()).hasSize(1);
+    String uuid = UUID.randomUUID().toString();
+    allocations.allocate(new AllocationSpec(uuid, null, "gold", null, null, null, null));
+    assertThatThrownBy(
+            () ->
+                allocations.allocate(
+                    new AllocationSpec(
+                        uuid.toUpperCase(java.util.Locale.ROOT),
+                        null,
+                        "gold",
+                        null,
+                        null,
+                        null,
+                        null)))
+        .isInstanceOf(NodeConflictException.class)
+        .hasMessage("An allocation with UUID " + uuid + " already exists.");
+    assertThat(allocations.list(AllocationQuery.all()).items()).hasSize(2);
   }
 
   @ConductorTest
