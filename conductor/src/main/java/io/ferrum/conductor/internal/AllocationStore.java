@@ -28,14 +28,9 @@ import org.jdbi.v3.core.statement.Query;
  */
 public final class AllocationStore {
 
-  /** The states of an allocation, Ironic's. */
-  public static final String ALLOCATING = "allocating";
-
-  /** See {@link #ALLOCATING}. */
-  public static final String ACTIVE = "active";
-
-  /** See {@link #ALLOCATING}. */
-  public static final String ERROR = "error";
+  private static final String ALLOCATING = Allocation.ALLOCATING;
+  private static final String ACTIVE = Allocation.ACTIVE;
+  private static final String ERROR = Allocation.ERROR;
 
   private static final Map<String, String> SORT_KEYS =
       Map.of(
