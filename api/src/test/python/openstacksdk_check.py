@@ -151,6 +151,34 @@ def main(url):
     bm.set_node_provision_state(grouped, "deleted", wait=True, timeout=60)
     bm.delete_node("sdk-2")
 
+    # Allocations: a node picked by resource class and traits, then freed.
+    spare = bm.create_node(driver="fake-hardware", name="sdk-3", resource_class="sdk-silver")
+    for target in ("manage", "provide"):
+        spare = bm.set_node_provision_state(spare, target, wait=True, timeout=60)
+    bm.set_node_power_state(spare, "power off", wait=True, timeout=60)
+    bm.set_node_traits(spare, ["CUSTOM_SDK"])
+    allocation = bm.create_allocation(
+        resource_class="sdk-silver", traits=["CUSTOM_SDK"], name="sdk-alloc"
+    )
+    allocation = bm.wait_for_allocation(allocation, timeout=60)
+    check(allocation.state == "active", "allocation state: %s" % allocation.state)
+    check(allocation.node_id == spare.id, "allocated node: %s" % allocation.node_id)
+    shown = bm.get_node("sdk-3")
+    check(shown.allocation_id == allocation.id, "node's allocation: %s" % shown.allocation_id)
+    check(shown.instance_id == allocation.id, "node's instance: %s" % shown.instance_id)
+    names = [a.name for a in bm.allocations(state="active")]
+    check(names == ["sdk-alloc"], "active allocations: %s" % names)
+    failed = bm.create_allocation(resource_class="sdk-none")
+    try:
+        bm.wait_for_allocation(failed, timeout=60)
+        raise AssertionError("an allocation with no matching node succeeded")
+    except exceptions.ResourceFailure as e:
+        check("no available nodes match" in str(e), "failed allocation: %s" % e)
+    bm.delete_allocation(failed)
+    bm.delete_allocation("sdk-alloc")
+    check(bm.get_node("sdk-3").allocation_id is None, "node freed")
+    bm.delete_node("sdk-3")
+
     print("openstacksdk: every check passed")
 
 

@@ -12,7 +12,7 @@ enum IronicResource {
   PORTGROUPS("portgroups", true),
   DRIVERS("drivers", true),
   CONDUCTORS("conductors", true),
-  ALLOCATIONS("allocations", false),
+  ALLOCATIONS("allocations", true),
   CHASSIS("chassis", false),
   VOLUME("volume", false),
   LOOKUP("lookup", false),

@@ -56,7 +56,13 @@ final class NodeView {
     field("inspection_finished_at", 6, c -> Links.time(c.node.attributes().inspectionFinishedAt()));
     field("inspection_started_at", 6, c -> Links.time(c.node.attributes().inspectionStartedAt()));
     field("instance_info", 1, c -> c.node.maskedInstanceInfo());
-    field("instance_uuid", 1, c -> c.node.instanceInfo().get("instance_uuid"));
+    field(
+        "instance_uuid",
+        1,
+        c ->
+            c.node.instanceUuid() != null
+                ? c.node.instanceUuid()
+                : c.node.instanceInfo().get("instance_uuid"));
     field("last_error", 1, c -> Secrets.maskText(c.node.lastError()));
     field("lessee", 65, c -> c.node.attributes().lessee());
     field("maintenance", 1, c -> c.node.maintenance());
@@ -87,7 +93,7 @@ final class NodeView {
     field("target_raid_config", 12, c -> Map.of());
     field("traits", 37, c -> c.node.attributes().traits());
     field("vendor_interface", 31, c -> iface(c, "vendor"));
-    field("allocation_uuid", 52, c -> null);
+    field("allocation_uuid", 52, c -> c.node.allocationUuid());
   }
 
   private NodeView() {}

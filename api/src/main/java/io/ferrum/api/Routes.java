@@ -36,6 +36,7 @@ final class Routes {
     new NodeManagementResource(conductor).register(router);
     new PortsResource(conductor).register(router);
     new PortgroupsResource(conductor).register(router);
+    new AllocationsResource(conductor).register(router);
     new DriversResource(conductor).register(router);
     new ConductorsResource(conductor).register(router);
     for (IronicResource resource : IronicResource.values()) {

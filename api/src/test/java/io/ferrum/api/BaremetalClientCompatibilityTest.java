@@ -208,6 +208,62 @@ class BaremetalClientCompatibilityTest {
     }
   }
 
+  @Test
+  void baremetalCli_allocatesANode_andFreesIt() throws Exception {
+    requireClient();
+    try (TestServer api = new TestServer()) {
+      String node =
+          value(
+              api,
+              "node",
+              "create",
+              "--driver",
+              "fake-hardware",
+              "--name",
+              "compat-4",
+              "--resource-class",
+              "silver",
+              "-c",
+              "uuid");
+      run(api, "node", "manage", "--wait", "60", "compat-4");
+      run(api, "node", "provide", "--wait", "60", "compat-4");
+      run(api, "node", "power", "off", "compat-4");
+      run(api, "node", "add", "trait", "compat-4", "CUSTOM_COMPAT");
+
+      String allocation =
+          value(
+              api,
+              "allocation",
+              "create",
+              "--resource-class",
+              "silver",
+              "--trait",
+              "CUSTOM_COMPAT",
+              "--name",
+              "compat-alloc",
+              "--wait",
+              "60",
+              "-c",
+              "uuid");
+      assertThat(value(api, "allocation", "show", "compat-alloc", "-c", "node_uuid"))
+          .isEqualTo(node);
+      assertThat(value(api, "allocation", "show", allocation, "-c", "state")).isEqualTo("active");
+      assertThat(value(api, "node", "show", "compat-4", "-c", "allocation_uuid"))
+          .isEqualTo(allocation);
+      assertThat(value(api, "node", "show", "compat-4", "-c", "instance_uuid"))
+          .isEqualTo(allocation);
+      assertThat(value(api, "allocation", "list", "--state", "active", "-c", "UUID"))
+          .isEqualTo(allocation);
+      assertThat(fails(api, "allocation", "create", "--resource-class", "silver", "--wait", "60"))
+          .contains("no available nodes match the resource class silver");
+      assertThat(value(api, "allocation", "list", "--state", "error", "-c", "UUID")).hasSize(36);
+
+      run(api, "allocation", "delete", "compat-alloc");
+      assertThat(value(api, "node", "show", "compat-4", "-c", "allocation_uuid")).isEqualTo("None");
+      assertThat(value(api, "allocation", "list", "--state", "active", "-c", "UUID")).isEmpty();
+    }
+  }
+
   /** The command's {@code -f value} output, trimmed. */
   private static String value(TestServer api, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));

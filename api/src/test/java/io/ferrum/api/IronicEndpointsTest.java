@@ -390,7 +390,7 @@ class IronicEndpointsTest {
             "/v1/chassis/abc",
             "/v1/volume/connectors",
             "/v1/deploy_templates",
-            "/v1/allocations",
+            "/v1/runbooks",
             "/v1/nodes/u1/vifs",
             "/v1/nodes/u1/bios",
             "/v1/nodes/u1/states/console")) {

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class Conductor implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Conductor.class);
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~-]{1,255}");
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~-]{1,255}");
   private static final Pattern CONDUCTOR_GROUP = Pattern.compile("[a-z0-9_.-]{0,255}");
   private static final Set<String> PATCHABLE =
       union(
@@ -78,6 +78,8 @@ public final class Conductor implements AutoCloseable {
   private final NodeManagement management;
   private final Ports ports;
   private final Portgroups portgroups;
+  private final Allocations allocations;
+  private final Duration recoveryInterval;
   private volatile boolean closed;
   private volatile Periodics.Periodic heartbeats;
 
@@ -104,11 +106,26 @@ public final class Conductor implements AutoCloseable {
             powerSyncBatchSize);
     this.timeouts = new CallbackTimeouts(ctx, tasks);
     this.recovery = new ReservationRecovery(ctx, recoveryInterval);
+    this.recoveryInterval = recoveryInterval;
     this.membership = membership;
     this.traits = new NodeTraits(ctx, tasks);
     this.management = new NodeManagement(tasks);
     this.ports = new Ports(ctx, tasks);
     this.portgroups = new Portgroups(ctx, tasks);
+    this.allocations =
+        new Allocations(
+            ctx,
+            tasks,
+            () -> {
+              Set<String> alive = new java.util.HashSet<>();
+              for (ConductorInfo info : membership.conductors()) {
+                if (info.alive()) {
+                  alive.add(info.hostname());
+                }
+              }
+              return alive;
+            },
+            this::requireOpen);
   }
 
   /**
@@ -257,6 +274,11 @@ public final class Conductor implements AutoCloseable {
   /** Port groups (bonds) of nodes. */
   public Portgroups portgroups() {
     return portgroups;
+  }
+
+  /** Allocations: requests for a node of a resource class, with traits ({@link Allocations}). */
+  public Allocations allocations() {
+    return allocations;
   }
 
   /** What the enabled hardware type {@code name} offers, or empty if it is not enabled. */
@@ -477,11 +499,13 @@ public final class Conductor implements AutoCloseable {
 
   /**
    * Deletes the node. Allowed in {@code enroll}, {@code manageable}, {@code available} and {@code
-   * adopt failed}, or in any state while in maintenance. A delete that loses a race to another
-   * delete of the same node succeeds: its intent was fulfilled.
+   * adopt failed}, or in any state while in maintenance. A node associated with an instance (its
+   * allocation's) is deleted only in maintenance, as in Ironic, and its allocation goes with it. A
+   * delete that loses a race to another delete of the same node succeeds: its intent was fulfilled.
    *
    * @throws NodeNotFoundException if no such node exists when the call starts
-   * @throws NodeConflictException if the state forbids it
+   * @throws NodeConflictException if the state forbids it, or the node has an instance and is not
+   *     in maintenance
    * @throws NodeLockedException if the node stays busy
    */
   public void deleteNode(String ident) {
@@ -501,6 +525,14 @@ public final class Conductor implements AutoCloseable {
                   .map(ProvisionMachine.DELETE_ALLOWED_STATES::contains)
                   .orElse(false);
       NodeAttributeRules.checkDelete(node);
+      if (!node.maintenance() && node.instanceUuid() != null) {
+        throw new NodeConflictException(
+            "Node "
+                + node.uuid()
+                + " is associated with instance "
+                + node.instanceUuid()
+                + "; delete its allocation first, or put the node in maintenance.");
+      }
       if (!allowed) {
         throw new NodeConflictException(
             "Can not delete node "
@@ -724,6 +756,15 @@ public final class Conductor implements AutoCloseable {
                 recovery.run();
               }
             }));
+    periodics
+        .task(
+            "allocations",
+            () -> {
+              if (!membership.standingDown()) {
+                allocations.recover();
+              }
+            })
+        .every(recoveryInterval);
     periodics
         .task(
             "timeouts",
@@ -1060,9 +1101,9 @@ public final class Conductor implements AutoCloseable {
     }
 
     /**
-     * How often reservations and nodes this conductor's tasks left behind are looked for and
-     * repaired (default 15 s; zero turns the periodic pass off, but a failed release still asks for
-     * one soon).
+     * How often reservations and nodes this conductor's tasks left behind, and allocations left in
+     * progress ({@link Allocations#recover}), are looked for and repaired (default 15 s; zero turns
+     * the periodic pass off, but a failed release still asks for one soon).
      */
     public Builder recoveryInterval(Duration value) {
       this.recoveryInterval = value;
@@ -1252,6 +1293,15 @@ public final class Conductor implements AutoCloseable {
             "Conductor {}: repaired {} node(s) its previous run left behind",
             conductorName,
             repaired);
+      }
+      try {
+        conductor.allocations.recover();
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Conductor {}: could not look for allocations left in progress ({}); the periodic"
+                + " pass retries",
+            conductorName,
+            e.getMessage());
       }
       if (periodicTasks) {
         conductor.schedulePeriodicTasks(heartbeatInterval, timeoutCheckInterval, powerSyncInterval);

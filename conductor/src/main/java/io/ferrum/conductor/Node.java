@@ -36,6 +36,9 @@ import java.util.Objects;
  * @param conductorGroup the conductor group whose conductors run the node's periodic work ({@code
  *     ""}: the default group)
  * @param attributes what describes and classifies the node ({@link NodeAttributes})
+ * @param instanceUuid the instance the node is associated with, or {@code null}; an allocation sets
+ *     it to its own UUID
+ * @param allocationUuid the UUID of the node's allocation ({@link Allocations}), or {@code null}
  */
 public record Node(
     long id,
@@ -62,7 +65,9 @@ public record Node(
     Instant updatedAt,
     long version,
     String conductorGroup,
-    NodeAttributes attributes) {
+    NodeAttributes attributes,
+    String instanceUuid,
+    String allocationUuid) {
 
   /** What secrets are replaced with: {@link Secrets#MASK}. */
   public static final String MASK = Secrets.MASK;
@@ -76,6 +81,63 @@ public record Node(
     properties = immutable(properties);
     extra = immutable(extra);
     attributes = attributes == null ? NodeAttributes.NONE : attributes;
+  }
+
+  /** A node associated with no instance and no allocation. */
+  public Node(
+      long id,
+      String uuid,
+      String name,
+      String driver,
+      Map<String, Object> driverInfo,
+      Map<String, Object> driverInternalInfo,
+      Map<String, Object> instanceInfo,
+      Map<String, Object> properties,
+      Map<String, Object> extra,
+      String provisionState,
+      String targetProvisionState,
+      Instant provisionUpdatedAt,
+      String powerState,
+      String targetPowerState,
+      String reservation,
+      String lastError,
+      boolean maintenance,
+      String maintenanceReason,
+      String fault,
+      String conductorAffinity,
+      Instant createdAt,
+      Instant updatedAt,
+      long version,
+      String conductorGroup,
+      NodeAttributes attributes) {
+    this(
+        id,
+        uuid,
+        name,
+        driver,
+        driverInfo,
+        driverInternalInfo,
+        instanceInfo,
+        properties,
+        extra,
+        provisionState,
+        targetProvisionState,
+        provisionUpdatedAt,
+        powerState,
+        targetPowerState,
+        reservation,
+        lastError,
+        maintenance,
+        maintenanceReason,
+        fault,
+        conductorAffinity,
+        createdAt,
+        updatedAt,
+        version,
+        conductorGroup,
+        attributes,
+        null,
+        null);
   }
 
   /** {@code driverInfo} with its secrets masked ({@link Secrets#mask}). */
@@ -125,7 +187,9 @@ public record Node(
         updatedAt,
         version,
         conductorGroup,
-        attributes);
+        attributes,
+        instanceUuid,
+        allocationUuid);
   }
 
   /** A label for messages: the name if there is one, else the UUID. */

@@ -6,9 +6,9 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Writes to what belongs to a node (its ports and port groups), as Ironic makes them: under the
- * node's exclusive lock, in one transaction, with a unique-key clash turned into a clear 409.
- * Stateless and thread-safe.
+ * Writes to what belongs to a node (its ports, port groups and allocation), as Ironic makes them:
+ * under the node's exclusive lock, in one transaction, with a unique-key clash turned into a clear
+ * 409. Stateless and thread-safe.
  */
 final class NodeChildWrites {
 
@@ -54,12 +54,28 @@ final class NodeChildWrites {
     }
   }
 
+  /**
+   * Runs {@code work} in one transaction, without a node lock, with a unique-key clash turned into
+   * a 409.
+   */
+  <T> T underTransaction(
+      String purpose, Function<Throwable, String> clash, Function<Handle, T> work) {
+    try {
+      return ctx.inTransaction(purpose, work);
+    } catch (DatabaseException e) {
+      if (isUniqueViolation(e)) {
+        throw new NodeConflictException(clash.apply(e), e);
+      }
+      throw e;
+    }
+  }
+
   /** Reads in a handle of its own. */
   <T> T read(String what, Function<Handle, T> work) {
     return ctx.withHandle(what, work);
   }
 
-  private static boolean isUniqueViolation(Throwable failure) {
+  static boolean isUniqueViolation(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLException sql
           && NodeStore.UNIQUE_VIOLATION.equals(sql.getSQLState())) {

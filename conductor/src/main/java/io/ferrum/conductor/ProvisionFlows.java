@@ -121,7 +121,16 @@ final class ProvisionFlows {
     if (internal.remove(USER_DEPLOY_STEPS) != null) {
       gone.put("driver_internal_info", internal);
     }
+    String allocation = task.node().allocationUuid();
+    if (allocation != null || task.node().instanceUuid() != null) {
+      // So is its allocation: the node is no longer associated with it.
+      gone.put("instance_uuid", null);
+      gone.put("allocation_uuid", null);
+    }
     FiredTransition cleaning = task.processEvent("clean", driver.power().getPowerState(node), gone);
+    if (allocation != null) {
+      Allocations.forget(task.ctx, allocation);
+    }
     clean(task, cleaning, List.of());
   }
 

@@ -59,7 +59,9 @@ public final class NodeStore {
           "fault",
           "conductor_affinity",
           "conductor_group",
-          "deadline_at");
+          "deadline_at",
+          "instance_uuid",
+          "allocation_uuid");
 
   private static final Set<String> TIMESTAMP_COLUMNS =
       Set.of("provision_updated_at", "deadline_at");
@@ -82,7 +84,8 @@ public final class NodeStore {
           + " extra, provision_state, target_provision_state, provision_updated_at, power_state,"
           + " target_power_state, reservation, last_error, maintenance, maintenance_reason, fault,"
           + " conductor_affinity, created_at, updated_at, version, conductor_group, "
-          + NodeAttributeColumns.SELECT;
+          + NodeAttributeColumns.SELECT
+          + ", instance_uuid, allocation_uuid";
 
   private NodeStore() {}
 
@@ -223,6 +226,36 @@ public final class NodeStore {
       statement.close();
       throw e;
     }
+  }
+
+  /**
+   * The nodes an allocation may take, as far as one query tells: of {@code resourceClass}, {@code
+   * available}, outside maintenance, with a known power state that is not {@code error}, associated
+   * with no instance or allocation; among {@code uuids} unless it is empty; owned or leased by
+   * {@code owner} unless it is null. The caller checks the rest (traits) and claims one with a
+   * conditional update.
+   */
+  public static List<Node> allocationCandidates(
+      Handle handle, String resourceClass, List<String> uuids, String owner) {
+    Query select =
+        handle
+            .createQuery(
+                "SELECT "
+                    + NODE_COLUMNS
+                    + " FROM nodes WHERE resource_class = :rc AND provision_state = 'available'"
+                    + " AND maintenance = FALSE AND power_state IS NOT NULL AND power_state <>"
+                    + " 'error' AND instance_uuid IS NULL AND allocation_uuid IS NULL"
+                    + (uuids.isEmpty() ? "" : " AND uuid IN (<uuids>)")
+                    + (owner == null ? "" : " AND (owner = :owner OR lessee = :owner)")
+                    + " ORDER BY id")
+            .bind("rc", resourceClass);
+    if (!uuids.isEmpty()) {
+      select.bindList("uuids", uuids);
+    }
+    if (owner != null) {
+      select.bind("owner", owner);
+    }
+    return select.map((rs, ctx) -> node(rs)).list();
   }
 
   /** A node's reservation as found by {@link #reservations}. */
@@ -739,7 +772,11 @@ public final class NodeStore {
         c.containsKey("conductor_group")
             ? (String) c.get("conductor_group")
             : node.conductorGroup(),
-        NodeAttributeColumns.applied(node.attributes(), c));
+        NodeAttributeColumns.applied(node.attributes(), c),
+        c.containsKey("instance_uuid") ? (String) c.get("instance_uuid") : node.instanceUuid(),
+        c.containsKey("allocation_uuid")
+            ? (String) c.get("allocation_uuid")
+            : node.allocationUuid());
   }
 
   /**
@@ -867,6 +904,8 @@ public final class NodeStore {
         Sql.instant(rs, 22),
         rs.getLong(23),
         rs.getString(24),
-        NodeAttributeColumns.read(rs, 25));
+        NodeAttributeColumns.read(rs, 25),
+        rs.getString(25 + NodeAttributeColumns.NAMES.size()),
+        rs.getString(26 + NodeAttributeColumns.NAMES.size()));
   }
 }
