@@ -94,7 +94,7 @@ public final class BulkRequests {
   private final ThreadPoolExecutor dispatchers;
   private final Semaphore queued = new Semaphore(MAX_QUEUED);
   private final Semaphore running;
-  private final Duration noWorkerWait;
+  private volatile Duration noWorkerWait;
 
   /** This instance's requests still dispatching: request UUID to nodes not yet written. */
   private final Map<String, AtomicInteger> dispatching = new ConcurrentHashMap<>();
@@ -108,18 +108,10 @@ public final class BulkRequests {
       ConductorContext ctx,
       Membership membership,
       BiFunction<String, BulkAction, ActionHandle> starter) {
-    this(ctx, membership, starter, NO_WORKER_WAIT);
-  }
-
-  BulkRequests(
-      ConductorContext ctx,
-      Membership membership,
-      BiFunction<String, BulkAction, ActionHandle> starter,
-      Duration noWorkerWait) {
     this.ctx = ctx;
     this.membership = membership;
     this.starter = starter;
-    this.noWorkerWait = noWorkerWait;
+    this.noWorkerWait = NO_WORKER_WAIT;
     int capacity = ctx.pool.capacity();
     this.running = new Semaphore(Math.max(1, Math.min(capacity / 2, MAX_SHARE)));
     AtomicInteger counter = new AtomicInteger();
@@ -136,6 +128,11 @@ public final class BulkRequests {
               return thread;
             });
     this.dispatchers.allowCoreThreadTimeOut(true);
+  }
+
+  /** How long a node whose turn came waits for a free worker (default a minute; for tests). */
+  void noWorkerWait(Duration wait) {
+    this.noWorkerWait = wait;
   }
 
   /**

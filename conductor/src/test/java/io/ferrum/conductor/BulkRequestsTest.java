@@ -101,6 +101,45 @@ class BulkRequestsTest {
         .isEqualTo(new BulkNodeResult(name, c.uuid(), "power on", Outcome.SUCCESS, null));
   }
 
+  /** A pool kept full by other work: the node waits its turn for a while, then reports it. */
+  @ConductorTest
+  void submit_poolFullOfOtherWork_theNodeReportsNoFreeWorker(ConductorEnv env) throws Exception {
+    Conductor small = env.newConductor("conductor-small", 2);
+    List<Node> hung = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      hung.add(
+          env.nodeIn("available", Map.of("fake_hang", "deploy.deploy", "fake_hang_ms", "3000")));
+    }
+    Node waiting = env.nodeIn("available", Map.of());
+    for (Node node : hung) {
+      ConcurrentTests.OWN_THREAD.execute(
+          () -> {
+            try {
+              small.provision(node.uuid(), ProvisionRequest.of("deploy")).await(ConductorEnv.WAIT);
+            } catch (Exception e) {
+              // the hang ends in a failure, handled in the worker
+            }
+          });
+    }
+    ConductorEnv.await("both workers busy", () -> small.workers().active() == 2);
+
+    BulkRequests bulk = small.bulk();
+    bulk.noWorkerWait(java.time.Duration.ofMillis(200));
+    BulkRequest taken =
+        bulk.submit(BulkAction.provision(ProvisionRequest.of("deploy")), List.of(waiting.uuid()));
+    ConductorEnv.await("the result", () -> bulk.get(taken.id()).finished());
+
+    BulkNodeResult result = bulk.get(taken.id()).nodes().get(0);
+    assertThat(result.result()).isEqualTo(Outcome.ERROR);
+    assertThat(result.error()).isEqualTo("No free conductor worker: all 2 are busy; retry later");
+    assertThat(result.state()).isEqualTo("available");
+    for (Node node : hung) {
+      ConductorEnv.await(
+          "the hung deploy failed",
+          () -> small.getNode(node.uuid()).provisionState().equals("deploy failed"));
+    }
+  }
+
   @ConductorTest
   void submit_badInput_isRefusedWhole_namingTheEntry(ConductorEnv env) {
     BulkRequests bulk = env.conductor().bulk();
