@@ -253,33 +253,30 @@ public final class BulkRequests {
    * @throws DatabaseException if the database fails meanwhile (the next pass starts over)
    */
   public int settle() {
-    int written = 0;
-    for (int i = unwritten.size(); i > 0; i--) {
-      Result result = unwritten.poll();
-      if (result == null) {
-        break;
-      }
-      if (!write(result)) {
-        unwritten.add(result);
-        break; // still down: the rest wait for the next pass
-      }
-      done(result.request());
-      written++;
-    }
-    List<BulkStore.Pending> pending =
-        ctx.withHandle("read pending bulk results", h -> BulkStore.pending(h, SETTLE_BATCH));
+    int written = flush();
     Map<String, Boolean> alive = new HashMap<>();
-    for (BulkStore.Pending p : pending) {
-      boolean mine =
-          p.conductor().equals(ctx.name) && p.instanceId().equals(membership.instanceId());
-      boolean someoneWrites =
-          mine
-              ? dispatching.containsKey(p.requestUuid())
-              : alive.computeIfAbsent(
-                  p.conductor() + "\u0000" + p.instanceId(),
-                  k -> membership.instanceAlive(p.conductor(), p.instanceId()));
-      if (!someoneWrites && settleFromNode(p)) {
-        written++;
+    long after = 0;
+    while (true) {
+      long from = after;
+      List<BulkStore.Pending> page =
+          ctx.withHandle(
+              "read pending bulk results", h -> BulkStore.pending(h, from, SETTLE_BATCH));
+      for (BulkStore.Pending p : page) {
+        after = p.row().id();
+        boolean mine =
+            p.conductor().equals(ctx.name) && p.instanceId().equals(membership.instanceId());
+        boolean someoneWrites =
+            mine
+                ? dispatching.containsKey(p.requestUuid())
+                : alive.computeIfAbsent(
+                    p.conductor() + "\u0000" + p.instanceId(),
+                    k -> membership.instanceAlive(p.conductor(), p.instanceId()));
+        if (!someoneWrites && settleFromNode(p)) {
+          written++;
+        }
+      }
+      if (page.size() < SETTLE_BATCH) {
+        break;
       }
     }
     ctx.inTransaction(
@@ -290,13 +287,16 @@ public final class BulkRequests {
 
   /**
    * Stops taking requests: nodes not started yet get an error result ("stopped before starting this
-   * node"); nodes already started keep their work, and their results are written when it ends.
-   * Waits up to {@code wait} for the dispatchers.
+   * node"); nodes already started keep their work (nothing is interrupted), and their results are
+   * written when it ends. Waits up to {@code wait} for the dispatchers.
    */
   void stop(Duration wait) {
     stopping = true;
-    for (Runnable never : dispatchers.shutdownNow()) {
-      ((Dispatch) never).refuse("Conductor " + ctx.name + " stopped before starting this node");
+    dispatchers.shutdown();
+    List<Runnable> never = new ArrayList<>();
+    dispatchers.getQueue().drainTo(never);
+    for (Runnable dispatch : never) {
+      ((Dispatch) dispatch).refuse("Conductor " + ctx.name + " stopped before starting this node");
     }
     try {
       if (!dispatchers.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -307,19 +307,27 @@ public final class BulkRequests {
     }
   }
 
-  /** Writes what is left of this conductor's results, once more, before it goes. */
-  void flush() {
+  /**
+   * Writes the results whose write failed, in order, until one fails again (the database is still
+   * down: the rest wait for the next pass). Also called once more when the conductor stops.
+   *
+   * @return how many were written
+   */
+  int flush() {
+    int written = 0;
     for (int i = unwritten.size(); i > 0; i--) {
       Result result = unwritten.poll();
       if (result == null) {
-        return;
+        break;
       }
       if (!write(result)) {
         unwritten.add(result);
-        return;
+        break;
       }
       done(result.request());
+      written++;
     }
+    return written;
   }
 
   private static List<String> checkNodes(List<String> nodes) {
@@ -377,9 +385,19 @@ public final class BulkRequests {
           return;
         }
         try {
-          running.acquire();
+          while (!running.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (stopping) {
+              refuseQuietly("Conductor " + ctx.name + " stopped before starting this node");
+              return;
+            }
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          refuseQuietly("Conductor " + ctx.name + " stopped before starting this node");
+          return;
+        }
+        if (stopping) {
+          running.release();
           refuseQuietly("Conductor " + ctx.name + " stopped before starting this node");
           return;
         }

@@ -140,6 +140,39 @@ class BulkRequestsTest {
     }
   }
 
+  /** Closing the dispatching conductor loses no result: nodes not started yet say so. */
+  @ConductorTest
+  void close_whileNodesWaitTheirTurn_everyNodeStillGetsAResult(ConductorEnv env) {
+    Conductor closing = env.newConductor("conductor-closing", 2); // bulk runs one node at a time
+    List<String> nodes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      nodes.add(env.nodeIn("available", Map.of("fake_delay_ms", "1000")).uuid());
+    }
+    BulkRequest taken =
+        closing.bulk().submit(BulkAction.provision(ProvisionRequest.of("deploy")), nodes);
+    ConductorEnv.await(
+        "a node started",
+        () ->
+            nodes.stream()
+                .anyMatch(n -> !env.conductor().getNode(n).provisionState().equals("available")));
+
+    closing.close();
+
+    ConductorEnv.await("every result", () -> env.conductor().bulk().get(taken.id()).finished());
+    BulkRequest done = env.conductor().bulk().get(taken.id());
+    assertThat(done.count(Outcome.ERROR)).as("nodes never started").isPositive();
+    for (BulkNodeResult result : done.nodes()) {
+      String state = env.conductor().getNode(result.node()).provisionState();
+      if (result.result() == Outcome.SUCCESS) {
+        assertThat(state).isEqualTo("active");
+      } else {
+        assertThat(result.error())
+            .isEqualTo("Conductor conductor-closing stopped before starting this node");
+        assertThat(state).isEqualTo("available");
+      }
+    }
+  }
+
   @ConductorTest
   void submit_badInput_isRefusedWhole_namingTheEntry(ConductorEnv env) {
     BulkRequests bulk = env.conductor().bulk();

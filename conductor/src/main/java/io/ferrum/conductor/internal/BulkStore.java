@@ -178,17 +178,21 @@ public final class BulkStore {
         == 1;
   }
 
-  /** Up to {@code limit} pending rows, oldest first, with their requests. */
-  public static List<Pending> pending(Handle handle, int limit) {
+  /**
+   * Up to {@code limit} pending rows with an id above {@code afterId}, by id, with their requests:
+   * one page of every pending row.
+   */
+  public static List<Pending> pending(Handle handle, long afterId, int limit) {
     return handle
         .createQuery(
             "SELECT "
                 + NODE_COLUMNS
                 + ", r.uuid AS request_uuid, r.verb, r.conductor, r.instance_id"
                 + " FROM bulk_request_nodes n JOIN bulk_requests r ON r.id = n.request_id"
-                + " WHERE n.result = 'pending' ORDER BY n.id FETCH FIRST "
+                + " WHERE n.result = 'pending' AND n.id > :after ORDER BY n.id FETCH FIRST "
                 + limit
                 + " ROWS ONLY")
+        .bind("after", afterId)
         .map(
             (rs, ctx) ->
                 new Pending(
