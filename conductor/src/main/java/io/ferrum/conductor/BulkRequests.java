@@ -47,15 +47,16 @@ import org.slf4j.LoggerFactory;
  * to rest.
  *
  * <pre>
- * Concurrency: a few dispatcher threads per conductor ({@value #DISPATCHERS}) start the nodes'
- *   actions; at most half of the worker pool (at least one worker, at most 256) runs bulk work at
- *   once, so requests for single nodes still find free workers. Nodes beyond that wait their turn
+ * Concurrency: four dispatcher threads per conductor start the nodes' actions; at most half of
+ *   the worker pool (at least one worker, at most 256) runs bulk work at once, so requests for
+ *   single nodes still find free workers. Nodes beyond that wait their turn
  *   in the conductor's queue, which holds at most {@value #MAX_QUEUED} nodes of all its bulk
  *   requests together: a request that does not fit is refused whole (NoFreeWorkerException, 503).
  *   A node whose action finds the pool full anyway (other requests took the workers) is retried,
  *   backing off, for up to a minute, then gets "no free worker" as its error.
  * Failure: a result write that fails (database down) is kept and retried by the settling pass while
- *   this conductor lives.
+ *   this conductor lives. A conductor that stops gives every node not started yet the error
+ *   "Conductor NAME stopped before starting this node"; nodes already started finish their work.
  * Invariant: no result stays pending for ever. The conductor that took a request writes its nodes'
  *   results; results it can no longer write (it stopped or died, or the node rests in a waiting
  *   state after its work ended) are settled by {@link #settle}, which any live conductor runs
