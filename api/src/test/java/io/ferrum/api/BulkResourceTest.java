@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrum.api.TestServer.Reply;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mindrot.jbcrypt.BCrypt;
 
 /** {@code /v1/ferrum/bulk}: one request id for a verb sent to many nodes; every node reported. */
 class BulkResourceTest {
@@ -184,6 +190,29 @@ class BulkResourceTest {
         404,
         "Bulk request ids are UUIDs; no request has that id.");
     assertThat(api.call("DELETE", "/v1/ferrum/bulk/x", "1.78", null).status()).isEqualTo(405);
+  }
+
+  @Test
+  void withBasicAuth_bothEndpointsNeedCredentials(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("htpasswd");
+    Files.writeString(file, "admin:" + BCrypt.hashpw("pw", BCrypt.gensalt(4)) + "\n");
+    String good =
+        "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8));
+    String body = "{\"verb\": \"power off\", \"nodes\": [\"x1\", \"x2\"]}";
+    try (TestServer secured = new TestServer(new TestServer.Options().auth(BasicAuth.load(file)))) {
+      assertThat(
+              secured
+                  .call("POST", "/v1/ferrum/bulk", "1.78", body, "application/json", null)
+                  .status())
+          .isEqualTo(401);
+      Reply taken = secured.call("POST", "/v1/ferrum/bulk", "1.78", body, "application/json", good);
+      assertThat(taken.status()).as(taken.raw().body()).isEqualTo(202);
+      String path = "/v1/ferrum/bulk/" + taken.body().get("request_id").asText();
+      assertThat(secured.call("GET", path, "1.78", null, "application/json", null).status())
+          .isEqualTo(401);
+      assertThat(secured.call("GET", path, "1.78", null, "application/json", good).status())
+          .isEqualTo(200);
+    }
   }
 
   private static void assertFault(Reply reply, int status, String fault) throws Exception {
