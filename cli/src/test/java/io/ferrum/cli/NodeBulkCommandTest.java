@@ -96,6 +96,22 @@ class NodeBulkCommandTest {
   }
 
   @Test
+  void deployManyWithWait_aNodeStillWaitingAtTheTimeout_exits1_namingIt() {
+    available("t1");
+    available("t2", "fake_wait=deploy.deploy");
+
+    Run deploy = ferrum("node", "deploy", "t1", "t2", "--wait", "--timeout", "5");
+
+    assertThat(deploy.code()).as(deploy.err()).isEqualTo(1);
+    assertThat(deploy.err())
+        .contains("t1: active (success) (")
+        .doesNotContain("t2: ")
+        .containsPattern(
+            "ferrum node deploy: 1 still pending after 5 s \\(bulk request [0-9a-f-]{36}\\): t2\n$");
+    assertThat(deploy.out()).contains("| t2   | wait call-back | pending | None ");
+  }
+
+  @Test
   void manyWithoutWait_printsTheRequestId() {
     available("w1");
     available("w2");
