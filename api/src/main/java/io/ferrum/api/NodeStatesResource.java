@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class NodeStatesResource {
 
-  private static final Map<String, Integer> VERB_SINCE =
+  static final Map<String, Integer> VERB_SINCE =
       Map.ofEntries(
           Map.entry("active", 1),
           Map.entry("deleted", 1),
@@ -135,7 +135,7 @@ final class NodeStatesResource {
    * (objects), {@code user_data} (object, array or string) and from 1.59 {@code vendor_data}
    * (object). {@code null} when absent or empty.
    */
-  private static Object configDrive(Request r, ObjectNode body, String target) {
+  static Object configDrive(Request r, ObjectNode body, String target) {
     JsonNode value = body.get("configdrive");
     if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
       return null;

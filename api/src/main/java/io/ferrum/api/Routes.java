@@ -4,7 +4,8 @@ import io.ferrum.conductor.Conductor;
 
 /**
  * Every resource of the API and its routes: one class per resource, each registering its own paths
- * on one {@link Router}. Stateless.
+ * on one {@link Router}. Ferrum's own extensions live under {@code /v1/ferrum/}, a path Ironic's
+ * API does not have. Stateless.
  */
 final class Routes {
 
@@ -39,6 +40,7 @@ final class Routes {
     new AllocationsResource(conductor).register(router);
     new DriversResource(conductor).register(router);
     new ConductorsResource(conductor).register(router);
+    new BulkResource(conductor).register(router); // Ferrum's own: /v1/ferrum/...
     for (IronicResource resource : IronicResource.values()) {
       if (!resource.implemented()) {
         router.notImplemented("/v1/" + resource.path() + "/**", "/v1/" + resource.path());

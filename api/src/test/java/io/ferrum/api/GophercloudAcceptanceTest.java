@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
  * the build cache stays in {@code target/gophercloud}, so only the first run of a build compiles.
  *
  * <p>Every test of the lane must pass, except those in {@link #gaps}: each of those must fail with
- * the text given there, so a gap that closes fails this test until it is taken off the list. The
- * allocation test is a gap only while the server does not serve {@code /v1/allocations}.
+ * the text given there, so a gap that closes fails this test until it is taken off the list.
  *
  * <p>Skipped with a reason when {@code go} or the gophercloud sources are missing, unless {@code
  * FERRUM_TEST_REQUIRE} contains {@code gophercloud} (as {@code .ci/run} sets it).
@@ -55,7 +54,7 @@ class GophercloudAcceptanceTest {
                     builder ->
                         builder.driverSetting(
                             BmcNetworkPolicy.ALLOWED_NETWORKS, LANE_BMC_NETWORK)))) {
-      Map<String, String> gaps = gaps(api);
+      Map<String, String> gaps = gaps();
       Run run = goTest(api.url + "/v1");
 
       assertThat(run.results())
@@ -86,15 +85,12 @@ class GophercloudAcceptanceTest {
    * agent} RAID interfaces and set its target RAID configuration: Ferrum's {@code ipmi} hardware
    * type powers machines and sets their boot device only, and offers neither.
    */
-  private static Map<String, String> gaps(TestServer api) throws Exception {
+  private static Map<String, String> gaps() {
     Map<String, String> gaps = new LinkedHashMap<>();
     String noIpxe = "is not supported by hardware type ipmi";
     gaps.put("TestNodesCreateDestroy", noIpxe);
     gaps.put("TestNodesUpdate", noIpxe);
     gaps.put("TestNodesRAIDConfig", noIpxe);
-    if (api.call("GET", "/v1/allocations", "1.52", null).status() == 404) {
-      gaps.put("TestAllocationsCreateDestroy", "Resource not found");
-    }
     return gaps;
   }
 

@@ -122,6 +122,11 @@ public final class TestServer implements AutoCloseable {
     url = "http://127.0.0.1:" + server.address().getPort();
   }
 
+  /** The conductor behind the server, for tests that check what a request stored. */
+  public Conductor conductor() {
+    return conductor;
+  }
+
   /** A server with the real worker pool and no authentication. */
   public TestServer() throws IOException {
     this(null, null);

@@ -69,8 +69,8 @@ public final class Ferrum implements Runnable {
           .description(
               "Request '"
                   + verb[1]
-                  + "' for a node"
-                  + (verb[2] == null ? "." : "; with --wait, wait until it is " + verb[2] + "."));
+                  + "' for one or more nodes (several make one bulk request)"
+                  + (verb[2] == null ? "." : "; with --wait, wait until each is " + verb[2] + "."));
       // Each step or password option belongs to one verb; the others do not offer it.
       for (String[] only : VERB_ONLY_OPTIONS) {
         if (!only[1].equals(verb[0])) {

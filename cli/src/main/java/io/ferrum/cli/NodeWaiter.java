@@ -5,12 +5,17 @@ import io.ferrum.cli.client.ApiClient;
 import io.ferrum.cli.client.ClientException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Polls a node until it reaches a state, fails, or time runs out, printing each state change with
  * the elapsed time. The failure rules are the {@code baremetal} client's: a state ending in {@code
  * failed} or {@code error} fails, and so does resting in another stable state with no target.
+ *
+ * <p>Also polls a bulk request until every node has its result (the server decides success or
+ * error), printing a line as each node finishes.
  */
 final class NodeWaiter {
 
@@ -56,6 +61,59 @@ final class NodeWaiter {
       if (elapsed > timeout.toSeconds()) {
         throw new ClientException(
             0, "node " + node + " is still \"" + state + "\" after " + timeout.toSeconds() + " s");
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /**
+   * A bulk request as it was last seen, and which of its nodes failed or were still pending.
+   *
+   * @param request the last {@code GET /v1/ferrum/bulk/{id}} body
+   * @param failed the nodes whose result is an error, as the request named them
+   * @param pending the nodes still pending (time ran out first)
+   */
+  record BulkOutcome(JsonNode request, List<String> failed, List<String> pending) {}
+
+  /**
+   * Waits until bulk request {@code id} has finished or {@code timeout} passed, printing {@code
+   * node: state (result[: error]) (elapsed)} as each node gets its result.
+   */
+  static BulkOutcome awaitBulk(ApiClient api, String id, Duration timeout, PrintWriter progress)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    java.util.Set<Integer> reported = new java.util.HashSet<>();
+    while (true) {
+      JsonNode request = api.get("/v1/ferrum/bulk/" + ApiClient.encode(id));
+      JsonNode nodes = request.get("nodes");
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      List<String> failed = new ArrayList<>();
+      List<String> pending = new ArrayList<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        JsonNode node = nodes.get(i);
+        String result = node.get("result").asText();
+        String name = node.get("node").asText();
+        if (result.equals("pending")) {
+          pending.add(name);
+          continue;
+        }
+        if (result.equals("error")) {
+          failed.add(name);
+        }
+        if (reported.add(i)) {
+          progress.printf(
+              Locale.ROOT,
+              "%s: %s (%s%s) (%.1f s)%n",
+              name,
+              ClientOptions.text(node.get("state")),
+              result,
+              node.get("error").isNull() ? "" : ": " + node.get("error").asText(),
+              elapsed);
+          progress.flush();
+        }
+      }
+      if (pending.isEmpty() || elapsed > timeout.toSeconds()) {
+        return new BulkOutcome(request, failed, pending);
       }
       Thread.sleep(500);
     }

@@ -79,6 +79,7 @@ public final class Conductor implements AutoCloseable {
   private final Ports ports;
   private final Portgroups portgroups;
   private final Allocations allocations;
+  private final BulkRequests bulk;
   private final Duration recoveryInterval;
   private volatile boolean closed;
   private volatile Periodics.Periodic heartbeats;
@@ -126,6 +127,7 @@ public final class Conductor implements AutoCloseable {
               return alive;
             },
             this::requireOpen);
+    this.bulk = new BulkRequests(ctx, membership, (ident, action) -> action.start(this, ident));
   }
 
   /**
@@ -279,6 +281,11 @@ public final class Conductor implements AutoCloseable {
   /** Allocations: requests for a node of a resource class, with traits ({@link Allocations}). */
   public Allocations allocations() {
     return allocations;
+  }
+
+  /** Bulk requests: one verb for many nodes, one request id to follow. */
+  public BulkRequests bulk() {
+    return bulk;
   }
 
   /** What the enabled hardware type {@code name} offers, or empty if it is not enabled. */
@@ -627,14 +634,12 @@ public final class Conductor implements AutoCloseable {
   // ---- provision and power ----
 
   /**
-   * Requests a provision verb. Returns once a worker has applied and committed the event.
+   * The event {@code request} fires, once its arguments are checked: each verb gets what it needs
+   * and nothing it does not take.
    *
-   * @throws InvalidParameterException for an unknown verb or a missing argument
-   * @throws InvalidStateRequestedException if the node's state does not allow the verb
-   * @throws NodeLockedException if the node stays busy
-   * @throws NoFreeWorkerException if no worker is free; nothing changed
+   * @throws InvalidParameterException for an unknown verb or a missing or misplaced argument
    */
-  public ActionHandle provision(String ident, ProvisionRequest request) {
+  static ProvisionEvent provisionEvent(ProvisionRequest request) {
     ProvisionEvent event =
         ProvisionMachine.eventForVerb(request.verb())
             .orElseThrow(
@@ -662,6 +667,19 @@ public final class Conductor implements AutoCloseable {
               + request.verb()
               + "\"");
     }
+    return event;
+  }
+
+  /**
+   * Requests a provision verb. Returns once a worker has applied and committed the event.
+   *
+   * @throws InvalidParameterException for an unknown verb or a missing argument
+   * @throws InvalidStateRequestedException if the node's state does not allow the verb
+   * @throws NodeLockedException if the node stays busy
+   * @throws NoFreeWorkerException if no worker is free; nothing changed
+   */
+  public ActionHandle provision(String ident, ProvisionRequest request) {
+    ProvisionEvent event = provisionEvent(request);
     requireOpen();
     try (Task task = tasks.acquire(ident, "provision " + request.verb(), LockMode.EXCLUSIVE)) {
       Node node = task.node();
@@ -690,17 +708,11 @@ public final class Conductor implements AutoCloseable {
   }
 
   /**
-   * Requests a power change: {@code power on}, {@code power off}, {@code rebooting}, {@code soft
-   * rebooting} or {@code soft power off}. While it runs the node shows the request's target as
-   * {@code target_power_state}.
+   * The power request {@code target} names, once it and {@code timeout} are checked.
    *
-   * @param timeout for soft requests, how long the operating system gets; {@code null} for the
-   *     default (10 minutes)
-   * @throws InvalidParameterException for an unknown target, a bad timeout or bad driver_info
-   * @throws InvalidStateRequestedException while cleaning, or for a soft request on a node that is
-   *     not on
+   * @throws InvalidParameterException for an unknown target or a timeout that is not positive
    */
-  public ActionHandle power(String ident, String target, Duration timeout) {
+  static PowerRequest powerRequest(String target, Duration timeout) {
     PowerRequest request =
         PowerRequest.fromApiTarget(target)
             .orElseThrow(
@@ -713,6 +725,22 @@ public final class Conductor implements AutoCloseable {
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
       throw new InvalidParameterException("The power timeout must be a positive number of seconds");
     }
+    return request;
+  }
+
+  /**
+   * Requests a power change: {@code power on}, {@code power off}, {@code rebooting}, {@code soft
+   * rebooting} or {@code soft power off}. While it runs the node shows the request's target as
+   * {@code target_power_state}.
+   *
+   * @param timeout for soft requests, how long the operating system gets; {@code null} for the
+   *     default (10 minutes)
+   * @throws InvalidParameterException for an unknown target, a bad timeout or bad driver_info
+   * @throws InvalidStateRequestedException while cleaning, or for a soft request on a node that is
+   *     not on
+   */
+  public ActionHandle power(String ident, String target, Duration timeout) {
+    PowerRequest request = powerRequest(target, timeout);
     requireOpen();
     try (Task task = tasks.acquire(ident, "power " + target, LockMode.EXCLUSIVE)) {
       Node node = task.node();
@@ -767,6 +795,15 @@ public final class Conductor implements AutoCloseable {
         .every(recoveryInterval);
     periodics
         .task(
+            "bulk-settle",
+            () -> {
+              if (!membership.standingDown()) {
+                bulk.settle();
+              }
+            })
+        .every(recoveryInterval);
+    periodics
+        .task(
             "timeouts",
             () -> timeouts.check(e -> membership.owns(e.conductorGroup(), e.driver(), e.uuid())))
         .every(timeoutCheckInterval);
@@ -803,7 +840,9 @@ public final class Conductor implements AutoCloseable {
           ctx.name,
           e.getMessage());
     }
+    bulk.stop(Duration.ofSeconds(5));
     boolean clean = ctx.pool.shutdown(shutdownDeadline);
+    bulk.flush();
     if (!clean) {
       LOG.warn(
           "Conductor {}: work still running after {}; interrupted", ctx.name, shutdownDeadline);
@@ -1045,8 +1084,8 @@ public final class Conductor implements AutoCloseable {
      * embedder runs them itself, in any order and at any time it likes: {@link
      * Conductor#heartbeat()}, {@link Conductor#takeOverDeadConductors()}, {@link
      * Conductor#recoverReservations()}, {@link Conductor#checkTimeouts()}, {@link
-     * Conductor#syncPowerStates()}. For deterministic simulation, with a {@link
-     * SynchronousWorkerPool}, driver deadlines of zero and a lock wait of zero.
+     * Conductor#syncPowerStates()}, {@code bulk().settle()}. For deterministic simulation, with a
+     * {@link SynchronousWorkerPool}, driver deadlines of zero and a lock wait of zero.
      */
     public Builder periodicTasks(boolean value) {
       this.periodicTasks = value;

@@ -247,6 +247,29 @@ final class Membership {
     }
   }
 
+  /** This process's instance id: a new one at every start. */
+  String instanceId() {
+    return instanceId;
+  }
+
+  /**
+   * Whether the instance {@code instance} of conductor {@code name} still holds its name, as of the
+   * last heartbeat's view. While that view is missing or out of date (this conductor's own
+   * heartbeats fail), every instance counts as alive: nothing is taken from a peer on a guess.
+   */
+  boolean instanceAlive(String name, String instance) {
+    View seen = view;
+    if (seen == null || !current()) {
+      return true;
+    }
+    for (ConductorStore.Row row : seen.rows()) {
+      if (row.hostname().equals(name)) {
+        return instance.equals(row.instanceId()) && holdsName(row, seen.databaseNow());
+      }
+    }
+    return false;
+  }
+
   /** Whether another instance took this conductor's name: it must not act on nodes any more. */
   boolean standingDown() {
     return standingDown;

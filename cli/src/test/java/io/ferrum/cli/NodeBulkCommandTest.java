@@ -1,0 +1,165 @@
+package io.ferrum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrum.api.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ferrum node deploy n1 n2 ... --wait}: one bulk request, a line per node as it finishes, a
+ * table at the end, and a failing exit status when any node failed; and {@code --config-drive}.
+ */
+class NodeBulkCommandTest {
+
+  private TestServer api;
+
+  private record Run(int code, String out, String err) {}
+
+  @BeforeEach
+  void start() throws Exception {
+    api = new TestServer();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private Run ferrum(String... args) {
+    String[] full = new String[args.length + 2];
+    System.arraycopy(args, 0, full, 0, args.length);
+    full[args.length] = "--url";
+    full[args.length + 1] = api.url;
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Ferrum.execute(full, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private void available(String name, String... driverInfo) {
+    String[] create = {"node", "create", "--driver", "fake-hardware", "--name", name};
+    String[] args = new String[create.length + driverInfo.length * 2];
+    System.arraycopy(create, 0, args, 0, create.length);
+    for (int i = 0; i < driverInfo.length; i++) {
+      args[create.length + 2 * i] = "--driver-info";
+      args[create.length + 2 * i + 1] = driverInfo[i];
+    }
+    assertThat(ferrum(args).code()).isZero();
+    assertThat(ferrum("node", "manage", name, "--wait").code()).isZero();
+    assertThat(ferrum("node", "provide", name, "--wait").code()).isZero();
+  }
+
+  @Test
+  void deployManyWithWait_aFailingNode_exits1_andTheTableSaysWhich() {
+    available("b1");
+    available("b2", "fake_fail=deploy.deploy");
+    available("b3");
+
+    Run deploy = ferrum("node", "deploy", "b1", "b2", "b3", "--wait", "--timeout", "60");
+
+    assertThat(deploy.code()).as(deploy.err()).isEqualTo(1);
+    assertThat(deploy.err())
+        .contains("b1: active (success) (")
+        .contains("b3: active (success) (")
+        .contains("b2: deploy failed (error: ")
+        .endsWith("ferrum node deploy: failed on 1 of 3 nodes: b2\n");
+    String[] lines = deploy.out().split("\n");
+    assertThat(lines[1]).matches("\\| Node \\| State +\\| Result  \\| Error +\\|");
+    assertThat(lines[3]).startsWith("| b1   | active        | success | None ");
+    assertThat(lines[4])
+        .startsWith("| b2   | deploy failed | error   | ")
+        .contains("deploy.deploy");
+    assertThat(lines[5]).startsWith("| b3   | active        | success | None ");
+    assertThat(lines).hasSize(7);
+  }
+
+  @Test
+  void deployMany_allSucceed_exits0_andJsonListsEveryNode() {
+    available("j1");
+    available("j2");
+
+    Run deploy = ferrum("node", "deploy", "j1", "j2", "--wait", "-f", "json");
+
+    assertThat(deploy.code()).as(deploy.err()).isZero();
+    assertThat(deploy.out())
+        .contains("\"node\" : \"j1\"")
+        .contains("\"node\" : \"j2\"")
+        .contains("\"result\" : \"success\"")
+        .doesNotContain("\"error\" : \"");
+  }
+
+  @Test
+  void deployManyWithWait_aNodeStillWaitingAtTheTimeout_exits1_namingIt() {
+    available("t1");
+    available("t2", "fake_wait=deploy.deploy");
+
+    Run deploy = ferrum("node", "deploy", "t1", "t2", "--wait", "--timeout", "5");
+
+    assertThat(deploy.code()).as(deploy.err()).isEqualTo(1);
+    assertThat(deploy.err())
+        .contains("t1: active (success) (")
+        .doesNotContain("t2: ")
+        .containsPattern(
+            "ferrum node deploy: 1 still pending after 5 s \\(bulk request [0-9a-f-]{36}\\): t2\n$");
+    assertThat(deploy.out()).contains("| t2   | wait call-back | pending | None ");
+  }
+
+  @Test
+  void manyWithoutWait_printsTheRequestId() {
+    available("w1");
+    available("w2");
+
+    Run manage = ferrum("node", "undeploy", "w1", "w2");
+
+    assertThat(manage.code()).as(manage.err()).isZero();
+    assertThat(manage.out()).matches("Requested undeploy of 2 nodes: bulk request [0-9a-f-]{36}\n");
+  }
+
+  @Test
+  void configDrive_fromAFile_orAString_reachesTheServer(@TempDir Path dir) throws Exception {
+    available("c1");
+    available("c2");
+    available("c3");
+    Path file = dir.resolve("drive.json");
+    Files.writeString(file, "{\"meta_data\": {\"hostname\": \"c1\"}}\n");
+    Path encoded = dir.resolve("drive.b64");
+    Files.writeString(encoded, "H4sIAAAAencoded\n");
+
+    assertThat(ferrum("node", "deploy", "c1", "--config-drive", file.toString(), "--wait").code())
+        .isZero();
+    assertThat(
+            ferrum("node", "deploy", "c2", "c3", "--config-drive", encoded.toString(), "--wait")
+                .code())
+        .isZero();
+
+    assertThat(api.conductor().getNode("c1").instanceInfo().get("configdrive"))
+        .isEqualTo(java.util.Map.of("meta_data", java.util.Map.of("hostname", "c1")));
+    assertThat(api.conductor().getNode("c3").instanceInfo().get("configdrive"))
+        .isEqualTo("H4sIAAAAencoded");
+    Run directory = ferrum("node", "deploy", "c1", "c2", "--config-drive", dir.toString());
+    assertThat(directory.code()).isEqualTo(2);
+    assertThat(directory.err()).contains("--config-drive names a directory");
+  }
+
+  @Test
+  void help_saysWhatSeveralNodesDo_andTheExitStatus_configDriveOnlyWhereItApplies() {
+    String deploy = ferrum("node", "deploy", "--help").out();
+    assertThat(deploy)
+        .contains("NODE...")
+        .contains("--config-drive=CONFIG_DRIVE")
+        .contains("one bulk request (POST /v1/ferrum/bulk)")
+        .contains("Exit status: 0 when every node got there; 1 when any node failed or was")
+        .contains("the table and the last line say which");
+    assertThat(ferrum("node", "rebuild", "--help").out()).contains("--config-drive");
+    assertThat(ferrum("node", "manage", "--help").out()).doesNotContain("--config-drive");
+    Run refused = ferrum("node", "manage", "a", "--config-drive", "x");
+    assertThat(refused.code()).isEqualTo(2);
+  }
+}
