@@ -234,7 +234,7 @@ final class Run {
     boolean periodic = round.stream().anyMatch(op -> op.kind() == Operation.Kind.PERIODIC);
     Map<Integer, Integer> perNode = new HashMap<>();
     for (Operation op : round) {
-      if (op.kind().onNode) {
+      if (op.kind().onNode || op.kind() == Operation.Kind.CREATE) {
         perNode.merge(op.node(), 1, Integer::sum);
       }
       if (op.kind() == Operation.Kind.RENAME) {
@@ -358,30 +358,15 @@ final class Run {
     if (event != null && before.reservation() == null && (failure == null || refused)) {
       verbsJudged.incrementAndGet();
       boolean allowed = MACHINE_DEFINITION.allowedEvents(before.state()).contains(event);
+      String request = "\"" + op + "\" (event " + event + ") was ";
+      String where = " in state \"" + before.state() + "\", where the machine ";
       if (failure == null && !allowed) {
-        violate(
-            MACHINE,
-            before.state(),
-            "\""
-                + op
-                + "\" (event "
-                + event
-                + ") was accepted in state \""
-                + before.state()
-                + "\", where the machine has no such"
-                + " transition");
+        violate(MACHINE, before.state(), request + "accepted" + where + "has no such transition");
       } else if (failure instanceof InvalidStateRequestedException && allowed) {
         violate(
             MACHINE,
             before.state(),
-            "\""
-                + op
-                + "\" (event "
-                + event
-                + ") was refused in state \""
-                + before.state()
-                + "\", where the machine allows it: "
-                + failure.getMessage());
+            request + "refused" + where + "allows it: " + failure.getMessage());
       }
     }
   }
