@@ -39,6 +39,7 @@ final class Run {
 
   static final String REFUSED = "refused requests change nothing";
   static final String MACHINE = "the machine decides which verbs are accepted";
+  static final String FREE = "a free node is never busy";
   static final String ENDS = "every accepted request ends";
   static final String EXCEPTIONS = "requests fail only with the conductor's exceptions";
   static final String LOCKS = "no node stays locked";
@@ -54,6 +55,7 @@ final class Run {
       List.of(
           REFUSED,
           MACHINE,
+          FREE,
           ENDS,
           EXCEPTIONS,
           LOCKS,
@@ -353,6 +355,17 @@ final class Run {
                 + " to "
                 + after);
       }
+    }
+    if (failure instanceof io.ferrum.conductor.NodeLockedException
+        && before.reservation() == null) {
+      violate(
+          FREE,
+          before.state(),
+          "\""
+              + op
+              + "\" found the node busy, though no lock was held on it and no other"
+              + " request touched it: "
+              + failure.getMessage());
     }
     String event = eventOf(op);
     if (event != null && before.reservation() == null && (failure == null || refused)) {
