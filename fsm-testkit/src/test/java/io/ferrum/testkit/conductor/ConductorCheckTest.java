@@ -71,6 +71,16 @@ class ConductorCheckTest {
         .contains("client ")
         .contains("create n0");
     assertThat(report.violations().get(0).events().size()).isLessThan(30);
+    // The failing run alone, as the report's replay line says: the same operations fail again.
+    Report replayed =
+        ConductorCheck.of(wiring -> wiring.builder().notificationSink(dropFirstEnd(wiring)))
+            .faults(false)
+            .run(Choices.seeded(ConductorCheck.runSeed(42, 0)), 30);
+    assertThat(replayed.failures())
+        .extracting(c -> c.name())
+        .contains("every start has its end or error");
+    assertThat(report.toString())
+        .contains("run(Choices.seeded(" + ConductorCheck.runSeed(42, 0) + "L), 30)");
   }
 
   /**
