@@ -168,7 +168,7 @@ public final class FaultyDataSource implements DataSource {
 
   private static SQLException injectedFailure(String sql, When when) {
     return new SQLTransientConnectionException(
-        "injected failure " + when + " \"" + sql + "\" (injected by the testkit)", "08006");
+        "failure injected " + when + " \"" + sql + "\"", "08006");
   }
 
   /** A borrowed connection: statements made on it carry their SQL to the fault check. */
