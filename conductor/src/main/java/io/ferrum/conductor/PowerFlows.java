@@ -121,7 +121,9 @@ final class PowerFlows {
     if (!(failure instanceof DriverTimeoutException)) {
       try {
         observed = Task.powerValue(task.driver().power().getPowerState(task.driverNode()));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // NOPMD: a driver's Error leaves the state unknown
+        // The driver's failure, whatever it is, only leaves the power state unknown; escaping,
+        // it would stop the failure from being recorded and leave the node to recovery.
         LOG.debug("Node {}: power state unreadable after a failed change", task.node().label(), e);
       }
     }

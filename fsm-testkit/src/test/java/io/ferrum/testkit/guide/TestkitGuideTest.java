@@ -2,6 +2,7 @@ package io.ferrum.testkit.guide;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferrum.conductor.NotificationSink;
 import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
@@ -11,11 +12,14 @@ import io.ferrum.fsm.MachineDefinition;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
 import io.ferrum.testkit.Budget;
+import io.ferrum.testkit.CheckResult;
 import io.ferrum.testkit.Choices;
 import io.ferrum.testkit.DriverConformance;
 import io.ferrum.testkit.MachineCheck;
 import io.ferrum.testkit.Report;
 import io.ferrum.testkit.Violation;
+import io.ferrum.testkit.conductor.ConductorCheck;
+import io.ferrum.testkit.conductor.ConductorWiring;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -233,6 +238,60 @@ class TestkitGuideTest {
   }
 
   @Test
+  void conductor_defaults_passes() {
+    // tag::conductor[]
+    ConductorCheck.of(wiring -> wiring.builder().workers(4))
+        .budget(new Budget(3, 40, 11))
+        .run()
+        .assertPassed();
+    // end::conductor[]
+  }
+
+  @Test
+  void conductor_withPlugHardware_passes() {
+    // tag::conductorPlug[]
+    ConductorCheck.of(ConductorWiring::builder)
+        .hardwareType(
+            new PlugHardware(),
+            List.of(Map.of("plug_address", "plug-1"), Map.of("plug_address", "unplugged-2")))
+        .budget(new Budget(3, 40, 12))
+        .run()
+        .assertPassed();
+    // end::conductorPlug[]
+  }
+
+  @Test
+  void conductor_sinkThatLosesAnEnd_fails() {
+    // tag::conductorBug[]
+    Report report =
+        ConductorCheck.of(
+                wiring -> {
+                  NotificationSink checked = wiring.notificationSink();
+                  AtomicBoolean lostOne = new AtomicBoolean();
+                  return wiring
+                      .builder()
+                      .notificationSink(
+                          n -> {
+                            if (n.eventType().endsWith("provision_set.end")
+                                && lostOne.compareAndSet(false, true)) {
+                              return; // the bug: the first end of a change is lost
+                            }
+                            checked.emit(n);
+                          });
+                })
+            .faults(false)
+            .budget(new Budget(5, 30, 42))
+            .run();
+    System.out.println(report);
+    // end::conductorBug[]
+
+    assertThat(report.failures())
+        .extracting(CheckResult::name)
+        .contains("every start has its end or error");
+    assertThat(report.toString()).contains("replay with -Dferrum.testkit.seed=42 (run ");
+  }
+
+  @Test
   void guide_quotesTheseRegionsExactly() throws IOException {
     String source =
         Files.readString(
@@ -257,7 +316,10 @@ class TestkitGuideTest {
             "ironic",
             "choices",
             "driver",
-            "conformance");
+            "conformance",
+            "conductor",
+            "conductorPlug",
+            "conductorBug");
     assertThat(guide).as("the report").contains(REPORT);
     assertThat(guide).as("the refund's violation").contains(GUARDED);
   }
