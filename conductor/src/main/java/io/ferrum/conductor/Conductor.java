@@ -964,6 +964,7 @@ public final class Conductor implements AutoCloseable {
     private Clock livenessClock;
     private boolean soleConductor;
     private Duration unknownOutcomeWait = Duration.ofSeconds(10);
+    private Duration workerStartWait = Duration.ofSeconds(30);
     private boolean waitForPreviousInstance;
     private final Map<String, Duration> driverCallTimeouts = new java.util.HashMap<>();
     private Duration shutdownDeadline = Duration.ofSeconds(60);
@@ -1104,6 +1105,23 @@ public final class Conductor implements AutoCloseable {
         throw new InvalidParameterException("The unknown-outcome wait must be zero or more");
       }
       this.unknownOutcomeWait = value;
+      return this;
+    }
+
+    /**
+     * How long a request waits for a worker to start the job the worker pool accepted (default 30
+     * s). A pool that counts a worker free only when it can take the next job starts it at once; a
+     * pool that accepts a job and then does not run it, or completes its future without running it,
+     * would otherwise hold the request and the node's lock for ever. Past the wait the request
+     * takes the job back (it will not run even if a worker picks it up later), releases the node
+     * untouched and fails with {@link NoFreeWorkerException}. A job already started is waited for:
+     * its own writes are bounded by the database's timeouts.
+     */
+    public Builder workerStartWait(Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new InvalidParameterException("The worker start wait must be more than zero");
+      }
+      this.workerStartWait = value;
       return this;
     }
 
@@ -1305,7 +1323,8 @@ public final class Conductor implements AutoCloseable {
               driverCalls,
               lockWait,
               callbackTimeout,
-              unknownOutcomeWait);
+              unknownOutcomeWait,
+              workerStartWait);
       Membership membership =
           new Membership(ctx, group, heartbeatTimeout, onStandDown, livenessClock, soleConductor);
       driverCalls.fence(membership::mayAct, membership::whyNot);

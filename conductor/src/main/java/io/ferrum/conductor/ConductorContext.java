@@ -44,6 +44,12 @@ final class ConductorContext {
    */
   final Duration outcomeWait;
 
+  /**
+   * How long a request waits for a worker to start the job the pool accepted before it takes the
+   * job back and answers that no worker is free.
+   */
+  final Duration workerStartWait;
+
   final LiveReservations live = new LiveReservations();
   private final java.util.concurrent.locks.ReentrantLock[] notificationOrder =
       new java.util.concurrent.locks.ReentrantLock[64];
@@ -67,7 +73,8 @@ final class ConductorContext {
       DriverCalls driverCalls,
       Duration lockWait,
       Duration callbackTimeout,
-      Duration outcomeWait) {
+      Duration outcomeWait,
+      Duration workerStartWait) {
     this.jdbi = jdbi;
     this.dialect = dialect;
     this.name = name;
@@ -79,6 +86,7 @@ final class ConductorContext {
     this.lockWait = lockWait;
     this.callbackTimeout = callbackTimeout;
     this.outcomeWait = outcomeWait;
+    this.workerStartWait = workerStartWait;
     for (int i = 0; i < notificationOrder.length; i++) {
       notificationOrder[i] = new java.util.concurrent.locks.ReentrantLock();
     }

@@ -1,9 +1,14 @@
 package io.ferrum.conductor;
 
 import io.ferrum.fsm.FiredTransition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,14 @@ final class Job implements Runnable {
   private final Task task;
   private final Task.Pending pending;
   private final CompletableFuture<Node> applied = new CompletableFuture<>();
+
+  /**
+   * Set once by whichever comes first: the worker starting the job, or the request taking it back
+   * because no worker started it in time. The loser does nothing.
+   */
+  private final AtomicBoolean claimed = new AtomicBoolean();
+
+  private volatile boolean takenBack;
   private volatile Node result;
   private volatile Throwable failure;
 
@@ -42,12 +55,23 @@ final class Job implements Runnable {
 
   /**
    * Waits until the event was applied and returns the handle whose {@code done} completes once
-   * {@code finished} (the pool's future for this job) does.
+   * {@code finished} (the pool's future for this job) does. If no worker has started the job within
+   * {@code startWait}, or the pool completes {@code finished} without running it, the job is taken
+   * back: it will not run, and this throws {@link NoFreeWorkerException} with {@link #takenBack()}
+   * set, the node untouched and still held by the request's task.
    */
-  ActionHandle handle(CompletableFuture<Void> finished) {
+  ActionHandle handle(CompletableFuture<Void> finished, Duration startWait) {
     CompletableFuture<Node> done = new CompletableFuture<>();
     finished.whenComplete(
         (ignored, poolFailure) -> {
+          if (takeBack()) {
+            applied.completeExceptionally(
+                new NoFreeWorkerException(
+                    "The worker pool ended the job for node "
+                        + task.node().label()
+                        + " without running it; the node was not changed.",
+                    poolFailure));
+          }
           Throwable cause = failure != null ? failure : poolFailure;
           if (cause != null) {
             done.completeExceptionally(cause);
@@ -56,8 +80,8 @@ final class Job implements Runnable {
           }
         });
     try {
-      return new ActionHandle(applied.join(), done);
-    } catch (CompletionException e) {
+      return new ActionHandle(awaitApplied(startWait), done);
+    } catch (ExecutionException | CompletionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
@@ -69,8 +93,55 @@ final class Job implements Runnable {
     }
   }
 
+  /** Whether the request took the job back before any worker started it. */
+  boolean takenBack() {
+    return takenBack;
+  }
+
+  private boolean takeBack() {
+    if (claimed.compareAndSet(false, true)) {
+      takenBack = true;
+      return true;
+    }
+    return false;
+  }
+
+  private Node awaitApplied(Duration startWait) throws ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          if (claimed.get()) {
+            return applied.get(); // started (or taken back): its outcome is near
+          }
+          return applied.get(startWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          if (takeBack()) {
+            throw new ExecutionException(
+                new NoFreeWorkerException(
+                    "No conductor worker started the job for node "
+                        + task.node().label()
+                        + " within "
+                        + startWait.toMillis()
+                        + " ms; the node was not changed. Retry later."));
+          }
+          // a worker started it meanwhile: wait for its outcome
+        } catch (InterruptedException e) {
+          interrupted = true; // the event may be landing: the outcome must still be known
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   @Override
   public void run() {
+    if (!claimed.compareAndSet(false, true)) {
+      return; // the request took the job back: the node is its to release
+    }
     try {
       runSteps();
     } finally {

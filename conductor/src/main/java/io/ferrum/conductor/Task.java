@@ -247,8 +247,8 @@ public final class Task implements AutoCloseable {
    * event. From here on the job owns the reservation; {@link #close()} leaves it alone.
    *
    * @return the handle with both moments
-   * @throws NoFreeWorkerException if no worker is free; the node is untouched and {@code close()}
-   *     releases it
+   * @throws NoFreeWorkerException if no worker is free, or none started the accepted job within the
+   *     worker start wait; the node is untouched and {@code close()} releases it
    * @throws DatabaseException if the worker could not commit the event; no work runs, and if the
    *     database took the event after all, the conductor's recovery moves the node along its fail
    *     edge
@@ -268,7 +268,14 @@ public final class Task implements AutoCloseable {
       handedOff = false; // the reservation is ours again: close() gives it back
       throw t;
     }
-    return job.handle(finished);
+    try {
+      return job.handle(finished, ctx.workerStartWait);
+    } catch (NoFreeWorkerException e) {
+      if (job.takenBack()) {
+        handedOff = false; // the job never ran and never will: close() gives the reservation back
+      }
+      throw e;
+    }
   }
 
   /**

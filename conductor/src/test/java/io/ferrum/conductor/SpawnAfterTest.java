@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Seed 004: a node's provision state does not change until its worker thread has started; a full
@@ -48,6 +51,99 @@ class SpawnAfterTest {
     assertThat(
             finish(small.provision(idle.uuid(), ProvisionRequest.of("provide"))).provisionState())
         .isEqualTo("available");
+  }
+
+  /** A pool that accepts every job and runs none of them until told to. */
+  private static final class StalledPool implements WorkerPool {
+    final List<Runnable> accepted = new CopyOnWriteArrayList<>();
+    final boolean completeWithoutRunning;
+
+    StalledPool(boolean completeWithoutRunning) {
+      this.completeWithoutRunning = completeWithoutRunning;
+    }
+
+    @Override
+    public CompletableFuture<Void> submit(Runnable job) {
+      accepted.add(job);
+      return completeWithoutRunning
+          ? CompletableFuture.completedFuture(null)
+          : new CompletableFuture<>();
+    }
+
+    @Override
+    public int active() {
+      return 0;
+    }
+
+    @Override
+    public int capacity() {
+      return 1;
+    }
+
+    @Override
+    public boolean shutdown(Duration deadline) {
+      return true;
+    }
+  }
+
+  @ConductorTest
+  void poolThatNeverStartsTheJob_requestGivesUp_nodeUntouchedAndUnlocked_lateRunDoesNothing(
+      ConductorEnv env) {
+    StalledPool stalled = new StalledPool(false);
+    Conductor conductor =
+        env.newConductor(
+            "stalled",
+            1,
+            b ->
+                b.workerPool(stalled)
+                    .workerStartWait(Duration.ofMillis(300))
+                    .lockWait(Duration.ZERO));
+    Node node = env.nodeIn("manageable", Map.of());
+    int notificationsBefore = env.notifications().forNode(node.uuid()).size();
+
+    assertThatThrownBy(() -> conductor.provision(node.uuid(), ProvisionRequest.of("provide")))
+        .isInstanceOf(NoFreeWorkerException.class)
+        .hasMessageContaining("No conductor worker started the job")
+        .hasMessageContaining("the node was not changed");
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(after.provisionState()).isEqualTo("manageable");
+    assertThat(after.reservation()).isNull();
+    assertThat(after.version()).isEqualTo(node.version());
+    // A worker that picks the job up after the request gave up finds it taken back.
+    assertThat(stalled.accepted).hasSize(1);
+    stalled.accepted.get(0).run();
+    Node late = conductor.getNode(node.uuid());
+    assertThat(late.provisionState()).isEqualTo("manageable");
+    assertThat(late.reservation()).isNull();
+    assertThat(late.version()).isEqualTo(node.version());
+    assertThat(env.notifications().forNode(node.uuid())).hasSize(notificationsBefore);
+  }
+
+  @ConductorTest
+  void poolThatCompletesWithoutRunning_requestFailsAtOnce_nodeUntouchedAndUnlocked(
+      ConductorEnv env) {
+    StalledPool lossy = new StalledPool(true);
+    // The start wait is long: the request must not need it to learn that the job is gone.
+    Conductor conductor =
+        env.newConductor(
+            "lossy",
+            1,
+            b ->
+                b.workerPool(lossy)
+                    .workerStartWait(Duration.ofMinutes(10))
+                    .lockWait(Duration.ZERO));
+    Node node = env.nodeIn("manageable", Map.of());
+
+    assertThatThrownBy(() -> conductor.power(node.uuid(), "power on", null))
+        .isInstanceOf(NoFreeWorkerException.class)
+        .hasMessageContaining("ended the job")
+        .hasMessageContaining("without running it");
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(after.powerState()).isEqualTo(node.powerState());
+    assertThat(after.reservation()).isNull();
+    assertThat(after.version()).isEqualTo(node.version());
   }
 
   @ConductorTest
