@@ -53,6 +53,7 @@ final class SimPool implements WorkerPool {
                 }
               }
               if (failure != null) {
+                run.jobEscaped(conductor, label, failure);
                 done.completeExceptionally(failure);
               } else {
                 done.complete(null);

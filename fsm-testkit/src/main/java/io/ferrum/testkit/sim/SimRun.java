@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -499,6 +498,13 @@ final class SimRun {
     }
   }
 
+  /** A job's run threw: the job must handle everything itself, so that is a violation. */
+  void jobEscaped(int conductor, String label, Throwable failure) {
+    if (!slots[conductor].crashed && !(failure instanceof Fiber.Crash)) {
+      fail(label + " let " + failure + " escape to the worker pool");
+    }
+  }
+
   private void settle(Fiber fiber) {
     if (!fiber.finished()) {
       parked.add(fiber);
@@ -803,9 +809,5 @@ final class SimRun {
         throw new IllegalStateException("the simulation could not read its database", e);
       }
     }
-  }
-
-  static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

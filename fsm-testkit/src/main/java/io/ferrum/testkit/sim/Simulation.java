@@ -32,15 +32,16 @@ import java.util.Objects;
  * time by the interface's deadline and fails the call as the conductor's deadline would.
  *
  * <pre>{@code
- * Simulation sim = Simulation.builder(new FakeHardware()).conductors(3).nodes(6).build();
- * SimulationResult result = sim.search(1L, 20);   // seeds 1 to 20
- * assertThat(result.passed()).as(result.report()).isTrue();
- * sim.run(result.seed());                          // replays it exactly
+ * try (Simulation simulation = Simulation.builder(new FakeHardware()).build()) {
+ *   SimulationResult result = simulation.search(1, 20); // seeds 1 to 20
+ *   assertThat(result.passed()).as(result.report()).isTrue();
+ *   simulation.run(result.seed());                      // replays it exactly
+ * }
  * }</pre>
  *
  * <p>Runs in the calling thread, with one thread per pending job or periodic task, only one of
- * which runs at a time. Uses a private H2 in-memory database per run ({@code com.h2database:h2}
- * must be on the class path). Not thread-safe; independent instances may run in parallel.
+ * which runs at a time. Uses a private H2 in-memory database, emptied at the start of every run and
+ * dropped by {@link #close()}. Not thread-safe; independent instances may run in parallel.
  */
 public final class Simulation implements AutoCloseable {
 
