@@ -12,14 +12,21 @@ import javax.sql.DataSource;
 /**
  * One conductor's way into the shared database, with two switches: the conductor's crash (its
  * process is gone: nothing it does reaches the database again) and a database outage (every
- * conductor's calls fail until it ends). Every statement and commit on a connection checks both, so
- * a connection taken before the switch fails too.
+ * conductor's calls fail until it ends; it may start at a commit that lands but is reported
+ * failed). Every statement and commit on a connection checks both, so a connection taken before the
+ * switch fails too.
  */
 final class SimDatabase implements DataSource {
 
   /** Whether the database as a whole answers; shared by every conductor's gate. */
   static final class Outage {
     volatile boolean down;
+
+    /**
+     * The database dies at the next commit: the commit lands, its caller is told it failed (the
+     * connection broke before the answer), and the database is down from then on.
+     */
+    volatile boolean dieAtCommit;
   }
 
   /**
@@ -65,11 +72,19 @@ final class SimDatabase implements DataSource {
               if (TOUCHES_DATA.contains(method.getName())) {
                 check();
               }
+              Object result;
               try {
-                return method.invoke(real, args);
+                result = method.invoke(real, args);
               } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
+              if (outage.dieAtCommit && method.getName().equals("commit")) {
+                outage.dieAtCommit = false;
+                outage.down = true;
+                throw new SQLNonTransientConnectionException(
+                    "simulated: the connection broke after the commit was sent", "08006");
+              }
+              return result;
             });
   }
 

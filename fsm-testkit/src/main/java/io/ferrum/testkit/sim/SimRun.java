@@ -267,7 +267,16 @@ final class SimRun {
   private void step() {
     if (outageLeft > 0 && --outageLeft == 0) {
       outage.down = false;
+      outage.dieAtCommit = false;
       trace.add("#" + step + " database back");
+      // A conductor that left work unrecorded retries its recovery every few seconds while the
+      // database is down (Conductor.recoverReservations), so it runs as soon as the database is
+      // back, before the next request: only then may an unknown outcome be announced in order.
+      for (Slot slot : slots) {
+        if (!slot.crashed && !slot.periodics.containsKey("recovery")) {
+          runPeriodic(slot, "recovery");
+        }
+      }
     }
     double r = random.nextDouble();
     if (r < 0.30) {
@@ -307,9 +316,16 @@ final class SimRun {
         }
       }
     } else if (outageLeft == 0 && random.nextDouble() < sim.outageChance * 20) {
-      outage.down = true;
       outageLeft = 1 + random.nextInt(4);
-      trace.add("#" + step + " database down for " + outageLeft + " step(s)");
+      if (random.nextBoolean()) {
+        outage.down = true;
+        trace.add("#" + step + " database down for " + outageLeft + " step(s)");
+      } else {
+        outageLeft++;
+        outage.dieAtCommit = true;
+        trace.add(
+            "#" + step + " database dies at its next commit, within " + outageLeft + " step(s)");
+      }
     } else {
       clientRequest();
     }
@@ -712,6 +728,7 @@ final class SimRun {
   private void quiesce() {
     faults = false;
     outage.down = false;
+    outage.dieAtCommit = false;
     outageLeft = 0;
     trace.add("quiesce");
     for (int guard = 0; !parked.isEmpty() && violation == null; guard++) {
