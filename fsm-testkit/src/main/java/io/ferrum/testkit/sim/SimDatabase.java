@@ -41,6 +41,12 @@ final class SimDatabase implements DataSource {
   private final Outage outage;
   private volatile boolean crashed;
 
+  /**
+   * Whether a commit of this conductor landed but was reported failed since its last complete
+   * recovery pass: until one runs, the notification of that write lives only in its memory.
+   */
+  volatile boolean owesOutcome;
+
   SimDatabase(DataSource shared, Outage outage) {
     this.shared = shared;
     this.outage = outage;
@@ -80,6 +86,7 @@ final class SimDatabase implements DataSource {
               }
               if (outage.dieAtCommit && method.getName().equals("commit")) {
                 outage.dieAtCommit = false;
+                owesOutcome = true;
                 outage.down = true;
                 throw new SQLNonTransientConnectionException(
                     "simulated: the connection broke after the commit was sent", "08006");
