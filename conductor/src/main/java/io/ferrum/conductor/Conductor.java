@@ -962,6 +962,7 @@ public final class Conductor implements AutoCloseable {
     private Runnable onStandDown = () -> {};
     private boolean periodicTasks = true;
     private Clock livenessClock;
+    private TaskProbe probe = TaskProbe.NONE;
     private boolean soleConductor;
     private Duration unknownOutcomeWait = Duration.ofSeconds(10);
     private Duration workerStartWait = Duration.ofSeconds(30);
@@ -1158,6 +1159,15 @@ public final class Conductor implements AutoCloseable {
     }
 
     /**
+     * What hears of the moments a task may be cut short by a crash of the process (default {@link
+     * TaskProbe#NONE}): for a deterministic simulation that crashes conductors at those moments.
+     */
+    public Builder taskProbe(TaskProbe value) {
+      this.probe = value == null ? TaskProbe.NONE : value;
+      return this;
+    }
+
+    /**
      * How often reservations and nodes this conductor's tasks left behind, and allocations left in
      * progress ({@link Allocations#recover}), are looked for and repaired (default 15 s; zero turns
      * the periodic pass off, but a failed release still asks for one soon).
@@ -1325,6 +1335,7 @@ public final class Conductor implements AutoCloseable {
               callbackTimeout,
               unknownOutcomeWait,
               workerStartWait);
+      ctx.probe = probe;
       Membership membership =
           new Membership(ctx, group, heartbeatTimeout, onStandDown, livenessClock, soleConductor);
       driverCalls.fence(membership::mayAct, membership::whyNot);

@@ -50,6 +50,9 @@ final class ConductorContext {
    */
   final Duration workerStartWait;
 
+  /** Hears of the moments a simulation may crash the conductor at; {@link TaskProbe#NONE} else. */
+  volatile TaskProbe probe = TaskProbe.NONE;
+
   final LiveReservations live = new LiveReservations();
   private final java.util.concurrent.locks.ReentrantLock[] notificationOrder =
       new java.util.concurrent.locks.ReentrantLock[64];

@@ -182,6 +182,15 @@ final class Job implements Runnable {
       applied.completeExceptionally(t);
       return;
     }
+    try {
+      task.ctx.probe.reached(
+          TaskProbe.Point.EVENT_APPLIED, task.ctx.name, task.node().uuid(), task.purpose());
+    } catch (Throwable t) { // NOPMD: handled like a failure of the work, the event having landed
+      applied.complete(task.node());
+      failure = t;
+      handleFailure(t);
+      return;
+    }
     applied.complete(task.node());
     try {
       pending.work().run(task, fired);

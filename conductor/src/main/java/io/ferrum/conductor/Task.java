@@ -705,6 +705,7 @@ public final class Task implements AutoCloseable {
     long mine = token;
     boolean failed = false;
     try {
+      ctx.probe.reached(TaskProbe.Point.RELEASING, ctx.name, node.uuid(), purpose);
       boolean released =
           ctx.withHandle("release node " + node.label(), h -> NodeStore.release(h, id, mine));
       if (!released) {

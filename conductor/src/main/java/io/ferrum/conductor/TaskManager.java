@@ -46,6 +46,12 @@ public final class TaskManager {
     try {
       Task task = new Task(ctx, reserveByKey(ident, purpose, token), purpose, token);
       ctx.locksAcquired.increment();
+      try {
+        ctx.probe.reached(TaskProbe.Point.LOCK_TAKEN, ctx.name, task.node().uuid(), purpose);
+      } catch (Throwable t) { // NOPMD: the caller never gets the task, so it is released here
+        task.close();
+        throw t;
+      }
       return task;
     } catch (Throwable t) {
       // Whether the reservation failed or its outcome is unknown, no task holds this token: if

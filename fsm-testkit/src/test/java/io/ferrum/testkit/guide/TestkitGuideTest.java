@@ -8,6 +8,7 @@ import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.PowerInterface;
+import io.ferrum.driver.fake.FakeHardware;
 import io.ferrum.fsm.MachineDefinition;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
@@ -20,6 +21,8 @@ import io.ferrum.testkit.Report;
 import io.ferrum.testkit.Violation;
 import io.ferrum.testkit.conductor.ConductorCheck;
 import io.ferrum.testkit.conductor.ConductorWiring;
+import io.ferrum.testkit.sim.Simulation;
+import io.ferrum.testkit.sim.SimulationResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -292,6 +295,19 @@ class TestkitGuideTest {
   }
 
   @Test
+  void conductorSimulation_passesAndReplays() {
+    // tag::simulation[]
+    try (Simulation simulation =
+        Simulation.builder(new FakeHardware()).conductors(3).nodes(6).steps(50).build()) {
+      SimulationResult result = simulation.search(1, 5); // seeds 1 to 5
+      assertThat(result.passed()).as(result.report()).isTrue();
+      // The same seed runs the same interleaving to the same end.
+      assertThat(simulation.run(3).trace()).isEqualTo(simulation.run(3).trace());
+    }
+    // end::simulation[]
+  }
+
+  @Test
   void guide_quotesTheseRegionsExactly() throws IOException {
     String source =
         Files.readString(
@@ -319,7 +335,8 @@ class TestkitGuideTest {
             "conformance",
             "conductor",
             "conductorPlug",
-            "conductorBug");
+            "conductorBug",
+            "simulation");
     assertThat(guide).as("the report").contains(REPORT);
     assertThat(guide).as("the refund's violation").contains(GUARDED);
   }
