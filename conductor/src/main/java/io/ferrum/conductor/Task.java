@@ -754,16 +754,23 @@ public final class Task implements AutoCloseable {
   }
 
   /** Ironic's status rule: fail is error; stable to transient is start; back to stable is end. */
+  /**
+   * The status of a provision notification, as Ironic decides it: {@code error} for a failure;
+   * {@code start} on entering the unstable states ({@link ProvisionMachine#UNSTABLE_STATES}) from
+   * outside them, {@code end} on leaving them (an abort out of a wait state included), and {@code
+   * success} for every other change. So every {@code start} is followed by an {@code end} or an
+   * {@code error}.
+   */
   private static String provisionStatus(String event, FiredTransition fired) {
-    if ("fail".equals(event)) {
+    if ("fail".equals(event) || "error".equals(event)) {
       return "error";
     }
-    boolean fromStable = ProvisionMachine.DEFINITION.isStable(fired.from());
-    boolean toStable = ProvisionMachine.DEFINITION.isStable(fired.to());
-    if (fromStable && !toStable) {
+    boolean fromUnstable = isIn(fired.from(), ProvisionMachine.UNSTABLE_STATES);
+    boolean toUnstable = isIn(fired.to(), ProvisionMachine.UNSTABLE_STATES);
+    if (!fromUnstable && toUnstable) {
       return "start";
     }
-    if (!fromStable && toStable) {
+    if (fromUnstable && !toUnstable) {
       return "end";
     }
     return "success";

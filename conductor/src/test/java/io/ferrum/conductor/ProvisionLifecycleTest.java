@@ -191,6 +191,36 @@ class ProvisionLifecycleTest {
   }
 
   @ConductorTest
+  void abort_fromWaitCallBack_endsTheDeploysNotification_andARetryStartsANewOne(ConductorEnv env) {
+    Node node = env.nodeIn("available", Map.of("fake_wait", "deploy.deploy"));
+    finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("deploy")));
+    int before = env.notifications().forNode(node.uuid()).size();
+
+    Node aborted = finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("abort")));
+    assertThat(aborted.provisionState()).isEqualTo("deploy failed");
+    env.conductor()
+        .updateNode(node.uuid(), List.of(PatchOperation.remove("/driver_info/fake_wait")));
+    Node retried = finish(env.conductor().provision(node.uuid(), ProvisionRequest.of("deploy")));
+    assertThat(retried.provisionState()).isEqualTo("active");
+
+    // Ironic's rule: entering the unstable states starts, leaving them ends (an abort included).
+    List<Notification> all = env.notifications().forNode(node.uuid());
+    assertThat(all.subList(before, all.size()))
+        .filteredOn(n -> n.eventType().startsWith("baremetal.node.provision_set."))
+        .extracting(
+            n ->
+                n.eventType()
+                    + " "
+                    + n.payload().get("previous_provision_state")
+                    + " -> "
+                    + n.payload().get("provision_state"))
+        .containsExactly(
+            "baremetal.node.provision_set.end wait call-back -> deploy failed",
+            "baremetal.node.provision_set.start deploy failed -> deploying",
+            "baremetal.node.provision_set.end deploying -> active");
+  }
+
+  @ConductorTest
   void adopt_fromManageable_becomesActive(ConductorEnv env) {
     Node node = env.nodeIn("manageable", Map.of("fake_power_state", "power on"));
 

@@ -161,6 +161,28 @@ public final class ProvisionMachine {
           DELETING,
           SERVICING);
 
+  /**
+   * States the conductor leaves without a request: its work or a callback moves the node on
+   * (Ironic's {@code UNSTABLE_STATES}). A provision notification is a {@code start} on entering one
+   * from outside them and an {@code end} on leaving them for a state outside them.
+   */
+  public static final Set<ProvisionState> UNSTABLE_STATES =
+      Sets.immutableEnumSet(
+          DEPLOYING,
+          WAIT_CALL_BACK,
+          CLEANING,
+          CLEAN_WAIT,
+          VERIFYING,
+          DELETING,
+          INSPECTING,
+          INSPECT_WAIT,
+          ADOPTING,
+          RESCUING,
+          RESCUE_WAIT,
+          UNRESCUING,
+          SERVICING,
+          SERVICE_WAIT);
+
   /** States that wait for an external callback and time out along their {@code fail} edge. */
   public static final Set<ProvisionState> WAIT_STATES =
       Sets.immutableEnumSet(WAIT_CALL_BACK, CLEAN_WAIT, INSPECT_WAIT, RESCUE_WAIT, SERVICE_WAIT);
