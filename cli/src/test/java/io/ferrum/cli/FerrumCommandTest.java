@@ -7,25 +7,18 @@ import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.export.DotExport;
 import io.ferrum.fsm.export.MachineJson;
 import io.ferrum.fsm.export.MermaidExport;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 /** The command line, run in-process: exact output and exit codes. */
 class FerrumCommandTest {
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Ferrum.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void fsmExport_defaults_printProvisionMachineAsJson() {
-    Run run = run("fsm", "export");
+    CliRun run = run("fsm", "export");
 
     assertThat(run.code()).isZero();
     assertThat(run.err()).isEmpty();
@@ -43,7 +36,7 @@ class FerrumCommandTest {
 
   @Test
   void fsmExport_unknownFormat_oneLineNamingChoices_exit2() {
-    Run run = run("fsm", "export", "--format", "svg");
+    CliRun run = run("fsm", "export", "--format", "svg");
 
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
@@ -55,7 +48,7 @@ class FerrumCommandTest {
 
   @Test
   void fsmExport_unknownMachine_oneLineNamingChoices_exit2() {
-    Run run = run("fsm", "export", "-m", "boot");
+    CliRun run = run("fsm", "export", "-m", "boot");
 
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())
@@ -66,7 +59,7 @@ class FerrumCommandTest {
 
   @Test
   void unknownOption_oneLine_exit2() {
-    Run run = run("fsm", "export", "--colour");
+    CliRun run = run("fsm", "export", "--colour");
 
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())
@@ -77,15 +70,15 @@ class FerrumCommandTest {
   @Test
   void noCommand_saysSo_exit2() {
     assertThat(run())
-        .isEqualTo(new Run(2, "", "ferrum: missing a command (see 'ferrum --help')\n"));
+        .isEqualTo(new CliRun(2, "", "ferrum: missing a command (see 'ferrum --help')\n"));
     assertThat(run("fsm").err())
         .isEqualTo("ferrum fsm: missing a subcommand: export or docs (see 'ferrum fsm --help')\n");
   }
 
   @Test
   void help_listsCommandsAndOptions() {
-    Run top = run("--help");
-    Run export = run("fsm", "export", "--help");
+    CliRun top = run("--help");
+    CliRun export = run("fsm", "export", "--help");
 
     assertThat(top.code()).isZero();
     assertThat(top.out()).startsWith("Usage: ferrum [-hV] [COMMAND]\n").contains("  fsm   ");
@@ -97,7 +90,7 @@ class FerrumCommandTest {
 
   @Test
   void version_namesFerrumAndJava() {
-    Run run = run("--version");
+    CliRun run = run("--version");
 
     assertThat(run.code()).isZero();
     assertThat(run.out()).matches("(?s)ferrum \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\nJava .*\n");
@@ -106,7 +99,7 @@ class FerrumCommandTest {
   @Test
   void clientCommands_urlThatIsNotHttp_oneLineUsageError_exit2_beforeAnyRequest() {
     for (String url : new String[] {"not-a-url", "ftp://host", "http://", "http://h:1/?a=b"}) {
-      Run run = run("node", "list", "--url", url);
+      CliRun run = run("node", "list", "--url", url);
 
       assertThat(run.code()).as(url).isEqualTo(2);
       assertThat(run.err())
@@ -121,7 +114,8 @@ class FerrumCommandTest {
 
   @Test
   void nodeList_unknownProvisionState_namesTheStates_exit2() {
-    Run run = run("node", "list", "--provision-state", "nonsense", "--url", "http://127.0.0.1:1");
+    CliRun run =
+        run("node", "list", "--provision-state", "nonsense", "--url", "http://127.0.0.1:1");
 
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())
@@ -146,7 +140,7 @@ class FerrumCommandTest {
 
   @Test
   void malformedMapOption_saysOptionOnce() {
-    Run run = run("node", "create", "--driver", "fake-hardware", "--property", "x");
+    CliRun run = run("node", "create", "--driver", "fake-hardware", "--property", "x");
 
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())
@@ -165,7 +159,7 @@ class FerrumCommandTest {
 
   @Test
   void clientCommands_portOutOfRange_usageError_exit2() {
-    Run run = run("node", "list", "--url", "http://127.0.0.1:99999");
+    CliRun run = run("node", "list", "--url", "http://127.0.0.1:99999");
 
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())

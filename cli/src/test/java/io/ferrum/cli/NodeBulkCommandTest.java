@@ -3,8 +3,6 @@ package io.ferrum.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.api.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +18,6 @@ class NodeBulkCommandTest {
 
   private TestServer api;
 
-  private record Run(int code, String out, String err) {}
-
   @BeforeEach
   void start() throws Exception {
     api = new TestServer();
@@ -32,15 +28,8 @@ class NodeBulkCommandTest {
     api.close();
   }
 
-  private Run ferrum(String... args) {
-    String[] full = new String[args.length + 2];
-    System.arraycopy(args, 0, full, 0, args.length);
-    full[args.length] = "--url";
-    full[args.length + 1] = api.url;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Ferrum.execute(full, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  private CliRun ferrum(String... args) {
+    return CliRun.against(api.url, args);
   }
 
   private void available(String name, String... driverInfo) {
@@ -62,7 +51,7 @@ class NodeBulkCommandTest {
     available("b2", "fake_fail=deploy.deploy");
     available("b3");
 
-    Run deploy = ferrum("node", "deploy", "b1", "b2", "b3", "--wait", "--timeout", "60");
+    CliRun deploy = ferrum("node", "deploy", "b1", "b2", "b3", "--wait", "--timeout", "60");
 
     assertThat(deploy.code()).as(deploy.err()).isEqualTo(1);
     assertThat(deploy.err())
@@ -85,7 +74,7 @@ class NodeBulkCommandTest {
     available("j1");
     available("j2");
 
-    Run deploy = ferrum("node", "deploy", "j1", "j2", "--wait", "-f", "json");
+    CliRun deploy = ferrum("node", "deploy", "j1", "j2", "--wait", "-f", "json");
 
     assertThat(deploy.code()).as(deploy.err()).isZero();
     assertThat(deploy.out())
@@ -100,7 +89,7 @@ class NodeBulkCommandTest {
     available("t1");
     available("t2", "fake_wait=deploy.deploy");
 
-    Run deploy = ferrum("node", "deploy", "t1", "t2", "--wait", "--timeout", "5");
+    CliRun deploy = ferrum("node", "deploy", "t1", "t2", "--wait", "--timeout", "5");
 
     assertThat(deploy.code()).as(deploy.err()).isEqualTo(1);
     assertThat(deploy.err())
@@ -116,7 +105,7 @@ class NodeBulkCommandTest {
     available("w1");
     available("w2");
 
-    Run manage = ferrum("node", "undeploy", "w1", "w2");
+    CliRun manage = ferrum("node", "undeploy", "w1", "w2");
 
     assertThat(manage.code()).as(manage.err()).isZero();
     assertThat(manage.out()).matches("Requested undeploy of 2 nodes: bulk request [0-9a-f-]{36}\n");
@@ -143,7 +132,7 @@ class NodeBulkCommandTest {
         .isEqualTo(java.util.Map.of("meta_data", java.util.Map.of("hostname", "c1")));
     assertThat(api.conductor().getNode("c3").instanceInfo().get("configdrive"))
         .isEqualTo("H4sIAAAAencoded");
-    Run directory = ferrum("node", "deploy", "c1", "c2", "--config-drive", dir.toString());
+    CliRun directory = ferrum("node", "deploy", "c1", "c2", "--config-drive", dir.toString());
     assertThat(directory.code()).isEqualTo(2);
     assertThat(directory.err()).contains("--config-drive names a directory");
   }
@@ -159,7 +148,7 @@ class NodeBulkCommandTest {
         .contains("the table and the last line say which");
     assertThat(ferrum("node", "rebuild", "--help").out()).contains("--config-drive");
     assertThat(ferrum("node", "manage", "--help").out()).doesNotContain("--config-drive");
-    Run refused = ferrum("node", "manage", "a", "--config-drive", "x");
+    CliRun refused = ferrum("node", "manage", "a", "--config-drive", "x");
     assertThat(refused.code()).isEqualTo(2);
   }
 }

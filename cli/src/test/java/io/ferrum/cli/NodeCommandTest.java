@@ -14,8 +14,6 @@ class NodeCommandTest {
 
   private TestServer api;
 
-  private record Run(int code, String out, String err) {}
-
   @BeforeEach
   void start() throws Exception {
     api = new TestServer();
@@ -26,20 +24,13 @@ class NodeCommandTest {
     api.close();
   }
 
-  private Run ferrum(String... args) {
-    String[] full = new String[args.length + 2];
-    System.arraycopy(args, 0, full, 0, args.length);
-    full[args.length] = "--url";
-    full[args.length + 1] = api.url;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Ferrum.execute(full, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  private CliRun ferrum(String... args) {
+    return CliRun.against(api.url, args);
   }
 
   @Test
   void lifecycle_createManageProvideDeploy_withWaitAndProgress() {
-    Run create =
+    CliRun create =
         ferrum(
             "node", "create", "--driver", "fake-hardware", "--name", "c1", "--driver-info", "a=b");
     assertThat(create.code()).isZero();
@@ -47,16 +38,16 @@ class NodeCommandTest {
         .contains("| name                   | c1 ")
         .contains("| provision_state        | enroll ");
 
-    Run manage = ferrum("node", "manage", "c1", "--wait", "--timeout", "30");
+    CliRun manage = ferrum("node", "manage", "c1", "--wait", "--timeout", "30");
     assertThat(manage.code()).as(manage.err()).isZero();
     assertThat(manage.err()).contains("c1: ").contains("manageable (");
     assertThat(manage.out()).contains("| provision_state        | manageable ");
     assertThat(ferrum("node", "provide", "c1", "--wait").code()).isZero();
-    Run deploy = ferrum("node", "deploy", "--wait", "c1", "-f", "json");
+    CliRun deploy = ferrum("node", "deploy", "--wait", "c1", "-f", "json");
     assertThat(deploy.code()).isZero();
     assertThat(deploy.out()).contains("\"provision_state\" : \"active\"");
 
-    Run list = ferrum("node", "list");
+    CliRun list = ferrum("node", "list");
     assertThat(list.out())
         .contains("| UUID ")
         .contains("| Provisioning State |")
@@ -73,21 +64,21 @@ class NodeCommandTest {
 
   @Test
   void errors_mapToExitCodes_withTheServersMessage() {
-    Run missing = ferrum("node", "show", "ghost");
+    CliRun missing = ferrum("node", "show", "ghost");
     assertThat(missing.code()).isEqualTo(3);
     assertThat(missing.err()).isEqualTo("ferrum node show: Node ghost could not be found.\n");
 
     ferrum("node", "create", "--driver", "fake-hardware", "--name", "c2");
-    Run wrongState = ferrum("node", "deploy", "c2");
+    CliRun wrongState = ferrum("node", "deploy", "c2");
     assertThat(wrongState.code()).isEqualTo(2);
     assertThat(wrongState.err())
         .contains("can not be performed on node \"c2\" while it is in state \"enroll\"");
 
-    Run badSteps = ferrum("node", "clean", "c2", "--clean-steps", "[oops");
+    CliRun badSteps = ferrum("node", "clean", "c2", "--clean-steps", "[oops");
     assertThat(badSteps.code()).isEqualTo(2);
     assertThat(badSteps.err()).startsWith("ferrum node clean: --clean-steps must be JSON:");
 
-    Run badAction = ferrum("node", "power", "sideways", "c2");
+    CliRun badAction = ferrum("node", "power", "sideways", "c2");
     assertThat(badAction.code()).isEqualTo(2);
     assertThat(badAction.err())
         .contains("unknown power action 'sideways'; expected one of on, off, reboot, soft-off");
@@ -106,7 +97,7 @@ class NodeCommandTest {
         "fake_fail=clean.clean");
     assertThat(ferrum("node", "manage", "c3", "--wait").code()).isZero();
 
-    Run provide = ferrum("node", "provide", "c3", "--wait");
+    CliRun provide = ferrum("node", "provide", "c3", "--wait");
 
     assertThat(provide.code()).isEqualTo(1);
     assertThat(provide.err())

@@ -3,8 +3,6 @@ package io.ferrum.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.api.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,8 +15,6 @@ class NodeFieldsCommandTest {
 
   private TestServer api;
 
-  private record Run(int code, String out, String err) {}
-
   @BeforeEach
   void start() throws Exception {
     api = new TestServer();
@@ -29,19 +25,8 @@ class NodeFieldsCommandTest {
     api.close();
   }
 
-  private Run ferrum(String... args) {
-    String[] full = new String[args.length + 2];
-    System.arraycopy(args, 0, full, 0, args.length);
-    full[args.length] = "--url";
-    full[args.length + 1] = api.url;
-    return run(full);
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Ferrum.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  private CliRun ferrum(String... args) {
+    return CliRun.against(api.url, args);
   }
 
   private void create(String name, String... more) {
@@ -50,7 +35,7 @@ class NodeFieldsCommandTest {
     System.arraycopy(head, 0, args, 0, 5);
     args[5] = name;
     System.arraycopy(more, 0, args, 6, more.length);
-    Run created = ferrum(args);
+    CliRun created = ferrum(args);
     assertThat(created.code()).as(created.err()).isZero();
   }
 
@@ -67,7 +52,7 @@ class NodeFieldsCommandTest {
         "--driver-info",
         "a/b=c");
 
-    Run unset =
+    CliRun unset =
         ferrum(
             "node",
             "unset",
@@ -88,7 +73,7 @@ class NodeFieldsCommandTest {
         .doesNotContain("rack")
         .doesNotContain("a/b")
         .contains("\"name\" : \"u1\"");
-    Run unnamed = ferrum("node", "unset", "u1", "--name", "-f", "json");
+    CliRun unnamed = ferrum("node", "unset", "u1", "--name", "-f", "json");
     assertThat(unnamed.code()).as(unnamed.err()).isZero();
     assertThat(unnamed.out()).contains("\"name\" : null");
   }
@@ -97,7 +82,7 @@ class NodeFieldsCommandTest {
   void unset_aKeyTheNodeDoesNotHave_namesTheOptionAndKey_exit2() {
     create("u2", "--property", "cpus=4");
 
-    Run unset = ferrum("node", "unset", "u2", "--property", "cpus", "--property", "gpus");
+    CliRun unset = ferrum("node", "unset", "u2", "--property", "cpus", "--property", "gpus");
 
     assertThat(unset.code()).isEqualTo(2);
     assertThat(unset.err())
@@ -111,11 +96,11 @@ class NodeFieldsCommandTest {
   void unset_withNothingOrAnEmptyKey_isAUsageError() {
     create("u3");
 
-    Run nothing = ferrum("node", "unset", "u3");
+    CliRun nothing = ferrum("node", "unset", "u3");
     assertThat(nothing.code()).isEqualTo(2);
     assertThat(nothing.err()).startsWith("ferrum node unset: nothing to unset");
 
-    Run empty = ferrum("node", "unset", "u3", "--extra", "");
+    CliRun empty = ferrum("node", "unset", "u3", "--extra", "");
     assertThat(empty.code()).isEqualTo(2);
     assertThat(empty.err()).startsWith("ferrum node unset: --extra needs a non-empty KEY");
   }
@@ -124,19 +109,19 @@ class NodeFieldsCommandTest {
   void list_fields_showsJustThoseColumns_andAsksTheServerForThem() {
     create("l1");
 
-    Run list = ferrum("node", "list", "--fields", "name,driver");
+    CliRun list = ferrum("node", "list", "--fields", "name,driver");
 
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(list.out().lines().toList())
         .contains("| Name | Driver        |", "| l1   | fake-hardware |");
     assertThat(list.out()).doesNotContain("UUID").doesNotContain("Provisioning State");
-    Run json = ferrum("node", "list", "--fields", "name", "--fields", "driver", "-f", "json");
+    CliRun json = ferrum("node", "list", "--fields", "name", "--fields", "driver", "-f", "json");
     assertThat(json.out()).contains("\"driver\" : \"fake-hardware\"").doesNotContain("power_state");
   }
 
   @Test
   void list_fields_unknownName_isAUsageError_namingIt() {
-    Run list = ferrum("node", "list", "--fields", "name,colour");
+    CliRun list = ferrum("node", "list", "--fields", "name,colour");
 
     assertThat(list.code()).isEqualTo(2);
     assertThat(list.err()).startsWith("ferrum node list: --fields: 'colour' is not a node field");
@@ -147,7 +132,7 @@ class NodeFieldsCommandTest {
     create("l2", "--property", "cpus=4");
     ferrum("node", "maintenance", "set", "l2", "--reason", "disk");
 
-    Run list = ferrum("node", "list", "--long");
+    CliRun list = ferrum("node", "list", "--long");
 
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(list.out())
@@ -157,7 +142,7 @@ class NodeFieldsCommandTest {
         .contains("| fake-hardware ")
         .contains("| disk ");
     assertThat(ferrum("node", "list", "--long", "-f", "json").out()).contains("\"cpus\" : \"4\"");
-    Run both = ferrum("node", "list", "--long", "--fields", "name");
+    CliRun both = ferrum("node", "list", "--long", "--fields", "name");
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.err()).contains("--long and --fields cannot be used together");
   }
@@ -166,7 +151,7 @@ class NodeFieldsCommandTest {
   void show_fields_showsJustThoseRows() {
     create("s1");
 
-    Run show = ferrum("node", "show", "s1", "--fields", "provision_state,name");
+    CliRun show = ferrum("node", "show", "s1", "--fields", "provision_state,name");
 
     assertThat(show.code()).as(show.err()).isZero();
     assertThat(show.out().lines().filter(l -> l.startsWith("| ")).toList())
@@ -182,7 +167,7 @@ class NodeFieldsCommandTest {
     create("d1");
     create("d2");
 
-    Run delete = ferrum("node", "delete", "d1", "ghost", "d2");
+    CliRun delete = ferrum("node", "delete", "d1", "ghost", "d2");
 
     assertThat(delete.code()).isEqualTo(3);
     assertThat(delete.out()).isEqualTo("Deleted node d1\nDeleted node d2\n");
@@ -196,7 +181,7 @@ class NodeFieldsCommandTest {
   void delete_json_printsAResultPerNode() {
     create("d3");
 
-    Run delete = ferrum("node", "delete", "ghost", "d3", "-f", "json");
+    CliRun delete = ferrum("node", "delete", "ghost", "d3", "-f", "json");
 
     assertThat(delete.code()).isEqualTo(3);
     assertThat(delete.out().replaceAll("\\s+", ""))
@@ -208,12 +193,12 @@ class NodeFieldsCommandTest {
 
   @Test
   void version_worksOnEveryCommand() {
-    Run top = run("-V");
+    CliRun top = CliRun.of("-V");
     assertThat(top.code()).isZero();
     assertThat(top.out()).startsWith("ferrum ");
     for (String[] args :
         new String[][] {{"node", "-V"}, {"node", "list", "-V"}, {"node", "deploy", "--version"}}) {
-      Run sub = run(args);
+      CliRun sub = CliRun.of(args);
       assertThat(sub.code()).isZero();
       assertThat(sub.out()).as(String.join(" ", args)).isEqualTo(top.out());
     }
@@ -223,21 +208,21 @@ class NodeFieldsCommandTest {
   void emptyKeyOrNoEquals_isAUsageError_andSendsNothing() {
     create("k1");
 
-    Run set = ferrum("node", "set", "k1", "--property", "=v");
+    CliRun set = ferrum("node", "set", "k1", "--property", "=v");
     assertThat(set.code()).isEqualTo(2);
     assertThat(set.err())
         .startsWith("ferrum node set: --property needs KEY=VALUE with a non-empty KEY, not '=v'");
 
-    Run info = ferrum("node", "create", "--driver", "fake-hardware", "--driver-info", "=v");
+    CliRun info = ferrum("node", "create", "--driver", "fake-hardware", "--driver-info", "=v");
     assertThat(info.code()).isEqualTo(2);
     assertThat(info.err()).startsWith("ferrum node create: --driver-info needs KEY=VALUE");
 
-    Run noEquals = ferrum("node", "set", "k1", "--extra", "rack");
+    CliRun noEquals = ferrum("node", "set", "k1", "--extra", "rack");
     assertThat(noEquals.code()).isEqualTo(2);
     assertThat(noEquals.err()).contains("'--extra'").contains("KEY=VALUE").contains("rack");
 
     // Nothing reached the server: one node, with no properties or extra.
-    Run list = ferrum("node", "list", "--fields", "name,properties,extra");
+    CliRun list = ferrum("node", "list", "--fields", "name,properties,extra");
     assertThat(list.out().lines().filter(l -> l.startsWith("| ")).toList())
         .containsExactly("| Name | Properties | Extra |", "| k1   | {}         | {}    |");
   }
