@@ -36,6 +36,19 @@ class SimulationTest {
     OPEN.forEach(Simulation::close);
   }
 
+  /**
+   * Seeds that found a defect: an abort out of {@code wait call-back} announced {@code
+   * provision_set.success}, so the deploy's {@code start} never got its {@code end}.
+   */
+  @Test
+  void seedsThatFoundDefects_passNow() {
+    Simulation simulation = open(simulation());
+    for (long seed : new long[] {378, 468}) {
+      SimulationResult result = simulation.run(seed);
+      assertThat(result.passed()).as(result.report()).isTrue();
+    }
+  }
+
   @Test
   void theConductorKeepsItsInvariantsUnderCrashesOutagesAndHangs() {
     SimulationResult result = open(simulation()).search(1, SEQUENCES);
