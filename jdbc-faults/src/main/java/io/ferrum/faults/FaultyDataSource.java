@@ -49,9 +49,10 @@ import javax.sql.DataSource;
  *   <li><b>Delays.</b> {@link #delay} holds matching statements before they run, then lets them
  *       run.
  *   <li><b>Counts.</b> A fault strikes as many times as asked, then no more. Faults are checked in
- *       the order they were added; the first that matches strikes. {@link #injected} counts the
- *       faults (delays and deaths at commit included) that struck on this data source; {@link
- *       #allStruck} tells whether every fault asked for has struck.
+ *       the order they were added: a matching delay holds the statement and the check goes on; the
+ *       first matching failure strikes and ends it. {@link #injected} counts the faults (delays and
+ *       deaths at commit included) that struck on this data source; {@link #allStruck} tells
+ *       whether every fault asked for has struck.
  * </ul>
  *
  * <p>An injected failure is a {@link SQLTransientConnectionException} with SQL state {@code 08006},
