@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
-import io.ferrum.conductor.testing.FlakyDataSource;
 import io.ferrum.driver.fake.FakeHardware;
+import io.ferrum.faults.FaultyDataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -375,8 +375,8 @@ class AllocationsTest {
     Node node = node(env, "gold", List.of(), null);
     powerSync(env);
     Allocations allocations = env.conductor().allocations();
-    FlakyDataSource database = env.database(true);
-    database.failAndGoDown("SET allocation_uuid", FlakyDataSource.When.BEFORE);
+    FaultyDataSource database = env.database(true);
+    database.failAndGoDown("SET allocation_uuid", FaultyDataSource.When.BEFORE);
 
     String uuid = allocations.allocate(AllocationSpec.of("gold")).uuid();
     ConductorEnv.await("the fault to strike", database::allStruck);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
-import io.ferrum.conductor.testing.FlakyDataSource;
-import io.ferrum.conductor.testing.FlakyDataSource.When;
+import io.ferrum.faults.FaultyDataSource;
+import io.ferrum.faults.FaultyDataSource.When;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ class FaultInjectionTest {
   @ConductorTest
   void postProcessFails_requestFails_nodeUntouched(ConductorEnv env) {
     Node node = env.nodeIn("available", Map.of());
-    FlakyDataSource db = env.database(true);
+    FaultyDataSource db = env.database(true);
     db.fail(POST_PROCESS, When.BEFORE, 1);
 
     assertThatThrownBy(() -> env.conductor().provision(node.uuid(), ProvisionRequest.of("active")))
@@ -58,7 +58,7 @@ class FaultInjectionTest {
   void postProcessOutcomeUnknown_requestFails_recoveryAnnouncesAndFailsTheStart(ConductorEnv env) {
     env.expectRepairs();
     Node node = env.nodeIn("available", Map.of());
-    FlakyDataSource db = env.database(true);
+    FaultyDataSource db = env.database(true);
     db.failAndGoDown(POST_PROCESS, When.AFTER_COMMIT);
 
     assertThatThrownBy(() -> env.conductor().provision(node.uuid(), ProvisionRequest.of("active")))
@@ -82,7 +82,7 @@ class FaultInjectionTest {
   void lastCommitOutcomeUnknown_databaseBackSoon_theJobReadsItBack_andAnnouncesTheEnd(
       ConductorEnv env) {
     Node node = env.nodeIn("available", Map.of());
-    FlakyDataSource db = env.database(true);
+    FaultyDataSource db = env.database(true);
     db.failAndGoDown(LAST_WRITE, When.AFTER_COMMIT);
     CompletableFuture<Void> restart =
         CompletableFuture.runAsync(
@@ -109,7 +109,7 @@ class FaultInjectionTest {
       ConductorEnv env) {
     env.expectRepairs();
     Node node = env.nodeIn("available", Map.of());
-    FlakyDataSource db = env.database(true);
+    FaultyDataSource db = env.database(true);
     db.failAndGoDown(LAST_WRITE, When.AFTER_COMMIT);
 
     Throwable failure =
@@ -130,7 +130,7 @@ class FaultInjectionTest {
   void databaseDownWhileWorkRuns_recoveryFailsTheNodeOnceItAnswers(ConductorEnv env) {
     env.expectRepairs();
     Node node = env.nodeIn("available", Map.of("fake_delay_ms", "200"));
-    FlakyDataSource db = env.database(true);
+    FaultyDataSource db = env.database(true);
     // Down while the deploy runs, up again a while later; the request itself was accepted.
     CompletableFuture<Void> outage =
         CompletableFuture.runAsync(
@@ -171,7 +171,7 @@ class FaultInjectionTest {
   @ConductorTest
   void failWriteFails_failureIsNotMarkedHandled_jobRecordsItOnItsOwnTerms(ConductorEnv env) {
     Node node = env.nodeIn("available", Map.of());
-    FlakyDataSource db = env.database(true);
+    FaultyDataSource db = env.database(true);
     ActionHandle handle;
     try (Task task = env.conductor().tasks().acquire(node.uuid(), "custom", LockMode.EXCLUSIVE)) {
       task.spawnAfter(
@@ -199,7 +199,7 @@ class FaultInjectionTest {
   void driverFailsAndItsFailureWriteFails_recoveryRecordsTheDriversReason(ConductorEnv env) {
     env.expectRepairs();
     Node node = env.nodeIn("available", Map.of("fake_fail", "deploy.deploy"));
-    FlakyDataSource db = env.database(true);
+    FaultyDataSource db = env.database(true);
     // The database dies just as the job records the driver's failure.
     db.failAndGoDown(
         sql ->

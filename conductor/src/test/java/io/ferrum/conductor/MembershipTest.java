@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
-import io.ferrum.conductor.testing.FlakyDataSource;
+import io.ferrum.faults.FaultyDataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +39,7 @@ class MembershipTest {
   void deadConductor_itsNodesTakenOverByExactlyOneLiveConductor_withinTimeoutAndAnInterval(
       ConductorEnv env) {
     env.expectRepairs();
-    FlakyDataSource link = new FlakyDataSource(env.dataSource());
+    FaultyDataSource link = new FaultyDataSource(env.dataSource());
     Conductor doomed = fast(env, "doomed", link);
     Conductor b = fast(env, "b", null);
     Conductor c = fast(env, "c", null);
@@ -111,7 +111,7 @@ class MembershipTest {
 
   @ConductorTest
   void replacedWhileItLookedDead_standsDown_refusesWork_recoversNothing(ConductorEnv env) {
-    FlakyDataSource link = new FlakyDataSource(env.dataSource());
+    FaultyDataSource link = new FaultyDataSource(env.dataSource());
     AtomicBoolean stoodDown = new AtomicBoolean();
     Conductor zombie =
         env.newConductor(
@@ -222,7 +222,7 @@ class MembershipTest {
   @ConductorTest
   void restartAfterAKill_waitsOutThePreviousInstance_butNotALiveOne(ConductorEnv env) {
     env.expectRepairs();
-    FlakyDataSource link = new FlakyDataSource(env.dataSource());
+    FaultyDataSource link = new FaultyDataSource(env.dataSource());
     Conductor killed = fast(env, "restarted", link);
     Node node =
         killed.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
@@ -255,7 +255,7 @@ class MembershipTest {
   @ConductorTest
   void soleConductor_takesItsNameBackAtOnce(ConductorEnv env) {
     env.expectRepairs();
-    FlakyDataSource link = new FlakyDataSource(env.dataSource());
+    FaultyDataSource link = new FaultyDataSource(env.dataSource());
     Conductor killed =
         env.newConductor(
             "sole",
@@ -307,7 +307,7 @@ class MembershipTest {
     return owners;
   }
 
-  private static Conductor fast(ConductorEnv env, String name, FlakyDataSource link) {
+  private static Conductor fast(ConductorEnv env, String name, FaultyDataSource link) {
     return env.newConductor(
         name,
         8,

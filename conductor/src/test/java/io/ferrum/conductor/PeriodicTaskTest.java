@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
-import io.ferrum.conductor.testing.FlakyDataSource.When;
 import io.ferrum.driver.fake.FakeHardware;
+import io.ferrum.faults.FaultyDataSource.When;
 import java.time.Duration;
 import java.util.Map;
 

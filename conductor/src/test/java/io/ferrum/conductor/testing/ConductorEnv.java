@@ -9,6 +9,7 @@ import io.ferrum.conductor.NodeSpec;
 import io.ferrum.conductor.SynchronousWorkerPool;
 import io.ferrum.conductor.WorkerPool;
 import io.ferrum.driver.fake.FakeHardware;
+import io.ferrum.faults.FaultyDataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,14 +52,14 @@ public final class ConductorEnv implements AutoCloseable {
   private final List<Conductor> conductors = new ArrayList<>();
   private final Conductor conductor;
   private final Jdbi jdbi;
-  private final FlakyDataSource flaky;
+  private final FaultyDataSource flaky;
 
   ConductorEnv(TestDatabases.Kind database, Pool pool, boolean periodicTasks) {
     this.database = database;
     this.pool = pool;
     this.fresh = TestDatabases.create(database);
     this.jdbi = Jdbi.create(fresh.dataSource());
-    this.flaky = new FlakyDataSource(fresh.dataSource());
+    this.flaky = new FaultyDataSource(fresh.dataSource());
     this.conductor =
         newConductor(
             "conductor-1",
@@ -123,7 +124,7 @@ public final class ConductorEnv implements AutoCloseable {
   }
 
   /** The switch that takes the conductors' database "down" (the test's own jdbi stays up). */
-  public FlakyDataSource database(boolean up) {
+  public FaultyDataSource database(boolean up) {
     flaky.setDown(!up);
     return flaky;
   }

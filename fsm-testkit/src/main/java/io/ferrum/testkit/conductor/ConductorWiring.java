@@ -3,6 +3,7 @@ package io.ferrum.testkit.conductor;
 import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.NotificationSink;
 import io.ferrum.driver.HardwareType;
+import io.ferrum.faults.FaultyDataSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

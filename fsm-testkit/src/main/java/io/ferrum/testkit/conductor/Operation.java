@@ -1,5 +1,6 @@
 package io.ferrum.testkit.conductor;
 
+import io.ferrum.faults.FaultyDataSource;
 import io.ferrum.testkit.Choices;
 import java.util.ArrayList;
 import java.util.List;

@@ -14,6 +14,7 @@ import io.ferrum.conductor.Notification;
 import io.ferrum.conductor.PatchOperation;
 import io.ferrum.conductor.ProvisionRequest;
 import io.ferrum.driver.HardwareType;
+import io.ferrum.faults.FaultyDataSource;
 import io.ferrum.fsm.MachineDefinition;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;

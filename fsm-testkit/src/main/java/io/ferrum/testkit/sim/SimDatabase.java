@@ -1,133 +1,73 @@
 package io.ferrum.testkit.sim;
 
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
+import io.ferrum.faults.FaultyDataSource;
+import io.ferrum.faults.FaultyDataSource.DownScope;
+import io.ferrum.faults.FaultyDataSource.Outage;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.util.logging.Logger;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * One conductor's way into the shared database, with two switches: the conductor's crash (its
  * process is gone: nothing it does reaches the database again) and a database outage (every
  * conductor's calls fail until it ends; it may start at a commit that lands but is reported
- * failed). Every statement and commit on a connection checks both, so a connection taken before the
- * switch fails too.
+ * failed). Both are {@link Outage}s of a {@link FaultyDataSource} that fails only the calls that
+ * read or write data ({@link DownScope#DATA_CALLS}): a connection taken before the switch fails
+ * too, while closing, rolling back and restoring auto-commit pass, so that the pool gets its
+ * connections back clean.
  */
-final class SimDatabase implements DataSource {
+final class SimDatabase {
 
-  /** Whether the database as a whole answers; shared by every conductor's gate. */
-  static final class Outage {
-    volatile boolean down;
-
-    /**
-     * The database dies at the next commit: the commit lands, its caller is told it failed (the
-     * connection broke before the answer), and the database is down from then on.
-     */
-    volatile boolean dieAtCommit;
+  /** The outage every conductor's database shares. */
+  static Outage outage() {
+    return new Outage(
+        failure("simulated: the database is down", "08001"),
+        failure("simulated: the connection broke after the commit was sent", "08006"));
   }
 
-  /**
-   * The calls that read or write data: they fail once the switch is thrown. The others (closing,
-   * rolling back, restoring auto-commit) pass, so that the pool gets its connections back clean.
-   */
-  private static final java.util.Set<String> TOUCHES_DATA =
-      java.util.Set.of(
-          "createStatement", "prepareStatement", "prepareCall", "commit", "setSavepoint");
+  private static Supplier<SQLException> failure(String message, String state) {
+    return () -> new SQLNonTransientConnectionException(message, state);
+  }
 
-  private final DataSource shared;
-  private final Outage outage;
-  private volatile boolean crashed;
+  /** Down once the conductor crashed; it never dies at a commit of its own. */
+  private final Outage crash =
+      new Outage(
+          failure("simulated: the conductor crashed", "08006"),
+          failure("simulated: the conductor crashed", "08006"));
+
+  private final FaultyDataSource source;
+
+  /**
+   * How many commits of this conductor that landed but were reported failed its last complete
+   * recovery pass accounted for.
+   */
+  private volatile int settled;
+
+  SimDatabase(DataSource shared, Outage outage) {
+    this.source = new FaultyDataSource(shared, DownScope.DATA_CALLS, crash, outage);
+  }
+
+  /** What the conductor is built on. */
+  DataSource dataSource() {
+    return source;
+  }
+
+  /** The conductor died: from now on none of its calls reaches the database. */
+  void crash() {
+    crash.setDown(true);
+  }
 
   /**
    * Whether a commit of this conductor landed but was reported failed since its last complete
    * recovery pass: until one runs, the notification of that write lives only in its memory.
    */
-  volatile boolean owesOutcome;
-
-  SimDatabase(DataSource shared, Outage outage) {
-    this.shared = shared;
-    this.outage = outage;
+  boolean owesOutcome() {
+    return source.injected() > settled;
   }
 
-  /** The conductor died: from now on none of its calls reaches the database. */
-  void crash() {
-    crashed = true;
-  }
-
-  private void check() throws SQLException {
-    if (crashed) {
-      throw new SQLNonTransientConnectionException("simulated: the conductor crashed", "08006");
-    }
-    if (outage.down) {
-      throw new SQLNonTransientConnectionException("simulated: the database is down", "08001");
-    }
-  }
-
-  @Override
-  public Connection getConnection() throws SQLException {
-    check();
-    Connection real = shared.getConnection();
-    return (Connection)
-        Proxy.newProxyInstance(
-            Connection.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (TOUCHES_DATA.contains(method.getName())) {
-                check();
-              }
-              Object result;
-              try {
-                result = method.invoke(real, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-              if (outage.dieAtCommit && method.getName().equals("commit")) {
-                outage.dieAtCommit = false;
-                owesOutcome = true;
-                outage.down = true;
-                throw new SQLNonTransientConnectionException(
-                    "simulated: the connection broke after the commit was sent", "08006");
-              }
-              return result;
-            });
-  }
-
-  @Override
-  public Connection getConnection(String username, String password) throws SQLException {
-    return getConnection();
-  }
-
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) {}
-
-  @Override
-  public void setLoginTimeout(int seconds) {}
-
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() {
-    return Logger.getGlobal();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    throw new SQLException("not a wrapper");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return false;
+  /** A complete recovery pass ran: every such commit so far is accounted for. */
+  void outcomesSettled() {
+    settled = source.injected();
   }
 }

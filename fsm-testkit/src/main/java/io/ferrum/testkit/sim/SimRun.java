@@ -11,6 +11,7 @@ import io.ferrum.conductor.ProvisionRequest;
 import io.ferrum.conductor.TaskProbe;
 import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverTimeoutException;
+import io.ferrum.faults.FaultyDataSource;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ final class SimRun {
   private final SplittableRandom random;
   private final SimClock clock = new SimClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final List<String> trace = new ArrayList<>();
-  private final SimDatabase.Outage outage = new SimDatabase.Outage();
+  private final FaultyDataSource.Outage outage = SimDatabase.outage();
   private final Slot[] slots;
   private final List<Fiber> parked = new ArrayList<>();
   private final List<Fiber> dropped = new ArrayList<>();
@@ -177,7 +178,7 @@ final class SimRun {
     SimPool pool = new SimPool(this, slot.index, sim.workers);
     Conductor.Builder builder =
         Conductor.builder()
-            .dataSource(db)
+            .dataSource(db.dataSource())
             .name(slot.name)
             .workerPool(pool)
             .hardwareType(SimHardware.wrap(sim.hardware, this, slot.index))
@@ -282,8 +283,7 @@ final class SimRun {
 
   private void step() {
     if (outageLeft > 0 && --outageLeft == 0) {
-      outage.down = false;
-      outage.dieAtCommit = false;
+      outage.clear();
       trace.add("#" + step + " database back");
       // A conductor that left work unrecorded retries its recovery every few seconds while the
       // database is down (Conductor.recoverReservations), so it runs as soon as the database is
@@ -334,11 +334,11 @@ final class SimRun {
     } else if (outageLeft == 0 && random.nextDouble() < sim.outageChance * 20) {
       outageLeft = 1 + random.nextInt(4);
       if (random.nextBoolean()) {
-        outage.down = true;
+        outage.setDown(true);
         trace.add("#" + step + " database down for " + outageLeft + " step(s)");
       } else {
         outageLeft++;
-        outage.dieAtCommit = true;
+        outage.dieAtNextCommit();
         trace.add(
             "#" + step + " database dies at its next commit, within " + outageLeft + " step(s)");
       }
@@ -481,7 +481,7 @@ final class SimRun {
                       case "recovery" -> {
                         int repaired = conductor.recoverReservations();
                         if (!slot.crashed && slot.conductor == conductor) {
-                          slot.db.owesOutcome = false;
+                          slot.db.outcomesSettled();
                           slot.lastGoodRecoveryStart =
                               Math.max(slot.lastGoodRecoveryStart, started);
                         }
@@ -552,7 +552,7 @@ final class SimRun {
     slot.crashed = true;
     slot.db.crash();
     trace.add("#" + step + " crash " + slot.name + " " + where);
-    if (slot.db.owesOutcome) {
+    if (slot.db.owesOutcome()) {
       // A notification is emitted after its commit; a process that dies in between loses it, and
       // so does one that dies before it learned that a commit reported failed had landed.
       mayHaveLost.add(slot.name);
@@ -756,8 +756,7 @@ final class SimRun {
    */
   private void quiesce() {
     faults = false;
-    outage.down = false;
-    outage.dieAtCommit = false;
+    outage.clear();
     outageLeft = 0;
     trace.add("quiesce");
     for (int guard = 0; !parked.isEmpty() && violation == null; guard++) {

@@ -10,6 +10,7 @@ import io.ferrum.conductor.Node;
 import io.ferrum.conductor.NodeSpec;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.fake.FakeHardware;
+import io.ferrum.faults.FaultyDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
