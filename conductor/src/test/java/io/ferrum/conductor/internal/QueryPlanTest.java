@@ -29,15 +29,20 @@ class QueryPlanTest {
     jdbi = Jdbi.create(db.dataSource());
     jdbi.useHandle(
         h -> {
-          h.execute(
-              "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
-                  + " instance_info, properties, extra, provision_state, maintenance, created_at,"
-                  + " version, conductor_affinity) SELECT md5(i::text)::uuid::text, CASE WHEN i % 10"
-                  + " = 0 THEN NULL ELSE 'node-' || i END, CASE WHEN i % 3 = 0 THEN 'libvirt' ELSE"
-                  + " 'fake-hardware' END, '{}', '{}', '{}', '{}', '{}', (ARRAY['available',"
-                  + " 'active', 'manageable', 'enroll', 'deploy failed'])[1 + i % 5], i % 50 = 0,"
-                  + " now() - (i || ' seconds')::interval, 0, 'c' || (i % 3) FROM"
-                  + " generate_series(1, 100000) i");
+          // In slices: each statement stays well within the connection's socket timeout (10 s)
+          // on a loaded machine.
+          for (int slice = 0; slice < 10; slice++) {
+            h.execute(
+                "INSERT INTO nodes (uuid, name, driver, driver_info, driver_internal_info,"
+                    + " instance_info, properties, extra, provision_state, maintenance, created_at,"
+                    + " version, conductor_affinity) SELECT md5(i::text)::uuid::text, CASE WHEN i % 10"
+                    + " = 0 THEN NULL ELSE 'node-' || i END, CASE WHEN i % 3 = 0 THEN 'libvirt' ELSE"
+                    + " 'fake-hardware' END, '{}', '{}', '{}', '{}', '{}', (ARRAY['available',"
+                    + " 'active', 'manageable', 'enroll', 'deploy failed'])[1 + i % 5], i % 50 = 0,"
+                    + " now() - (i || ' seconds')::interval, 0, 'c' || (i % 3) FROM"
+                    + " generate_series(?, ?) i",
+                slice * 10_000 + 1, (slice + 1) * 10_000);
+          }
           h.execute("UPDATE nodes SET conductor_group = 'rack-a' WHERE id % 1000 = 7");
           h.execute("ANALYZE nodes");
         });

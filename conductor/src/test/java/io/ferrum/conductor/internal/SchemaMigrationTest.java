@@ -21,7 +21,7 @@ class SchemaMigrationTest {
   void migrate_emptyDatabase_createsEveryTableAndColumn(TestDatabases.Kind kind) throws Exception {
     skipUnlessAvailable(kind);
     try (TestDatabases.Fresh db = TestDatabases.create(kind)) {
-      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(8);
+      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(10);
       assertThat(Migrations.migrate(db.dataSource())).as("idempotent").isZero();
 
       try (Connection c = db.dataSource().getConnection()) {
@@ -107,6 +107,29 @@ class SchemaMigrationTest {
         assertThat(uniqueIndexColumns(c, "portgroups")).contains("uuid", "name", "address");
         assertThat(columns(c, "conductors"))
             .containsKeys("hostname", "online", "hardware_types", "heartbeat_at", "created_at");
+        assertThat(columns(c, "allocations"))
+            .as("V9: allocations")
+            .containsKeys(
+                "uuid",
+                "name",
+                "node_id",
+                "state",
+                "last_error",
+                "resource_class",
+                "traits",
+                "candidate_nodes",
+                "owner",
+                "extra",
+                "conductor_affinity");
+        assertThat(uniqueIndexColumns(c, "allocations")).contains("uuid", "name", "node_id");
+        assertThat(nodes).containsKeys("instance_uuid", "allocation_uuid");
+        assertThat(uniqueIndexColumns(c, "nodes")).contains("instance_uuid", "allocation_uuid");
+        assertThat(columns(c, "bulk_requests"))
+            .as("V10: bulk requests and their nodes' results")
+            .containsKeys("uuid", "verb", "conductor", "instance_id", "node_count", "created_at");
+        assertThat(columns(c, "bulk_request_nodes"))
+            .containsKeys(
+                "request_id", "seq", "ident", "node_uuid", "state", "target", "result", "error");
       }
     }
   }
