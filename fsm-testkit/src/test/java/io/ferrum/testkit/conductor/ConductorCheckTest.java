@@ -144,4 +144,19 @@ class ConductorCheckTest {
       sink.emit(notification);
     };
   }
+
+  @Test
+  void aHardwareTypeThatRefusesEveryDriverInfo_isRefusedBeforeAnyOperation() {
+    ConductorCheck check =
+        ConductorCheck.ofDefaults()
+            .hardwareType(
+                new io.ferrum.driver.fake.FakeHardware(),
+                java.util.List.of(java.util.Map.of("fake_fail", "no-such-call")))
+            .budget(new Budget(1, 10, 1));
+    org.assertj.core.api.Assertions.assertThatThrownBy(check::run)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hardware type \"fake-hardware\" refuses every driver_info given")
+        .hasMessageContaining("driver_info {fake_fail=no-such-call}: driver_info.fake_fail names")
+        .hasMessageContaining("ConductorCheck.hardwareType(type, driverInfos)");
+  }
 }
