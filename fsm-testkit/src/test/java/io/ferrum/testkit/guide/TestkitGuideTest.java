@@ -298,13 +298,27 @@ class TestkitGuideTest {
   void conductorSimulation_passesAndReplays() {
     // tag::simulation[]
     try (Simulation simulation =
-        Simulation.builder(new FakeHardware()).conductors(3).nodes(6).steps(50).build()) {
+        Simulation.builder(FakeHardware::new).conductors(3).nodes(6).steps(50).build()) {
       SimulationResult result = simulation.search(1, 5); // seeds 1 to 5
       assertThat(result.passed()).as(result.report()).isTrue();
       // The same seed runs the same interleaving to the same end.
       assertThat(simulation.run(3).trace()).isEqualTo(simulation.run(3).trace());
     }
     // end::simulation[]
+  }
+
+  @Test
+  void simulation_withPlugHardware_passes() {
+    // tag::simulationPlug[]
+    try (Simulation simulation =
+        Simulation.builder(PlugHardware::new) // a fresh one per run: the plugs keep state
+            .driverInfo(Map.of("plug_address", "plug-1"))
+            .driverInfo(Map.of("plug_address", "plug-2"))
+            .build()) {
+      SimulationResult result = simulation.search(1, 5);
+      assertThat(result.passed()).as(result.report()).isTrue();
+    }
+    // end::simulationPlug[]
   }
 
   @Test
@@ -336,7 +350,8 @@ class TestkitGuideTest {
             "conductor",
             "conductorPlug",
             "conductorBug",
-            "simulation");
+            "simulation",
+            "simulationPlug");
     assertThat(guide).as("the report").contains(REPORT);
     assertThat(guide).as("the refund's violation").contains(GUARDED);
   }
