@@ -3,16 +3,10 @@ package io.ferrum.testkit.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ferrum.driver.DriverNode;
-import io.ferrum.driver.DriverPowerState;
-import io.ferrum.driver.HardwareType;
-import io.ferrum.driver.PowerInterface;
 import io.ferrum.driver.fake.FakeHardware;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -114,90 +108,6 @@ class SimulationTest {
     SimulationResult replayed = faulty.run(found.seed());
     assertThat(replayed.violation()).isEqualTo(found.violation());
     assertThat(replayed.trace()).isEqualTo(found.trace());
-  }
-
-  /** Smart plugs that remember each plug's power: state that outlives a run. */
-  static final class PlugHardware implements HardwareType, PowerInterface {
-    private final Map<String, DriverPowerState> plugs = new ConcurrentHashMap<>();
-
-    @Override
-    public String name() {
-      return "plug";
-    }
-
-    @Override
-    public PowerInterface power() {
-      return this;
-    }
-
-    @Override
-    public void validate(DriverNode node) {
-      node.requireInfo("plug_address");
-    }
-
-    @Override
-    public DriverPowerState getPowerState(DriverNode node) {
-      return plugs.getOrDefault(node.requireInfo("plug_address"), DriverPowerState.POWER_OFF);
-    }
-
-    @Override
-    public void setPowerState(
-        DriverNode node, DriverPowerState target, boolean soft, Duration timeout) {
-      plugs.put(node.requireInfo("plug_address"), target);
-    }
-
-    @Override
-    public void reboot(DriverNode node, boolean soft, Duration timeout) {
-      plugs.put(node.requireInfo("plug_address"), DriverPowerState.POWER_ON);
-    }
-  }
-
-  private static Simulation.Builder plugs(Simulation.Builder builder) {
-    return builder
-        .conductors(3)
-        .nodes(6)
-        .steps(50)
-        .driverInfo(Map.of("plug_address", "plug-a"))
-        .driverInfo(Map.of("plug_address", "plug-b"));
-  }
-
-  @Test
-  void aStatefulHardwareTypeFromASupplier_replaysASeedExactlyAfterASearch() {
-    SimulationResult fresh = open(plugs(Simulation.builder(PlugHardware::new))).run(8);
-    Simulation searched = open(plugs(Simulation.builder(PlugHardware::new)));
-    searched.search(1, 7);
-    SimulationResult replayed = searched.run(8);
-
-    assertThat(replayed.trace()).isEqualTo(fresh.trace());
-    assertThat(replayed.violation()).isEqualTo(fresh.violation());
-    // The one instance of builder(HardwareType) carries the plugs' power from run to run: the
-    // same replay then differs, as builder(HardwareType) documents.
-    PlugHardware shared = new PlugHardware();
-    Simulation reused = open(plugs(Simulation.builder(shared)));
-    reused.search(1, 7);
-    assertThat(reused.run(8).trace()).isNotEqualTo(fresh.trace());
-  }
-
-  @Test
-  void aHardwareTypeThatRefusesEveryDriverInfo_isRefusedAtBuild() {
-    // The default driver_info is empty, which the plugs refuse.
-    assertThatThrownBy(() -> Simulation.builder(PlugHardware::new).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("hardware type \"plug\" refuses every driver_info given")
-        .hasMessageContaining("driver_info {}: driver_info is missing \"plug_address\"")
-        .hasMessageContaining("Simulation.Builder.driverInfo(...)");
-    assertThatThrownBy(
-            () ->
-                Simulation.builder(new PlugHardware())
-                    .driverInfo(Map.of("address", "plug-a"))
-                    .build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("driver_info {address=plug-a}: driver_info is missing");
-    // One accepted driver_info among refused ones is enough.
-    open(
-        Simulation.builder(PlugHardware::new)
-            .driverInfo(Map.of())
-            .driverInfo(Map.of("plug_address", "plug-a")));
   }
 
   @Test
