@@ -1,10 +1,10 @@
 package io.ferrum.testkit.internal;
 
+import io.ferrum.conductor.Secrets;
 import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.UnsupportedDriverOperationException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,23 +28,22 @@ public final class DriverInfoCheck {
    *
    * @param where what to call to give another driver_info, for the message
    * @throws IllegalArgumentException when the hardware type refuses every one, naming each
-   *     driver_info and the hardware type's reason
+   *     driver_info and the hardware type's reason, secrets masked as the conductor masks them
    */
   public static void requireOneAccepted(
       HardwareType type, List<Map<String, Object>> driverInfos, String where) {
     List<String> refusals = new ArrayList<>();
     for (int i = 0; i < driverInfos.size(); i++) {
       Map<String, Object> info = driverInfos.get(i);
-      String uuid =
-          UUID.nameUUIDFromBytes(
-                  ("ferrum-testkit-driver-info-check/" + i).getBytes(StandardCharsets.UTF_8))
-              .toString();
+      // A node of its own every time: hardware types may keep state per node (fake-hardware
+      // counts calls), which must not carry over into another check or into a run.
+      String uuid = UUID.randomUUID().toString();
       DriverNode node = new DriverNode(uuid, "driver-info-check", type.name(), info, null, null);
       String refusal = refusal(type, node);
       if (refusal == null) {
         return;
       }
-      refusals.add("driver_info " + info + ": " + refusal);
+      refusals.add("driver_info " + Secrets.mask(info) + ": " + Secrets.maskText(refusal));
     }
     throw new IllegalArgumentException(
         "hardware type \""

@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  *
  * <p>Runs in the calling thread, with one thread per pending job or periodic task, only one of
  * which runs at a time. Uses a private H2 in-memory database, emptied at the start of every run and
- * dropped by {@link #close()}. Not thread-safe; independent instances may run in parallel.
+ * dropped by {@link #close()}: {@code com.h2database:h2} must be on the class path (this module
+ * declares it optional). Not thread-safe; independent instances may run in parallel.
  */
 public final class Simulation implements AutoCloseable {
 
