@@ -46,9 +46,11 @@ public final class Databases {
    * @param user the user, or {@code null} (PostgreSQL also reads it from the URL)
    * @param password the password, or {@code null}
    * @param maxConnections the pool's size
-   * @throws InvalidParameterException for a URL that is neither H2 nor PostgreSQL, or whose driver
-   *     (or, for PostgreSQL, Flyway's PostgreSQL support) is not on the classpath; the message
-   *     names the missing artifact
+   * @throws InvalidParameterException for a URL that is neither H2 nor PostgreSQL, or that its
+   *     driver refuses
+   * @throws IllegalStateException when the URL's driver (or, for PostgreSQL, Flyway's PostgreSQL
+   *     support) is not on the classpath, or is not the library Ferrum expects; the message names
+   *     the missing artifact
    */
   public static ConnectionPool pooled(
       String url, String user, String password, int maxConnections) {
@@ -77,7 +79,10 @@ public final class Databases {
    * A pooled data source for {@code url}, with H2 commits made as durable as {@code durability}
    * says (an explicit {@code WRITE_DELAY} or file system in the URL wins).
    *
-   * @throws InvalidParameterException for a URL that is neither H2 nor PostgreSQL
+   * @throws InvalidParameterException for a URL that is neither H2 nor PostgreSQL, or that its
+   *     driver refuses
+   * @throws IllegalStateException when the URL's driver is not on the classpath (the message names
+   *     the artifact)
    */
   public static ConnectionPool pooled(
       String url, String user, String password, int maxConnections, Durability durability) {
@@ -195,7 +200,7 @@ public final class Databases {
       throw new InvalidParameterException(
           "Invalid database URL " + redacted(url) + ": " + e.getCause().getMessage(), e.getCause());
     } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new InvalidParameterException(
+      throw new IllegalStateException(
           className + " from " + artifact + " is not the data source Ferrum expects: " + e, e);
     }
   }
@@ -212,7 +217,7 @@ public final class Databases {
           notHere.addSuppressed(notThere);
         }
       }
-      throw new InvalidParameterException(
+      throw new IllegalStateException(
           "This database needs "
               + artifact
               + " on the classpath (class "

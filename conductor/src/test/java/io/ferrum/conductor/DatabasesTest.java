@@ -35,11 +35,11 @@ class DatabasesTest {
   void pooled_driverMissing_namesTheArtifactToAdd() throws Exception {
     assertThat(pooledWithoutDrivers("jdbc:h2:mem:x"))
         .isEqualTo(
-            "InvalidParameterException: This database needs com.h2database:h2 on the classpath"
+            "IllegalStateException: This database needs com.h2database:h2 on the classpath"
                 + " (class org.h2.jdbcx.JdbcDataSource was not found); add it as a dependency");
     assertThat(pooledWithoutDrivers("jdbc:postgresql://127.0.0.1/x"))
         .startsWith(
-            "InvalidParameterException: This database needs org.postgresql:postgresql on the"
+            "IllegalStateException: This database needs org.postgresql:postgresql on the"
                 + " classpath");
   }
 

@@ -85,6 +85,7 @@ public final class MachineCheck {
   private String failEvent;
   private String abortEvent;
   private Supplier<?> context = () -> null;
+  private boolean contextGiven;
   private Budget budget;
 
   private MachineCheck(MachineDefinition definition) {
@@ -134,10 +135,13 @@ public final class MachineCheck {
 
   /**
    * The context each walk's instance carries, made fresh for every walk (and every replay while a
-   * failure is shrunk), for machines whose guards and actions read it. Default: none.
+   * failure is shrunk), for machines whose guards and actions read it. Default: none, which a
+   * machine built with a context type ({@code MachineDefinition.builder(name, contextType)}) does
+   * not accept: the checks refuse to run it without one.
    */
   public MachineCheck context(Supplier<?> context) {
     this.context = Objects.requireNonNull(context, "context");
+    this.contextGiven = true;
     return this;
   }
 
@@ -150,8 +154,12 @@ public final class MachineCheck {
   /**
    * Checks the table, then runs the budget's random walks (generated and shrunk inside), and
    * reports every check. A failure says how to replay the walks ({@code -Dferrum.testkit.seed=N}).
+   *
+   * @throws IllegalStateException when the machine takes a context and none was given ({@link
+   *     #context})
    */
   public Report run() {
+    requireContext();
     Budget used = budget != null ? budget : Budget.defaults();
     Optional<Violation> walked =
         WalkSearch.search(
@@ -175,9 +183,12 @@ public final class MachineCheck {
    * event to the shortest sequence that still fails.
    *
    * @throws IllegalArgumentException if {@code choices} answers a number out of the bound asked
+   * @throws IllegalStateException when the machine takes a context and none was given ({@link
+   *     #context})
    */
   public Report run(Choices choices, int steps) {
     Objects.requireNonNull(choices, "choices");
+    requireContext();
     Optional<Violation> walked = Walker.walk(definition, context, choices, steps);
     return report(
         walked.map(v -> Walker.minimize(definition, context, v)),
@@ -188,8 +199,24 @@ public final class MachineCheck {
   /**
    * Checks the table, then fires exactly {@code events} from the initial state: how a reported
    * sequence is replayed.
+   *
+   * @throws IllegalArgumentException naming an event the machine does not have
+   * @throws IllegalStateException when the machine takes a context and none was given ({@link
+   *     #context})
    */
   public Report replay(List<String> events) {
+    for (String event : events) {
+      if (!definition.events().contains(event)) {
+        throw new IllegalArgumentException(
+            "machine \""
+                + definition.name()
+                + "\" has no event \""
+                + event
+                + "\"; its events: "
+                + String.join(", ", definition.events()));
+      }
+    }
+    requireContext();
     return report(
         Walker.replay(definition, context, events), "the walk " + String.join(", ", events), null);
   }
@@ -372,6 +399,18 @@ public final class MachineCheck {
       }
     }
     return false;
+  }
+
+  /** A machine with a context type gets nulls for a context unless one was given: refused. */
+  private void requireContext() {
+    if (!contextGiven && definition.contextType() != Object.class) {
+      throw new IllegalStateException(
+          "machine \""
+              + definition.name()
+              + "\" takes a context of type "
+              + definition.contextType().getName()
+              + ": give one with context(...), a fresh one per walk");
+    }
   }
 
   private StateSpec requireState(String state) {

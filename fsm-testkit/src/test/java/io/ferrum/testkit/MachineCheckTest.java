@@ -198,4 +198,31 @@ class MachineCheckTest {
     assertThatThrownBy(() -> MachineCheck.of(DEAD_END).finalStates("posting"))
         .hasMessage("final state \"posting\" of machine \"ledger\" is transient");
   }
+
+  @Test
+  void aMachineWithAContextType_withoutAContext_isRefusedClearly() {
+    String message =
+        "machine \"review\" takes a context of type "
+            + Review.class.getName()
+            + ": give one with context(...), a fresh one per walk";
+    MachineCheck check = MachineCheck.of(STUCK);
+    assertThatThrownBy(check::run).isInstanceOf(IllegalStateException.class).hasMessage(message);
+    assertThatThrownBy(() -> check.run(Choices.seeded(1), 5))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> check.replay(List.of("submit")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(message);
+    // A machine without a context type needs none.
+    MachineCheck.of(DEAD_END).finalStates("archived").replay(List.of("post")).assertPassed();
+  }
+
+  @Test
+  void replay_unknownEvent_isRefusedByName() {
+    assertThatThrownBy(
+            () -> MachineCheck.of(STUCK).context(Review::new).replay(List.of("submit", "nope")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("machine \"review\" has no event \"nope\"; its events: ")
+        .hasMessageContaining("submit");
+  }
 }

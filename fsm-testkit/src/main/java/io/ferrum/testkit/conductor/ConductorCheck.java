@@ -103,6 +103,13 @@ public final class ConductorCheck {
   /**
    * The hardware type of the nodes (default: {@code fake-hardware}, found on the class path), and
    * the driver_info each new node gets: one of {@code driverInfos}, chosen at random.
+   *
+   * <p>A run refuses to start, with an {@link IllegalArgumentException} naming each driver_info and
+   * the hardware type's reason, when the hardware type (configured by the run's conductor) refuses
+   * every one of them ({@code checkInput}, then the power and management interfaces' {@code
+   * validate}): every {@code manage} would fail validation and the check would pass without driving
+   * anything. A refused driver_info among accepted ones is kept: its nodes exercise the conductor's
+   * validation failures.
    */
   public ConductorCheck hardwareType(HardwareType type, List<Map<String, Object>> driverInfos) {
     this.hardwareType = Objects.requireNonNull(type, "type");
@@ -202,7 +209,12 @@ public final class ConductorCheck {
     };
   }
 
-  /** Makes the runs of the budget; stops at the first failing one, shrinks it, and reports. */
+  /**
+   * Makes the runs of the budget; stops at the first failing one, shrinks it, and reports.
+   *
+   * @throws IllegalArgumentException when the hardware type refuses every driver_info (see {@link
+   *     #hardwareType})
+   */
   public Report run() {
     Budget chosen = budget != null ? budget : defaultBudget();
     Run.Stats covered = Run.Stats.NONE;

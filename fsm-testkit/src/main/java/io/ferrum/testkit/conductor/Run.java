@@ -19,6 +19,7 @@ import io.ferrum.fsm.MachineDefinition;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
 import io.ferrum.testkit.Violation;
+import io.ferrum.testkit.internal.DriverInfoCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -147,6 +148,12 @@ final class Run {
       ConductorWiring wiring =
           new ConductorWiring(database, sink, hardware, "check-" + nonce, setup.callDeadline());
       conductor = setup.conductor().apply(wiring).build();
+      // The conductor has configured the hardware type with its settings: the check's own
+      // validation now sees what node creation and manage will.
+      DriverInfoCheck.requireOneAccepted(
+          setup.hardwareType(),
+          setup.driverInfos(),
+          "ConductorCheck.hardwareType(type, driverInfos)");
       for (int i = 0; i < setup.clients(); i++) {
         int index = i;
         clients.add(

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -92,6 +93,10 @@ final class SimRun {
   private record Ack(String node, String event, String state, int step) {}
 
   private final Simulation sim;
+
+  /** This run's hardware type, shared by its conductors. */
+  private final io.ferrum.driver.HardwareType hardware;
+
   private final long seed;
   private final SplittableRandom random;
   private final SimClock clock = new SimClock(Instant.parse("2030-01-01T00:00:00Z"));
@@ -120,6 +125,8 @@ final class SimRun {
 
   SimRun(Simulation sim, long seed) {
     this.sim = sim;
+    this.hardware =
+        Objects.requireNonNull(sim.hardware.get(), "the simulation's hardware supplier gave null");
     this.seed = seed;
     this.random = new SplittableRandom(seed);
     this.slots = new Slot[sim.conductors];
@@ -168,7 +175,7 @@ final class SimRun {
       nodes.add(uuid);
       labels.put(uuid, "n" + i);
       first.createNode(
-          new NodeSpec(uuid, "n" + i, sim.hardware.name(), info, null, null, null, null, null));
+          new NodeSpec(uuid, "n" + i, hardware.name(), info, null, null, null, null, null));
     }
     trace.add("setup: " + sim.conductors + " conductors, " + sim.nodes + " nodes");
   }
@@ -181,8 +188,8 @@ final class SimRun {
             .dataSource(db.dataSource())
             .name(slot.name)
             .workerPool(pool)
-            .hardwareType(SimHardware.wrap(sim.hardware, this, slot.index))
-            .enabledHardwareTypes(Set.of(sim.hardware.name()))
+            .hardwareType(SimHardware.wrap(hardware, this, slot.index))
+            .enabledHardwareTypes(Set.of(hardware.name()))
             .notificationSink(n -> heard(slot, n))
             .clock(clock)
             .livenessClock(clock)
@@ -370,7 +377,7 @@ final class SimRun {
     String node = nodes.get(random.nextInt(nodes.size()));
     String label = labels.get(node);
     double r = random.nextDouble();
-    String what;
+    String what = "request on " + label;
     String event = null;
     try {
       ActionHandle handle;
@@ -400,7 +407,7 @@ final class SimRun {
     } catch (Fiber.Crash crash) {
       trace.add("#" + step + " " + slot.name + " request crashed: " + crash.getMessage());
     } catch (FerrumException e) {
-      trace.add("#" + step + " " + slot.name + " request refused: " + kind(e));
+      trace.add("#" + step + " " + slot.name + " " + what + " refused: " + refusal(e));
     } catch (RuntimeException | Error e) {
       if (slot.crashed) {
         trace.add("#" + step + " " + slot.name + " request crashed: " + e);
@@ -449,6 +456,21 @@ final class SimRun {
 
   private static String kind(FerrumException e) {
     return e.getClass().getSimpleName();
+  }
+
+  /**
+   * A refusal for the trace: its class and message, with node UUIDs (new in every run) replaced by
+   * the nodes' labels, so that a seed's trace reads the same in every run.
+   */
+  private String refusal(FerrumException e) {
+    String message = e.getMessage();
+    if (message == null) {
+      return kind(e);
+    }
+    for (Map.Entry<String, String> node : labels.entrySet()) {
+      message = message.replace(node.getKey(), node.getValue());
+    }
+    return kind(e) + ": " + message;
   }
 
   private void periodic() {

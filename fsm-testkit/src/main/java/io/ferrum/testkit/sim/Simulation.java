@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A deterministic simulation of several conductors sharing one database: a seeded scheduler picks,
@@ -32,7 +33,7 @@ import java.util.Objects;
  * time by the interface's deadline and fails the call as the conductor's deadline would.
  *
  * <pre>{@code
- * try (Simulation simulation = Simulation.builder(new FakeHardware()).build()) {
+ * try (Simulation simulation = Simulation.builder(FakeHardware::new).build()) {
  *   SimulationResult result = simulation.search(1, 20); // seeds 1 to 20
  *   assertThat(result.passed()).as(result.report()).isTrue();
  *   simulation.run(result.seed());                      // replays it exactly
@@ -41,14 +42,17 @@ import java.util.Objects;
  *
  * <p>Runs in the calling thread, with one thread per pending job or periodic task, only one of
  * which runs at a time. Uses a private H2 in-memory database, emptied at the start of every run and
- * dropped by {@link #close()}. Not thread-safe; independent instances may run in parallel.
+ * dropped by {@link #close()}: {@code com.h2database:h2} must be on the class path (this module
+ * declares it optional). Not thread-safe; independent instances may run in parallel.
  */
 public final class Simulation implements AutoCloseable {
 
   private static final java.util.concurrent.atomic.AtomicLong DATABASES =
       new java.util.concurrent.atomic.AtomicLong();
 
-  final HardwareType hardware;
+  /** The hardware type of one run: a fresh one per run, or the one instance for all. */
+  final Supplier<? extends HardwareType> hardware;
+
   final List<Map<String, Object>> driverInfos;
   final int conductors;
   final int nodes;
@@ -83,8 +87,24 @@ public final class Simulation implements AutoCloseable {
   /**
    * Starts configuring a simulation whose nodes use {@code hardware} (wrapped: the simulation
    * decides each call's fate before the hardware type sees it).
+   *
+   * <p>This one instance serves every run, so a seed replays exactly only if the hardware type
+   * keeps no state from one run to the next: one that remembers, say, a machine's power by its
+   * driver_info would start a run where the runs before it left it, and {@code run(seed)} after
+   * {@link #search} would differ from a fresh {@code run(seed)}. For such a hardware type use
+   * {@link #builder(Supplier)}.
    */
   public static Builder builder(HardwareType hardware) {
+    Objects.requireNonNull(hardware, "hardware");
+    return new Builder(() -> hardware);
+  }
+
+  /**
+   * Starts configuring a simulation whose nodes use a fresh hardware type from {@code hardware} in
+   * every run (all conductors of the run share it), so that a seed replays exactly whatever state
+   * the hardware type keeps: {@code Simulation.builder(PlugHardware::new)}.
+   */
+  public static Builder builder(Supplier<? extends HardwareType> hardware) {
     return new Builder(Objects.requireNonNull(hardware, "hardware"));
   }
 
@@ -98,8 +118,12 @@ public final class Simulation implements AutoCloseable {
    * invariant or {@code sequences} passed.
    *
    * @return the first failing result, or the last passing one
+   * @throws IllegalArgumentException when {@code sequences} is less than 1
    */
   public SimulationResult search(long firstSeed, int sequences) {
+    if (sequences < 1) {
+      throw new IllegalArgumentException("A search runs at least 1 sequence, not " + sequences);
+    }
     SimulationResult last = null;
     for (int i = 0; i < sequences; i++) {
       last = run(firstSeed + i);
@@ -141,7 +165,7 @@ public final class Simulation implements AutoCloseable {
 
   /** Configures a {@link Simulation}. Not thread-safe. */
   public static final class Builder {
-    private final HardwareType hardware;
+    private final Supplier<? extends HardwareType> hardware;
     private final List<Map<String, Object>> driverInfos = new ArrayList<>();
     private int conductors = 3;
     private int nodes = 6;
@@ -154,7 +178,7 @@ public final class Simulation implements AutoCloseable {
     private double dropJobChance;
     private double sinkFailureChance = 0.02;
 
-    private Builder(HardwareType hardware) {
+    private Builder(Supplier<? extends HardwareType> hardware) {
       this.hardware = hardware;
     }
 
@@ -195,8 +219,9 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
-     * The {@code driver_info} of the nodes, used in turn (node 0 gets the first, node 1 the second,
-     * ...); default: empty.
+     * Adds a {@code driver_info} for the nodes; they use those given in turn (node 0 gets the
+     * first, node 1 the second, ...). Default: one empty driver_info. {@link #build()} refuses
+     * driver_info the hardware type refuses every one of.
      */
     public Builder driverInfo(Map<String, Object> value) {
       this.driverInfos.add(Map.copyOf(value));
@@ -253,7 +278,24 @@ public final class Simulation implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes the simulation, once a hardware type from the builder's, given the settings of the
+     * simulation's conductors (none), accepts at least one of the driver_info ({@code checkInput},
+     * then the power and management interfaces' {@code validate}, as at node creation and {@code
+     * manage}); the others are kept, and their nodes fail validation as they would in production.
+     *
+     * @throws IllegalArgumentException naming each driver_info and the hardware type's reason when
+     *     it refuses them all (an empty one included, the default): every {@code manage} would fail
+     *     validation and every run would pass without driving anything
+     */
     public Simulation build() {
+      HardwareType checked =
+          Objects.requireNonNull(hardware.get(), "the simulation's hardware supplier gave null");
+      checked.configure(io.ferrum.driver.DriverSettings.of(Map.of()));
+      io.ferrum.testkit.internal.DriverInfoCheck.requireOneAccepted(
+          checked,
+          driverInfos.isEmpty() ? List.of(Map.of()) : driverInfos,
+          "Simulation.Builder.driverInfo(...)");
       return new Simulation(this);
     }
 

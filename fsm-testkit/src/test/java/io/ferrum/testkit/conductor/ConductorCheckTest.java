@@ -1,14 +1,18 @@
 package io.ferrum.testkit.conductor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.BoundedWorkerPool;
 import io.ferrum.conductor.NotificationSink;
 import io.ferrum.conductor.WorkerPool;
+import io.ferrum.driver.fake.FakeHardware;
 import io.ferrum.testkit.Budget;
 import io.ferrum.testkit.Choices;
 import io.ferrum.testkit.Report;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -143,5 +147,23 @@ class ConductorCheckTest {
       }
       sink.emit(notification);
     };
+  }
+
+  @Test
+  void aHardwareTypeThatRefusesEveryDriverInfo_isRefusedBeforeAnyOperation() {
+    ConductorCheck check =
+        ConductorCheck.ofDefaults()
+            .hardwareType(
+                new FakeHardware(),
+                List.of(Map.of("fake_fail", "no-such-call", "ipmi_password", "hunter2")))
+            .budget(new Budget(1, 10, 1));
+    assertThatThrownBy(check::run)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hardware type \"fake-hardware\" refuses every driver_info given")
+        .hasMessageContaining("fake_fail=no-such-call")
+        .hasMessageContaining("ipmi_password=******")
+        .hasMessageContaining("driver_info.fake_fail names unknown call \"no-such-call\"")
+        .hasMessageContaining("ConductorCheck.hardwareType(type, driverInfos)")
+        .hasMessageNotContaining("hunter2");
   }
 }

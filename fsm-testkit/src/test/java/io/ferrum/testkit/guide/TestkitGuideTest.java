@@ -1,6 +1,7 @@
 package io.ferrum.testkit.guide;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.NotificationSink;
 import io.ferrum.driver.DriverException;
@@ -36,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -298,13 +300,90 @@ class TestkitGuideTest {
   void conductorSimulation_passesAndReplays() {
     // tag::simulation[]
     try (Simulation simulation =
-        Simulation.builder(new FakeHardware()).conductors(3).nodes(6).steps(50).build()) {
+        Simulation.builder(FakeHardware::new).conductors(3).nodes(6).steps(50).build()) {
       SimulationResult result = simulation.search(1, 5); // seeds 1 to 5
       assertThat(result.passed()).as(result.report()).isTrue();
       // The same seed runs the same interleaving to the same end.
       assertThat(simulation.run(3).trace()).isEqualTo(simulation.run(3).trace());
     }
     // end::simulation[]
+  }
+
+  @Test
+  void simulation_withPlugHardware_passes() {
+    // tag::simulationPlug[]
+    try (Simulation simulation =
+        Simulation.builder(PlugHardware::new) // a fresh one per run: the plugs keep state
+            .driverInfo(Map.of("plug_address", "plug-1"))
+            .driverInfo(Map.of("plug_address", "plug-2"))
+            .build()) {
+      SimulationResult result = simulation.search(1, 5);
+      assertThat(result.passed()).as(result.report()).isTrue();
+    }
+    // end::simulationPlug[]
+  }
+
+  // The guide's smart plugs keep each plug's power: what the simulation section says of them.
+
+  private final List<Simulation> simulations = new ArrayList<>();
+
+  private Simulation simulation(Simulation.Builder builder) {
+    Simulation simulation = builder.build();
+    simulations.add(simulation);
+    return simulation;
+  }
+
+  @AfterEach
+  void closeSimulations() {
+    simulations.forEach(Simulation::close);
+  }
+
+  private static Simulation.Builder plugs(Simulation.Builder builder) {
+    return builder
+        .conductors(3)
+        .nodes(6)
+        .steps(50)
+        .driverInfo(Map.of("plug_address", "plug-a"))
+        .driverInfo(Map.of("plug_address", "plug-b"));
+  }
+
+  @Test
+  void aStatefulHardwareTypeFromASupplier_replaysASeedExactlyAfterASearch() {
+    SimulationResult fresh = simulation(plugs(Simulation.builder(PlugHardware::new))).run(8);
+    Simulation searched = simulation(plugs(Simulation.builder(PlugHardware::new)));
+    searched.search(1, 7);
+    SimulationResult replayed = searched.run(8);
+
+    assertThat(replayed.trace()).isEqualTo(fresh.trace());
+    assertThat(replayed.violation()).isEqualTo(fresh.violation());
+    // The one instance of builder(HardwareType) carries the plugs' power from run to run: the
+    // same replay then differs, as builder(HardwareType) documents.
+    PlugHardware shared = new PlugHardware();
+    Simulation reused = simulation(plugs(Simulation.builder(shared)));
+    reused.search(1, 7);
+    assertThat(reused.run(8).trace()).isNotEqualTo(fresh.trace());
+  }
+
+  @Test
+  void aHardwareTypeThatRefusesEveryDriverInfo_isRefusedAtBuild() {
+    // The default driver_info is empty, which the plugs refuse.
+    assertThatThrownBy(() -> Simulation.builder(PlugHardware::new).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hardware type \"plug\" refuses every driver_info given")
+        .hasMessageContaining("driver_info {}: driver_info is missing \"plug_address\"")
+        .hasMessageContaining("Simulation.Builder.driverInfo(...)");
+    assertThatThrownBy(
+            () ->
+                Simulation.builder(new PlugHardware())
+                    .driverInfo(Map.of("address", "plug-a"))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("driver_info {address=plug-a}: driver_info is missing");
+    // One accepted driver_info among refused ones is enough.
+    simulation(
+        Simulation.builder(PlugHardware::new)
+            .driverInfo(Map.of())
+            .driverInfo(Map.of("plug_address", "plug-a")));
   }
 
   @Test
@@ -336,7 +415,8 @@ class TestkitGuideTest {
             "conductor",
             "conductorPlug",
             "conductorBug",
-            "simulation");
+            "simulation",
+            "simulationPlug");
     assertThat(guide).as("the report").contains(REPORT);
     assertThat(guide).as("the refund's violation").contains(GUARDED);
   }

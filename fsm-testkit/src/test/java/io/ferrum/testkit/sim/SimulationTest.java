@@ -1,6 +1,7 @@
 package io.ferrum.testkit.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.driver.fake.FakeHardware;
 import java.util.ArrayList;
@@ -107,5 +108,31 @@ class SimulationTest {
     SimulationResult replayed = faulty.run(found.seed());
     assertThat(replayed.violation()).isEqualTo(found.violation());
     assertThat(replayed.trace()).isEqualTo(found.trace());
+  }
+
+  @Test
+  void aSearchOfNoSequences_isRefused() {
+    Simulation simulation = open(simulation());
+    assertThatThrownBy(() -> simulation.search(1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1 sequence, not 0");
+  }
+
+  @Test
+  void theTraceNamesARefusedRequestAndItsReason() {
+    Simulation simulation = open(simulation());
+    List<String> refusals = new ArrayList<>();
+    for (long seed = 1; seed <= 5; seed++) {
+      simulation.run(seed).trace().stream()
+          .filter(line -> line.matches("#\\d+ c\\d .*") && line.contains(" refused: "))
+          .forEach(refusals::add);
+    }
+    assertThat(refusals).isNotEmpty();
+    // e.g. "#10 c1 provision n4 manage refused: NodeLockedException: Node n4 is locked by host c2"
+    assertThat(refusals)
+        .allMatch(
+            line -> line.matches("#\\d+ c\\d (provision|continue|power) n\\d.* refused: \\w+: .+"),
+            "verb, node, exception and message")
+        .noneMatch(line -> line.matches(".*[0-9a-f]{8}-[0-9a-f]{4}-.*"));
   }
 }
