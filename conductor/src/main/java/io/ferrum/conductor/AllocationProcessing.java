@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,25 +22,41 @@ final class AllocationProcessing {
   private static final Logger LOG = LoggerFactory.getLogger(AllocationProcessing.class);
   private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  /** Returned by {@link #allocateNode} when the allocation waits for a takeover. */
+  private static final String WAIT_FOR_TAKEOVER = "wait for a takeover";
+
   private final ConductorContext ctx;
   private final NodeChildWrites writes;
+  private final Predicate<String> awaitingTakeover;
 
-  AllocationProcessing(ConductorContext ctx, NodeChildWrites writes) {
+  /**
+   * @param awaitingTakeover whether a conductor is dead but its nodes are not taken over yet: a
+   *     node it holds is waited for beyond the lock wait
+   */
+  AllocationProcessing(
+      ConductorContext ctx, NodeChildWrites writes, Predicate<String> awaitingTakeover) {
     this.ctx = ctx;
     this.writes = writes;
+    this.awaitingTakeover = awaitingTakeover;
   }
 
-  /** Picks and claims a node, or puts the allocation in error. Never throws. */
-  void process(long id, String leftBy) {
+  /**
+   * Picks and claims a node, or puts the allocation in error. Never throws.
+   *
+   * @return true when the allocation stays {@code allocating} because a suitable node is held by a
+   *     conductor that is dead but not taken over yet (recovery processes it again after the
+   *     takeover)
+   */
+  boolean process(long id, String leftBy) {
     AllocationStore.Row row;
     try {
       row = writes.read("read allocation", h -> AllocationStore.findById(h, id)).orElse(null);
     } catch (RuntimeException e) {
       LOG.warn("Allocation {}: could not be read ({}); recovery retries it", id, e.getMessage());
-      return;
+      return false;
     }
     if (row == null || row.allocation().settled() || !ctx.name.equals(row.conductor())) {
-      return;
+      return false;
     }
     if (leftBy != null) {
       LOG.warn(
@@ -58,7 +75,10 @@ final class AllocationProcessing {
       error = "Unexpected exception during allocation: " + Task.describe(e);
     }
     if (error == null) {
-      return;
+      return false;
+    }
+    if (WAIT_FOR_TAKEOVER.equals(error)) {
+      return true;
     }
     String message =
         Task.truncate(
@@ -74,6 +94,7 @@ final class AllocationProcessing {
           row.allocation().uuid(),
           e.getMessage());
     }
+    return false;
   }
 
   private enum Claim {
@@ -94,7 +115,8 @@ final class AllocationProcessing {
 
   /**
    * Claims a node for the allocation: null when done (claimed, or the allocation was deleted or
-   * taken over meanwhile), else the reason it failed.
+   * taken over meanwhile), {@link #WAIT_FOR_TAKEOVER} when the lock wait is over but a suitable
+   * node is held by a dead conductor not taken over yet, else the reason it failed.
    */
   private String allocateNode(AllocationStore.Row row) {
     Allocation allocation = row.allocation();
@@ -148,6 +170,15 @@ final class AllocationProcessing {
         return "all nodes were filtered out during reservation";
       }
       if (System.nanoTime() + pause > deadline) {
+        String dead = heldByDeadConductor(retry);
+        if (dead != null) {
+          LOG.info(
+              "Allocation {}: a suitable node is held by conductor {}, which stopped heartbeating;"
+                  + " it stays allocating until that conductor's nodes are taken over",
+              allocation.uuid(),
+              dead);
+          return WAIT_FOR_TAKEOVER;
+        }
         return "could not reserve any of " + retry.size() + " suitable nodes";
       }
       try {
@@ -159,6 +190,22 @@ final class AllocationProcessing {
       pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
       nodes = retry;
     }
+  }
+
+  /** The first conductor holding one of {@code nodes} that is dead but not taken over yet. */
+  private String heldByDeadConductor(List<Node> nodes) {
+    java.util.Set<String> holders = new java.util.LinkedHashSet<>();
+    for (Node node : nodes) {
+      if (node.reservation() != null) {
+        holders.add(node.reservation());
+      }
+    }
+    for (String holder : holders) {
+      if (awaitingTakeover.test(holder)) {
+        return holder;
+      }
+    }
+    return null;
   }
 
   /**

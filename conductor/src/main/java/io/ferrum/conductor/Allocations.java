@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +44,17 @@ import org.slf4j.LoggerFactory;
  * any number of conductors sharing the database, exactly one claim matches the node row; the
  * others move to their next candidate. No JVM lock is involved. A reserved node (a task is
  * changing it) is retried, like every candidate that lost only a race, until the lock wait is
- * over; then the allocation fails.
+ * over; then the allocation fails, unless a node it waited for is held by a conductor that is dead
+ * but not taken over yet: then it stays 'allocating', and the recovery pass after the takeover
+ * (which frees the node) processes it again.
  *
  * Failure: whatever the job throws puts the allocation in 'error' with last_error. If even that
  * write fails (the database is down), or the process dies, the allocation stays 'allocating' with
  * no job behind it: recover() (at start-up and periodically) resumes this conductor's own such
- * allocations and takes over those of conductors that are no longer alive, so none stays
- * 'allocating' while any conductor runs. A refused hand-off (no free worker) deletes the
+ * allocations and takes over those of conductors that hold their name no more (they stopped, or
+ * a takeover declared them dead once their nodes were taken over: a conductor whose heartbeat
+ * merely aged keeps its allocations until then, so they never race for nodes it still holds), so
+ * none stays 'allocating' while any conductor runs. A refused hand-off (no free worker) deletes the
  * allocation again: the caller's 503 means nothing changed.
  */
 public final class Allocations {
@@ -65,20 +70,27 @@ public final class Allocations {
 
   private final ConductorContext ctx;
   private final NodeChildWrites writes;
-  private final Supplier<Set<String>> aliveConductors;
+  private final Supplier<Set<String>> heldNames;
   private final Runnable requireOpen;
   private final AllocationProcessing processing;
   private final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+  private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
+  /**
+   * @param heldNames the conductor names an instance holds now: allocations of any other conductor
+   *     are taken over
+   * @param awaitingTakeover whether a conductor is dead but its nodes are not taken over yet
+   */
   Allocations(
       ConductorContext ctx,
       TaskManager tasks,
-      Supplier<Set<String>> aliveConductors,
+      Supplier<Set<String>> heldNames,
+      Predicate<String> awaitingTakeover,
       Runnable requireOpen) {
     this.ctx = ctx;
     this.writes = new NodeChildWrites(ctx, tasks);
-    this.processing = new AllocationProcessing(ctx, writes);
-    this.aliveConductors = aliveConductors;
+    this.processing = new AllocationProcessing(ctx, writes, awaitingTakeover);
+    this.heldNames = heldNames;
     this.requireOpen = requireOpen;
   }
 
@@ -392,10 +404,12 @@ public final class Allocations {
 
   /**
    * Finishes what no job is doing: every allocation still {@code allocating} that was being
-   * processed here with no job left behind it (the process restarted, or the error could not be
-   * written), or by a conductor that is no longer alive, is taken over and processed again. Runs at
-   * start-up and every recovery interval on a thread of its own; embedders that turned the periodic
-   * tasks off call it themselves.
+   * processed here with no job left behind it (the process restarted, the error could not be
+   * written, or it waited for a node of a dead conductor), or by a conductor that no longer holds
+   * its name (it stopped, or was declared dead by {@link Conductor#takeOverDeadConductors()}, which
+   * takes over its nodes first), is taken over and processed again. Runs at start-up, every
+   * recovery interval on a thread of its own and after each takeover of dead conductors; embedders
+   * that turned the periodic tasks off call it themselves.
    *
    * @return how many allocations were handed to a worker (fewer when no worker was free: the next
    *     pass takes the rest)
@@ -407,16 +421,19 @@ public final class Allocations {
     if (forgotten > 0) {
       LOG.info("Deleted {} allocation(s) whose nodes were torn down", forgotten);
     }
-    Set<String> alive = aliveConductors.get();
+    Set<String> held = heldNames.get();
     List<AllocationStore.Pending> pending =
         writes.read("list allocations in progress", AllocationStore::allocating);
+    Set<String> inProgress = new java.util.HashSet<>();
+    pending.forEach(p -> inProgress.add(p.uuid()));
+    waiting.retainAll(inProgress);
     int resumed = 0;
     for (AllocationStore.Pending p : pending) {
       if (running.containsKey(p.uuid())) {
         continue;
       }
       boolean mine = ctx.name.equals(p.conductor());
-      if (!mine && p.conductor() != null && alive.contains(p.conductor())) {
+      if (!mine && p.conductor() != null && held.contains(p.conductor())) {
         continue;
       }
       if (!mine
@@ -429,9 +446,14 @@ public final class Allocations {
       if (running.putIfAbsent(p.uuid(), done) != null) {
         continue;
       }
+      boolean waited = mine && waiting.remove(p.uuid());
       try {
-        ctx.pool.submit(job(p.id(), p.uuid(), done, mine ? "this conductor" : p.conductor()));
+        ctx.pool.submit(
+            job(p.id(), p.uuid(), done, waited ? null : mine ? "this conductor" : p.conductor()));
       } catch (NoFreeWorkerException e) {
+        if (waited) {
+          waiting.add(p.uuid());
+        }
         finished(p.uuid(), done);
         break;
       }
@@ -460,7 +482,9 @@ public final class Allocations {
   private Runnable job(long id, String uuid, CompletableFuture<Void> done, String leftBy) {
     return () -> {
       try {
-        processing.process(id, leftBy);
+        if (processing.process(id, leftBy)) {
+          waiting.add(uuid);
+        }
       } finally {
         finished(uuid, done);
       }

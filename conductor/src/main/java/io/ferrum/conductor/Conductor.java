@@ -115,18 +115,7 @@ public final class Conductor implements AutoCloseable {
     this.portgroups = new Portgroups(ctx, tasks);
     this.allocations =
         new Allocations(
-            ctx,
-            tasks,
-            () -> {
-              Set<String> alive = new java.util.HashSet<>();
-              for (ConductorInfo info : membership.conductors()) {
-                if (info.alive()) {
-                  alive.add(info.hostname());
-                }
-              }
-              return alive;
-            },
-            this::requireOpen);
+            ctx, tasks, membership::heldNames, membership::awaitingTakeover, this::requireOpen);
     this.bulk = new BulkRequests(ctx, membership, (ident, action) -> action.start(this, ident));
   }
 
@@ -171,15 +160,30 @@ public final class Conductor implements AutoCloseable {
 
   /**
    * Takes over the nodes of every conductor whose heartbeat is older than its timeout, as of the
-   * last heartbeat's view, and declares it dead. Runs every heartbeat interval on a thread of its
-   * own; embedders that turned the periodic tasks off call it themselves.
+   * last heartbeat's view, and declares it dead; then resumes the allocations such conductors left
+   * in progress, and those that waited for their nodes ({@link Allocations#recover()}: only a
+   * conductor declared dead gives up its allocations, so they never race for nodes it still holds).
+   * Runs every heartbeat interval on a thread of its own; embedders that turned the periodic tasks
+   * off call it themselves.
    *
    * @return how many nodes were taken over
    */
   public int takeOverDeadConductors() {
+    Map<String, java.time.Instant> dead = membership.dead();
     int taken = 0;
-    for (Map.Entry<String, java.time.Instant> dead : membership.dead().entrySet()) {
-      taken += recovery.takeOver(dead.getKey(), dead.getValue());
+    for (Map.Entry<String, java.time.Instant> conductor : dead.entrySet()) {
+      taken += recovery.takeOver(conductor.getKey(), conductor.getValue());
+    }
+    if (!dead.isEmpty() && !membership.standingDown()) {
+      try {
+        allocations.recover();
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Conductor {}: could not resume the allocations of dead conductors ({}); the periodic"
+                + " pass retries",
+            ctx.name,
+            e.getMessage());
+      }
     }
     return taken;
   }

@@ -376,6 +376,46 @@ final class Membership {
     return dead;
   }
 
+  /**
+   * The names an instance holds, read now. A name is let go only by a clean stop or by the takeover
+   * that declared its conductor dead ({@link #dead()}, after its nodes were taken over): a
+   * conductor whose heartbeat merely aged still holds its name, so work it left in progress moves
+   * to a peer only once its node reservations have.
+   */
+  java.util.Set<String> heldNames() {
+    return ctx.withHandle(
+        "list conductors",
+        h -> {
+          java.util.Set<String> held = new java.util.HashSet<>();
+          for (ConductorStore.Row row : ConductorStore.all(h)) {
+            if (row.instanceId() != null) {
+              held.add(row.hostname());
+            }
+          }
+          return held;
+        });
+  }
+
+  /**
+   * Whether conductor {@code name} is dead but not taken over yet, read now: an instance still
+   * holds the name, and its heartbeat is older than its timeout (as {@link #dead()} judges). Its
+   * reservations are freed by the next takeover, so work waiting for its nodes waits for that
+   * rather than failing.
+   */
+  boolean awaitingTakeover(String name) {
+    if (name == null || name.equals(ctx.name)) {
+      return false;
+    }
+    return ctx.withHandle(
+        "read conductor " + name,
+        h -> {
+          Instant now = now(h);
+          return ConductorStore.find(h, name)
+              .map(row -> row.instanceId() != null && !holdsName(row, now))
+              .orElse(false);
+        });
+  }
+
   /** Every registered conductor, read now. */
   List<ConductorInfo> conductors() {
     return ctx.withHandle(

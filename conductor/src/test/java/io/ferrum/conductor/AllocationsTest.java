@@ -390,7 +390,69 @@ class AllocationsTest {
     assertThat(done.nodeUuid()).isEqualTo(node.uuid());
   }
 
+  @ConductorTest(periodicTasks = false)
+  void deadConductorHoldingTheNode_itsAllocationsWaitForTheTakeover_thenGetTheNode(
+      ConductorEnv env) {
+    env.expectRepairs();
+    ManualPeriodicTasksTest.ManualClock clock = new ManualPeriodicTasksTest.ManualClock();
+    Conductor survivor = ManualPeriodicTasksTest.manual(env, "survivor", clock);
+    ManualPeriodicTasksTest.manual(env, "doomed", clock);
+    Node left = node(env, "gold", List.of(), null);
+    Node wanted = node(env, "gold", List.of(), null);
+    powerSync(env);
+    // doomed dies in the middle of work on both nodes (a slow driver call), with an allocation
+    // naming one of them in progress.
+    reserve(env, left, "doomed");
+    reserve(env, wanted, "doomed");
+    String leftByDoomed = leftInProgress(env, "doomed", List.of(left.uuid()));
+    Allocations allocations = survivor.allocations();
+
+    // doomed's heartbeat ages past the timeout; the survivor's own heartbeats go on.
+    clock.advance(Duration.ofSeconds(31));
+    survivor.heartbeat();
+    clock.advance(Duration.ofSeconds(31));
+    survivor.heartbeat();
+    assertThat(survivor.conductors())
+        .filteredOn(c -> c.hostname().equals("doomed"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.alive()).isFalse());
+
+    // Before the takeover: doomed's allocation stays doomed's, and a new one naming a node doomed
+    // holds waits past the lock wait instead of failing.
+    assertThat(allocations.recover()).isZero();
+    String fresh =
+        allocations
+            .allocate(AllocationSpec.of("gold").withCandidateNodes(List.of(wanted.uuid())))
+            .uuid();
+    env.awaitIdle();
+    assertThat(stateOf(env, leftByDoomed)).isEqualTo(Allocation.ALLOCATING);
+    assertThat(stateOf(env, fresh)).isEqualTo(Allocation.ALLOCATING);
+
+    // The takeover frees doomed's nodes, then both allocations get theirs.
+    assertThat(survivor.takeOverDeadConductors()).isEqualTo(2);
+
+    Allocation taken = allocations.await(leftByDoomed, WAIT);
+    assertThat(taken.state()).as("%s", taken).isEqualTo(Allocation.ACTIVE);
+    assertThat(taken.nodeUuid()).isEqualTo(left.uuid());
+    Allocation waited = allocations.await(fresh, WAIT);
+    assertThat(waited.state()).as("%s", waited).isEqualTo(Allocation.ACTIVE);
+    assertThat(waited.nodeUuid()).isEqualTo(wanted.uuid());
+  }
+
   // ---- helpers ----
+
+  /** Reserves {@code node} under {@code conductor}'s name, as a task of its would. */
+  private static void reserve(ConductorEnv env, Node node, String conductor) {
+    env.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE nodes SET reservation = :c, reservation_token = 424242 WHERE"
+                            + " uuid = :u")
+                    .bind("c", conductor)
+                    .bind("u", node.uuid())
+                    .execute());
+  }
 
   /** Starts {@code count} allocations at once on threads of their own, across {@code on}. */
   private static List<Allocation> race(ConductorEnv env, List<Conductor> on, int count)
@@ -456,6 +518,12 @@ class AllocationsTest {
 
   /** Inserts an allocation as a conductor that died while processing it would leave it. */
   private static String leftInProgress(ConductorEnv env, String conductor) {
+    return leftInProgress(env, conductor, List.of());
+  }
+
+  /** The same, naming {@code candidates} (node UUIDs). */
+  private static String leftInProgress(
+      ConductorEnv env, String conductor, List<String> candidates) {
     String uuid = UUID.randomUUID().toString();
     env.jdbi()
         .useHandle(
@@ -463,9 +531,10 @@ class AllocationsTest {
                 h.createUpdate(
                         "INSERT INTO allocations (uuid, state, resource_class, traits,"
                             + " candidate_nodes, extra, conductor_affinity, created_at) VALUES"
-                            + " (:u, 'allocating', 'gold', '[]', '[]', '{}', :c,"
+                            + " (:u, 'allocating', 'gold', '[]', :n, '{}', :c,"
                             + " CURRENT_TIMESTAMP)")
                     .bind("u", uuid)
+                    .bind("n", io.ferrum.conductor.internal.Json.writeStrings(candidates))
                     .bind("c", conductor)
                     .execute());
     return uuid;

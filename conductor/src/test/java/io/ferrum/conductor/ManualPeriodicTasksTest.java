@@ -134,7 +134,11 @@ class ManualPeriodicTasksTest {
         .isEqualTo("power on");
   }
 
-  private static Conductor manual(ConductorEnv env, String name, Clock clock) {
+  /**
+   * A conductor without periodic tasks whose heartbeats (every 10 s, dead after 60 s) are judged by
+   * {@code clock}.
+   */
+  static Conductor manual(ConductorEnv env, String name, Clock clock) {
     return env.newConductor(
         name,
         2,
