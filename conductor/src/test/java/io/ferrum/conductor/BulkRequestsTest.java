@@ -340,19 +340,7 @@ class BulkRequestsTest {
     conductor.heartbeat();
     peer.heartbeat();
     Node node = env.nodeIn("available", Map.of());
-    String request = UUID.randomUUID().toString();
-    String peerInstance = instanceOf(env, "conductor-2");
-    env.jdbi()
-        .useTransaction(
-            h ->
-                BulkStore.insert(
-                    h,
-                    request,
-                    "active",
-                    "conductor-2",
-                    peerInstance,
-                    List.of(node.uuid()),
-                    Instant.now()));
+    String request = pendingDeployOf(env, "conductor-2", node);
 
     assertThat(conductor.bulk().settle()).isZero();
     assertThat(conductor.bulk().get(request).nodes().get(0).result()).isEqualTo(Outcome.PENDING);
@@ -380,18 +368,7 @@ class BulkRequestsTest {
     Node node = env.nodeIn("available", Map.of());
     conductor.heartbeat(); // its view, taken before the peer exists
     Conductor peer = env.newConductor("conductor-2", 2, ConductorEnv::withoutPeriodicTasks);
-    String request = UUID.randomUUID().toString();
-    env.jdbi()
-        .useTransaction(
-            h ->
-                BulkStore.insert(
-                    h,
-                    request,
-                    "active",
-                    "conductor-2",
-                    instanceOf(env, "conductor-2"),
-                    List.of(node.uuid()),
-                    Instant.now()));
+    String request = pendingDeployOf(env, "conductor-2", node);
 
     assertThat(conductor.bulk().settle()).as("settled a live peer's result").isZero();
     assertThat(conductor.bulk().get(request).nodes().get(0).result()).isEqualTo(Outcome.PENDING);
@@ -409,14 +386,24 @@ class BulkRequestsTest {
                     + " the node is in \"available\""));
   }
 
-  private static String instanceOf(ConductorEnv env, String conductor) {
-    return env.jdbi()
-        .withHandle(
-            h ->
-                h.createQuery("SELECT instance_id FROM conductors WHERE hostname = :n")
-                    .bind("n", conductor)
-                    .mapTo(String.class)
-                    .one());
+  /**
+   * Stores what a request of the running instance of {@code conductor} to deploy {@code node} looks
+   * like before its dispatch writes anything; returns its id.
+   */
+  private static String pendingDeployOf(ConductorEnv env, String conductor, Node node) {
+    String request = UUID.randomUUID().toString();
+    env.jdbi()
+        .useTransaction(
+            h -> {
+              String instance =
+                  h.createQuery("SELECT instance_id FROM conductors WHERE hostname = :n")
+                      .bind("n", conductor)
+                      .mapTo(String.class)
+                      .one();
+              BulkStore.insert(
+                  h, request, "active", conductor, instance, List.of(node.uuid()), Instant.now());
+            });
+    return request;
   }
 
   private static Node finish(ActionHandle handle) {
