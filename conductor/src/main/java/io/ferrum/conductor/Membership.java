@@ -253,9 +253,14 @@ final class Membership {
   }
 
   /**
-   * Whether the instance {@code instance} of conductor {@code name} still holds its name, as of the
-   * last heartbeat's view. While that view is missing or out of date (this conductor's own
-   * heartbeats fail), every instance counts as alive: nothing is taken from a peer on a guess.
+   * Whether the instance {@code instance} of conductor {@code name} still holds its name. The last
+   * heartbeat's view answers yes; it cannot answer no, since an instance that registered after it
+   * (the name missing, or held by another instance, in the view) is newer than the view, not gone:
+   * a no comes from the name's row read now. While the view is missing or out of date (this
+   * conductor's own heartbeats fail), every instance counts as alive: nothing is taken from a peer
+   * on a guess.
+   *
+   * @throws DatabaseException if the row could not be read
    */
   boolean instanceAlive(String name, String instance) {
     View seen = view;
@@ -263,11 +268,20 @@ final class Membership {
       return true;
     }
     for (ConductorStore.Row row : seen.rows()) {
-      if (row.hostname().equals(name)) {
-        return instance.equals(row.instanceId()) && holdsName(row, seen.databaseNow());
+      if (row.hostname().equals(name)
+          && instance.equals(row.instanceId())
+          && holdsName(row, seen.databaseNow())) {
+        return true;
       }
     }
-    return false;
+    return ctx.withHandle(
+        "read conductor " + name,
+        h -> {
+          Instant now = now(h);
+          return ConductorStore.find(h, name)
+              .map(row -> instance.equals(row.instanceId()) && holdsName(row, now))
+              .orElse(false);
+        });
   }
 
   /** Whether another instance took this conductor's name: it must not act on nodes any more. */

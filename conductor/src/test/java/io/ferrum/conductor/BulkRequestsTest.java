@@ -7,6 +7,7 @@ import io.ferrum.conductor.BulkNodeResult.Outcome;
 import io.ferrum.conductor.internal.BulkStore;
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -238,12 +239,22 @@ class BulkRequestsTest {
             .submit(
                 BulkAction.provision(ProvisionRequest.of("deploy")),
                 List.of(waits.uuid(), plain.uuid()));
+    // Await any result, then check it: a wrong one fails here, saying what it is.
     ConductorEnv.await(
         "the plain node's result",
-        () -> gone.bulk().get(taken.id()).nodes().get(1).result() == Outcome.SUCCESS);
+        () -> gone.bulk().get(taken.id()).nodes().get(1).result() != Outcome.PENDING);
+    assertThat(gone.bulk().get(taken.id()).nodes().get(1))
+        .isEqualTo(new BulkNodeResult(plain.uuid(), plain.uuid(), "active", Outcome.SUCCESS, null));
     ConductorEnv.await(
-        "the waiting node in wait call-back",
-        () -> "wait call-back".equals(gone.bulk().get(taken.id()).nodes().get(0).state()));
+        "the waiting node in wait call-back, or its result",
+        () -> {
+          BulkNodeResult first = gone.bulk().get(taken.id()).nodes().get(0);
+          return "wait call-back".equals(first.state()) || first.result() != Outcome.PENDING;
+        });
+    assertThat(gone.bulk().get(taken.id()).nodes().get(0))
+        .isEqualTo(
+            new BulkNodeResult(
+                waits.uuid(), waits.uuid(), "wait call-back", Outcome.PENDING, null));
     gone.close();
 
     env.conductor().bulk().settle();
@@ -329,32 +340,70 @@ class BulkRequestsTest {
     conductor.heartbeat();
     peer.heartbeat();
     Node node = env.nodeIn("available", Map.of());
-    String request = UUID.randomUUID().toString();
-    String peerInstance =
-        env.jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery("SELECT instance_id FROM conductors WHERE hostname = :n")
-                        .bind("n", "conductor-2")
-                        .mapTo(String.class)
-                        .one());
-    env.jdbi()
-        .useTransaction(
-            h ->
-                BulkStore.insert(
-                    h,
-                    request,
-                    "active",
-                    "conductor-2",
-                    peerInstance,
-                    List.of(node.uuid()),
-                    Instant.now()));
+    String request = pendingDeployOf(env, "conductor-2", node);
 
     assertThat(conductor.bulk().settle()).isZero();
     assertThat(conductor.bulk().get(request).nodes().get(0).result()).isEqualTo(Outcome.PENDING);
     // Its owner has no dispatch for it in memory (as after a failed write): it settles it itself.
     assertThat(peer.bulk().settle()).isEqualTo(1);
     assertThat(conductor.bulk().get(request).finished()).isTrue();
+  }
+
+  /**
+   * A peer that registered after this conductor's last heartbeat is missing from its view of the
+   * conductors: that peer is new, not gone, and its requests are still its own to write. Its nodes
+   * are settled only once it has really left.
+   */
+  @ConductorTest(periodicTasks = false)
+  void settle_aPeerNewerThanTheLastHeartbeat_isLeftAloneUntilItLeaves(ConductorEnv env) {
+    // A conductor whose next own heartbeat is far off: its view of the conductors is the one of
+    // its last heartbeat the test asks for.
+    Conductor conductor =
+        env.newConductor(
+            "conductor-3",
+            2,
+            b ->
+                ConductorEnv.withoutPeriodicTasks(b)
+                    .heartbeat(Duration.ofMinutes(10), Duration.ofMinutes(20)));
+    Node node = env.nodeIn("available", Map.of());
+    conductor.heartbeat(); // its view, taken before the peer exists
+    Conductor peer = env.newConductor("conductor-2", 2, ConductorEnv::withoutPeriodicTasks);
+    String request = pendingDeployOf(env, "conductor-2", node);
+
+    assertThat(conductor.bulk().settle()).as("settled a live peer's result").isZero();
+    assertThat(conductor.bulk().get(request).nodes().get(0).result()).isEqualTo(Outcome.PENDING);
+
+    peer.close(); // gone now, though the view still predates it
+    assertThat(conductor.bulk().settle()).isEqualTo(1);
+    assertThat(conductor.bulk().get(request).nodes().get(0))
+        .isEqualTo(
+            new BulkNodeResult(
+                node.uuid(),
+                node.uuid(),
+                "available",
+                Outcome.ERROR,
+                "Conductor conductor-2 stopped before this node's action was recorded as started;"
+                    + " the node is in \"available\""));
+  }
+
+  /**
+   * Stores what a request of the running instance of {@code conductor} to deploy {@code node} looks
+   * like before its dispatch writes anything; returns its id.
+   */
+  private static String pendingDeployOf(ConductorEnv env, String conductor, Node node) {
+    String request = UUID.randomUUID().toString();
+    env.jdbi()
+        .useTransaction(
+            h -> {
+              String instance =
+                  h.createQuery("SELECT instance_id FROM conductors WHERE hostname = :n")
+                      .bind("n", conductor)
+                      .mapTo(String.class)
+                      .one();
+              BulkStore.insert(
+                  h, request, "active", conductor, instance, List.of(node.uuid()), Instant.now());
+            });
+    return request;
   }
 
   private static Node finish(ActionHandle handle) {
