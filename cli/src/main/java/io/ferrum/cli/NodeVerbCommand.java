@@ -143,7 +143,7 @@ final class NodeVerbCommand implements Callable<Integer> {
       if (client.format == ClientOptions.Format.table
           && (state == null || state.isNull())
           && row instanceof ObjectNode object) {
-        object.put("state", "-");
+        object.put("state", NodeWaiter.NO_STATE);
       }
       rows.add(row);
     }

@@ -218,6 +218,7 @@ class NodeBulkCommandTest {
     assertThat(deploy.out())
         .containsPattern("\\| nosuch \\| - +\\| error +\\| Node nosuch could not be found")
         .doesNotContain("| nosuch | None");
+    assertThat(deploy.err()).contains("nosuch: - (error: Node nosuch could not be found.) (");
     CliRun json = ferrum("node", "deploy", "f1", "nosuch", "--wait", "-f", "json");
     assertThat(json.out()).contains("\"state\" : null");
   }
