@@ -130,6 +130,29 @@ class NodeFieldsCommandTest {
   }
 
   @Test
+  void unset_protected_unprotectsADeployedNode() {
+    create("u5");
+    for (String verb : new String[] {"manage", "provide", "deploy"}) {
+      CliRun moved = ferrum("node", verb, "u5", "--wait");
+      assertThat(moved.code()).as(moved.err()).isZero();
+    }
+    api.conductor()
+        .updateNode(
+            "u5",
+            java.util.List.of(
+                new PatchOperation("add", "/protected", true),
+                new PatchOperation("add", "/protected_reason", "production")));
+
+    CliRun unset = ferrum("node", "unset", "u5", "--protected", "--protected-reason", "-f", "json");
+
+    assertThat(unset.code()).as(unset.err()).isZero();
+    assertThat(unset.out())
+        .contains("\"protected\" : false")
+        .contains("\"protected_reason\" : null");
+    assertThat(api.conductor().getNode("u5").attributes().isProtected()).isFalse();
+  }
+
+  @Test
   void unset_aKeyTheNodeDoesNotHave_namesTheOptionAndKey_exit2() {
     create("u2", "--property", "cpus=4");
 
