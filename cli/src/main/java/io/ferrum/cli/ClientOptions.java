@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Options every client command shares, and its output helpers. */
@@ -41,6 +42,18 @@ final class ClientOptions {
       defaultValue = "table",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format;
+
+  /**
+   * {@code value} of {@code option} if it is at least 1 (or absent); else a usage error naming the
+   * option.
+   */
+  static Integer positive(CommandLine command, String option, Integer value) {
+    if (value != null && value < 1) {
+      throw new CommandLine.ParameterException(
+          command, option + " must be at least 1 second, not " + value);
+    }
+    return value;
+  }
 
   ApiClient client() {
     return new ApiClient(

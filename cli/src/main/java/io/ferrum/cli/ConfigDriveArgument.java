@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -19,7 +21,14 @@ import picocli.CommandLine;
  * content (a JSON object in it as an object, anything else as text: a gzipped, base64-encoded
  * image); any other value is sent as it is (an encoded image or a URL). A directory, which the
  * {@code baremetal} client turns into an image with {@code genisoimage}, is refused: build the
- * image first. The file is read by the client, never by the server. Stateless.
+ * image first. The file is read by the client, never by the server.
+ *
+ * <p>Unlike {@code baremetal}, a value that looks like a path (it has a {@code /} or starts with
+ * {@code .} or {@code ~}) but names no file is refused rather than sent as text, so that a mistyped
+ * path is not taken for the drive, unless it is an {@code http://} or {@code https://} URL or
+ * base64 data: a gzipped image encoded (starting {@code H4sI}, gzip's magic number), or base64 text
+ * of at least 64 characters in whole 4-character groups that does not start with {@code /}.
+ * Stateless.
  */
 final class ConfigDriveArgument {
 
@@ -49,8 +58,18 @@ final class ConfigDriveArgument {
           "names a directory; build the image from it first (for example with genisoimage),"
               + " then pass it gzipped and base64-encoded, or pass a JSON object");
     }
-    if (path == null || !Files.isRegularFile(path)) {
+    if (path == null || !Files.exists(path)) {
+      if (looksLikePath(value) && !isUrl(value) && !isBase64(value)) {
+        throw new CommandLine.ParameterException(
+            command,
+            "--config-drive: no such file: "
+                + value
+                + "; give a file, a JSON object, a URL or base64 data");
+      }
       return value;
+    }
+    if (!Files.isRegularFile(path)) {
+      throw usage(command, "names something that is not a file: " + value);
     }
     String content = content(command, path).strip();
     json = object(content);
@@ -92,6 +111,27 @@ final class ConfigDriveArgument {
               + path
               + "; send an image gzipped and base64-encoded (gzip -c drive.iso | base64 -w0)");
     }
+  }
+
+  private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
+
+  private static boolean looksLikePath(String value) {
+    return value.contains("/") || value.startsWith(".") || value.startsWith("~");
+  }
+
+  private static boolean isUrl(String value) {
+    String lower = value.toLowerCase(Locale.ROOT);
+    return lower.startsWith("http://") || lower.startsWith("https://");
+  }
+
+  /** A gzipped image base64-encoded, or long base64 text that is not a path from the root. */
+  private static boolean isBase64(String value) {
+    String data = value.strip();
+    if (!BASE64.matcher(data).matches()) {
+      return false;
+    }
+    return data.startsWith("H4sI")
+        || (data.length() >= 64 && data.length() % 4 == 0 && !data.startsWith("/"));
   }
 
   private static JsonNode object(String text) {

@@ -39,7 +39,7 @@ final class NodePowerCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
-      description = "For soft actions: how long the operating system gets.")
+      description = "For soft actions: how long the operating system gets (at least 1).")
   Integer timeout;
 
   /** Completion candidates for ACTION. */
@@ -62,6 +62,7 @@ final class NodePowerCommand implements Callable<Integer> {
               + "'; expected one of on, off, reboot, soft-off,"
               + " soft-reboot");
     }
+    ClientOptions.positive(spec.commandLine(), "--timeout", timeout);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("target", target);
     if (timeout != null) {

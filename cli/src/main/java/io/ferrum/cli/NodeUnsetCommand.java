@@ -2,6 +2,7 @@ package io.ferrum.cli;
 
 import io.ferrum.cli.client.ApiClient;
 import io.ferrum.cli.client.ClientException;
+import io.ferrum.driver.HardwareInterfaces;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +16,21 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ferrum node unset}: JSON Patch {@code remove} operations, with {@code node set}'s option
- * names taking a KEY each.
+ * names taking a KEY each, and {@code baremetal node unset}'s options for the node's other fields
+ * (the server sets a removed field to null, {@code protected} and {@code retired} to false, and an
+ * interface to its hardware type's default).
  */
 @Command(
     name = "unset",
     mixinStandardHelpOptions = true,
-    description = "Remove a node's fields, or entries of its JSON documents.")
+    modelTransformer = NodeUnsetCommand.InterfaceOptions.class,
+    description = "Remove a node's fields, or entries of its JSON documents.",
+    footer = {
+      "",
+      "As with 'baremetal node unset', --protected and --retired set the flag to false,"
+          + " --X-interface resets that interface to the hardware type's default, and every"
+          + " other field becomes null. The driver cannot be removed."
+    })
 final class NodeUnsetCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -31,6 +41,33 @@ final class NodeUnsetCommand implements Callable<Integer> {
 
   @Option(names = "--name", description = "Remove the node's name.")
   boolean name;
+
+  @Option(names = "--resource-class", description = "Remove the resource class.")
+  boolean resourceClass;
+
+  @Option(names = "--owner", description = "Remove the owner.")
+  boolean owner;
+
+  @Option(names = "--lessee", description = "Remove the lessee.")
+  boolean lessee;
+
+  @Option(names = "--description", description = "Remove the description.")
+  boolean description;
+
+  @Option(names = "--conductor-group", description = "Remove the conductor group.")
+  boolean conductorGroup;
+
+  @Option(names = "--protected", description = "Unprotect the node.")
+  boolean protectedFlag;
+
+  @Option(names = "--protected-reason", description = "Remove the reason for protection.")
+  boolean protectedReason;
+
+  @Option(names = "--retired", description = "Unretire the node.")
+  boolean retired;
+
+  @Option(names = "--retired-reason", description = "Remove the reason for retirement.")
+  boolean retiredReason;
 
   @Option(
       names = "--driver-info",
@@ -60,8 +97,19 @@ final class NodeUnsetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Each path sent, with the option and key that asked for it, to name them in an error.
     Map<String, String> paths = new LinkedHashMap<>();
-    if (name) {
-      paths.put("/name", "--name");
+    field(paths, name, "name");
+    field(paths, resourceClass, "resource_class");
+    field(paths, owner, "owner");
+    field(paths, lessee, "lessee");
+    field(paths, description, "description");
+    field(paths, conductorGroup, "conductor_group");
+    field(paths, protectedReason, "protected_reason");
+    field(paths, protectedFlag, "protected");
+    field(paths, retiredReason, "retired_reason");
+    field(paths, retired, "retired");
+    for (String iface : HardwareInterfaces.NAMES) {
+      Boolean chosen = spec.findOption(interfaceOption(iface)).getValue();
+      field(paths, Boolean.TRUE.equals(chosen), iface + "_interface");
     }
     add(paths, "--driver-info", "driver_info", driverInfo);
     add(paths, "--instance-info", "instance_info", instanceInfo);
@@ -70,7 +118,8 @@ final class NodeUnsetCommand implements Callable<Integer> {
     if (paths.isEmpty()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "nothing to unset; give --name, --driver-info, --instance-info, --property or --extra");
+          "nothing to unset; give a field's option (see 'ferrum node unset --help'),"
+              + " or --driver-info, --instance-info, --property or --extra with a KEY");
     }
     List<Map<String, Object>> patch = new ArrayList<>();
     for (String path : paths.keySet()) {
@@ -85,6 +134,33 @@ final class NodeUnsetCommand implements Callable<Integer> {
       throw named(e, paths);
     }
     return 0;
+  }
+
+  /** {@code /field}, asked for by its option ({@code --resource-class} for resource_class). */
+  private static void field(Map<String, String> paths, boolean asked, String field) {
+    if (asked) {
+      paths.put("/" + field, "--" + field.replace('_', '-'));
+    }
+  }
+
+  private static String interfaceOption(String iface) {
+    return "--" + iface + "-interface";
+  }
+
+  /** Adds {@code --X-interface} for every hardware interface X. */
+  static final class InterfaceOptions implements CommandLine.IModelTransformer {
+    @Override
+    public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec command) {
+      for (String iface : HardwareInterfaces.NAMES) {
+        command.addOption(
+            CommandLine.Model.OptionSpec.builder(interfaceOption(iface))
+                .type(boolean.class)
+                .arity("0")
+                .description("Reset the " + iface + " interface to its default.")
+                .build());
+      }
+      return command;
+    }
   }
 
   private void add(Map<String, String> paths, String option, String field, List<String> keys) {

@@ -1,6 +1,7 @@
 package io.ferrum.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrum.cli.client.ApiClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ final class NodeVerbCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "SECONDS",
       defaultValue = "3600",
-      description = "With --wait: give up after SECONDS (default: ${DEFAULT-VALUE}).")
+      description = "With --wait: give up after SECONDS, at least 1 (default: ${DEFAULT-VALUE}).")
   int timeout;
 
   @Option(
@@ -67,7 +68,12 @@ final class NodeVerbCommand implements Callable<Integer> {
         "A gzipped, base64-encoded config drive image, a URL,",
         "a JSON object (meta_data, network_data, user_data,",
         "vendor_data), or the path of a local file holding",
-        "one of them (read here, not by the server)."
+        "one of them (read here, not by the server). A value",
+        "that looks like a path (it has a '/' or starts with",
+        "'.' or '~') must name a file, unless it is an http://",
+        "or https:// URL or base64 data (a gzipped image",
+        "encoded starts H4sI; other base64 needs 64 or more",
+        "characters and must not start with '/')."
       })
   String configDrive;
 
@@ -81,6 +87,7 @@ final class NodeVerbCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ClientOptions.positive(spec.commandLine(), "--timeout", timeout);
     Map<String, Object> args = new LinkedHashMap<>();
     if (cleanSteps != null) {
       args.put("clean_steps", json("--clean-steps", cleanSteps));
@@ -130,7 +137,16 @@ final class NodeVerbCommand implements Callable<Integer> {
     NodeWaiter.BulkOutcome outcome =
         NodeWaiter.awaitBulk(api, id, Duration.ofSeconds(timeout), spec.commandLine().getErr());
     List<JsonNode> rows = new ArrayList<>();
-    outcome.request().get("nodes").forEach(rows::add);
+    for (JsonNode row : outcome.request().get("nodes")) {
+      // A node that was not found has no state: a dash in the table, null in JSON.
+      JsonNode state = row.get("state");
+      if (client.format == ClientOptions.Format.table
+          && (state == null || state.isNull())
+          && row instanceof ObjectNode object) {
+        object.put("state", NodeWaiter.NO_STATE);
+      }
+      rows.add(row);
+    }
     client.printList(
         spec.commandLine().getOut(),
         rows,

@@ -19,6 +19,9 @@ import java.util.Locale;
  */
 final class NodeWaiter {
 
+  /** What stands for the state of a node that has none (it was not found). */
+  static final String NO_STATE = "-";
+
   private NodeWaiter() {}
 
   /**
@@ -105,7 +108,7 @@ final class NodeWaiter {
               Locale.ROOT,
               "%s: %s (%s%s) (%.1f s)%n",
               name,
-              ClientOptions.text(node.get("state")),
+              node.hasNonNull("state") ? node.get("state").asText() : NO_STATE,
               result,
               node.get("error").isNull() ? "" : ": " + node.get("error").asText(),
               elapsed);

@@ -138,6 +138,92 @@ class NodeBulkCommandTest {
   }
 
   @Test
+  void configDrive_largerThanTheServerTakes_showsTheRefusal_exit2(@TempDir Path dir)
+      throws Exception {
+    available("L1");
+    available("L3");
+    byte[] random = new byte[2_000_000];
+    new java.util.Random(7).nextBytes(random);
+    Path big = dir.resolve("big.cd");
+    Files.writeString(big, java.util.Base64.getEncoder().encodeToString(random));
+
+    for (String[] nodes : new String[][] {{"L1", "L3"}, {"L1"}}) {
+      String[] args = new String[nodes.length + 5];
+      args[0] = "node";
+      args[1] = "deploy";
+      System.arraycopy(nodes, 0, args, 2, nodes.length);
+      args[nodes.length + 2] = "--config-drive";
+      args[nodes.length + 3] = big.toString();
+      args[nodes.length + 4] = "--wait";
+
+      CliRun deploy = ferrum(args);
+
+      assertThat(deploy.code()).as(deploy.err()).isEqualTo(2);
+      assertThat(deploy.err())
+          .startsWith("ferrum node deploy: ")
+          .containsPattern(
+              "The request body is larger than 1048576 bytes"
+                  + "|the server refused the request body \\(\\d{7} bytes\\): it is larger than the"
+                  + " server accepts \\(HTTP 413\\)")
+          .doesNotContain("content-length");
+    }
+    assertThat(api.conductor().getNode("L1").provisionState()).isEqualTo("available");
+  }
+
+  @Test
+  void configDrive_aMissingPath_isRefused_butAUrlOrBase64WithSlashesIsSent() {
+    for (String path : new String[] {"/nonexistent/file", "./drive.json", "~/drive.json"}) {
+      CliRun missing = ferrum("node", "deploy", "m1", "m2", "--config-drive", path);
+      assertThat(missing.code()).as(missing.err()).isEqualTo(2);
+      assertThat(missing.err())
+          .startsWith(
+              "ferrum node deploy: --config-drive: no such file: "
+                  + path
+                  + "; give a file, a JSON object, a URL or base64 data");
+    }
+    available("m1");
+    available("m2");
+    String gzip = "H4sIAAAA/x+encoded";
+    String url = "https://images.example.com/m2/drive";
+
+    assertThat(ferrum("node", "deploy", "m1", "--config-drive", gzip, "--wait").code()).isZero();
+    assertThat(ferrum("node", "deploy", "m2", "--config-drive", url, "--wait").code()).isZero();
+
+    assertThat(api.conductor().getNode("m1").instanceInfo().get("configdrive")).isEqualTo(gzip);
+    assertThat(api.conductor().getNode("m2").instanceInfo().get("configdrive")).isEqualTo(url);
+  }
+
+  @Test
+  void timeout_zeroOrNegative_isAUsageError_namingTheOption() {
+    String[][] runs = {
+      {"node", "deploy", "a", "--timeout", "0"},
+      {"node", "deploy", "a", "b", "--wait", "--timeout", "-5"},
+      {"node", "manage", "a", "--wait", "--timeout", "-5"},
+      {"node", "power", "soft-off", "a", "--timeout", "0"},
+    };
+    for (String[] run : runs) {
+      CliRun refused = ferrum(run);
+      assertThat(refused.code()).as(String.join(" ", run)).isEqualTo(2);
+      assertThat(refused.err()).contains("--timeout must be at least 1 second, not ");
+    }
+  }
+
+  @Test
+  void deployManyWithWait_aNodeNotFound_hasADashForItsState() {
+    available("f1");
+
+    CliRun deploy = ferrum("node", "deploy", "f1", "nosuch", "--wait", "--timeout", "60");
+
+    assertThat(deploy.code()).as(deploy.err()).isEqualTo(1);
+    assertThat(deploy.out())
+        .containsPattern("\\| nosuch \\| - +\\| error +\\| Node nosuch could not be found")
+        .doesNotContain("| nosuch | None");
+    assertThat(deploy.err()).contains("nosuch: - (error: Node nosuch could not be found.) (");
+    CliRun json = ferrum("node", "deploy", "f1", "nosuch", "--wait", "-f", "json");
+    assertThat(json.out()).contains("\"state\" : null");
+  }
+
+  @Test
   void help_saysWhatSeveralNodesDo_andTheExitStatus_configDriveOnlyWhereItApplies() {
     String deploy = ferrum("node", "deploy", "--help").out();
     assertThat(deploy)

@@ -3,6 +3,7 @@ package io.ferrum.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.api.TestServer;
+import io.ferrum.conductor.PatchOperation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,79 @@ class NodeFieldsCommandTest {
     CliRun unnamed = ferrum("node", "unset", "u1", "--name", "-f", "json");
     assertThat(unnamed.code()).as(unnamed.err()).isZero();
     assertThat(unnamed.out()).contains("\"name\" : null");
+  }
+
+  @Test
+  void unset_theNodesOtherFields_asBaremetalDoes() {
+    create("u4");
+    api.conductor()
+        .updateNode(
+            "u4",
+            java.util.List.of(
+                new PatchOperation("add", "/owner", "tenant-a"),
+                new PatchOperation("add", "/lessee", "tenant-b"),
+                new PatchOperation("add", "/description", "rack 7"),
+                new PatchOperation("add", "/resource_class", "gold"),
+                new PatchOperation("add", "/conductor_group", "east"),
+                new PatchOperation("add", "/retired", true),
+                new PatchOperation("add", "/retired_reason", "old")));
+
+    CliRun unset =
+        ferrum(
+            "node",
+            "unset",
+            "u4",
+            "--owner",
+            "--lessee",
+            "--description",
+            "--resource-class",
+            "--conductor-group",
+            "--retired",
+            "--retired-reason",
+            "--deploy-interface",
+            "-f",
+            "json");
+
+    assertThat(unset.code()).as(unset.err()).isZero();
+    assertThat(unset.out())
+        .contains("\"owner\" : null")
+        .contains("\"lessee\" : null")
+        .contains("\"description\" : null")
+        .contains("\"resource_class\" : null")
+        .contains("\"conductor_group\" : \"\"")
+        .contains("\"retired\" : false")
+        .contains("\"retired_reason\" : null")
+        .containsPattern("\"deploy_interface\" : \"[a-z-]+\"");
+    String help = ferrum("node", "unset", "--help").out();
+    assertThat(help)
+        .contains("--owner")
+        .contains("--protected-reason")
+        .contains("--vendor-interface")
+        .contains("--protected and --retired set the flag to")
+        .contains("The driver cannot be removed.");
+  }
+
+  @Test
+  void unset_protected_unprotectsADeployedNode() {
+    create("u5");
+    for (String verb : new String[] {"manage", "provide", "deploy"}) {
+      CliRun moved = ferrum("node", verb, "u5", "--wait");
+      assertThat(moved.code()).as(moved.err()).isZero();
+    }
+    api.conductor()
+        .updateNode(
+            "u5",
+            java.util.List.of(
+                new PatchOperation("add", "/protected", true),
+                new PatchOperation("add", "/protected_reason", "production")));
+
+    CliRun unset = ferrum("node", "unset", "u5", "--protected", "--protected-reason", "-f", "json");
+
+    assertThat(unset.code()).as(unset.err()).isZero();
+    assertThat(unset.out())
+        .contains("\"protected\" : false")
+        .contains("\"protected_reason\" : null");
+    assertThat(api.conductor().getNode("u5").attributes().isProtected()).isFalse();
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small client for Ferrum's (Ironic-compatible) API at microversion 1.78. Errors become {@link
@@ -20,6 +21,9 @@ import java.util.Base64;
 public final class ApiClient {
 
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A body this large may be what made a request fail: the failure says so. */
+  private static final int LARGE_BODY = 64 * 1024;
 
   private final String url;
   private final String authorization;
@@ -93,16 +97,26 @@ public final class ApiClient {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
+    // The status, as soon as the response's head arrives: a server that refuses a large body may
+    // answer and close before reading it, and the client may then lose the rest of the answer.
+    AtomicInteger status = new AtomicInteger();
+    HttpResponse.BodyHandler<String> handler =
+        info -> {
+          status.set(info.statusCode());
+          return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+        };
+    int length = 0;
     try {
       if (body != null) {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        length = bytes.length;
         request
             .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
       } else {
         request.method(method, HttpRequest.BodyPublishers.noBody());
       }
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http.send(request.build(), handler);
       if (response.statusCode() >= 400) {
         throw new ClientException(response.statusCode(), message(response));
       }
@@ -114,11 +128,39 @@ public final class ApiClient {
               + ": is 'ferrum serve' running? (set --url or FERRUM_URL)",
           e);
     } catch (IOException e) {
+      if (status.get() >= 400) {
+        throw new ClientException(status.get(), lost(status.get(), length));
+      }
+      if (length >= LARGE_BODY) {
+        throw new ClientException(
+            "request to "
+                + url
+                + " failed while sending a body of "
+                + length
+                + " bytes (the server may refuse one that large): "
+                + e.getMessage(),
+            e);
+      }
       throw new ClientException("request to " + url + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClientException("interrupted", e);
     }
+  }
+
+  /**
+   * What to say when the server answered {@code status} and closed the connection before the rest
+   * of its answer arrived (it does so when it refuses a body without reading it).
+   */
+  static String lost(int status, int length) {
+    if (status == 413) {
+      return "the server refused the request body ("
+          + length
+          + " bytes): it is larger than the server accepts (HTTP 413)";
+    }
+    return "the server refused the request (HTTP "
+        + status
+        + ") and closed the connection before its explanation arrived";
   }
 
   private static String message(HttpResponse<String> response) {
