@@ -115,8 +115,10 @@ public final class Databases {
 
   /**
    * {@code url} with H2's commits made durable: {@code WRITE_DELAY=0} unless the URL sets it, and,
-   * for a file database given as a plain path, the forcing file system ({@code ferrumsync:}).
-   * In-memory, server and explicitly chosen file systems are left alone.
+   * for a file database given as a plain path, the forcing file system ({@code ferrumsync:}); an
+   * existing file of such a database that was not closed cleanly gets its store header pointed at
+   * its newest complete data first, so that H2 does not open it at an older state. In-memory,
+   * server and explicitly chosen file systems are left alone.
    */
   static String durableH2(String url, Durability durability) {
     String rest = url.substring("jdbc:h2:".length());
@@ -140,14 +142,25 @@ public final class Databases {
     } else {
       fileSystem = forcingFileSystem();
     }
-    String durable =
-        "jdbc:h2:file:"
-            + fileSystem
-            + java.nio.file.Path.of(path).toAbsolutePath().normalize()
-            + settings;
+    java.nio.file.Path database = java.nio.file.Path.of(path).toAbsolutePath().normalize();
+    repairHeader(database);
+    String durable = "jdbc:h2:file:" + fileSystem + database + settings;
     return settings.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=")
         ? durable
         : durable + ";WRITE_DELAY=0";
+  }
+
+  /**
+   * Makes H2 find the last commits of a database file that was not closed cleanly (see {@link
+   * io.ferrum.conductor.internal.H2HeaderRepair}); nothing when H2 is not visible.
+   */
+  private static void repairHeader(java.nio.file.Path database) {
+    try {
+      io.ferrum.conductor.internal.H2HeaderRepair.repair(
+          database.resolveSibling(database.getFileName() + ".mv.db"));
+    } catch (LinkageError e) {
+      // H2 is not visible to Ferrum's class loader: the driver lookup says what is missing.
+    }
   }
 
   /** The file-system prefix that forces H2's writes to the disk, or none when H2 is not visible. */
