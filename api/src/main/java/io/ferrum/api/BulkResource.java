@@ -158,8 +158,8 @@ final class BulkResource {
     return BulkAction.provision(
         new ProvisionRequest(
             verb,
-            JsonFields.steps(args, "clean_steps"),
-            JsonFields.steps(args, "service_steps"),
+            JsonFields.steps(args, "clean_steps", "args."),
+            JsonFields.steps(args, "service_steps", "args."),
             JsonFields.optionalText(args, "rescue_password"),
             NodeStatesResource.configDrive(r, args, verb),
             null));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrum.conductor.LenientBoolean;
+import io.ferrum.conductor.ProvisionRequest;
 import io.ferrum.driver.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,20 +79,28 @@ final class JsonFields {
     return JSON.convertValue(value, Map.class);
   }
 
-  /** The steps in {@code field}: each {"interface", "step", "args"}, args an object. */
-  @SuppressWarnings("unchecked")
+  /**
+   * The steps in {@code field}: each {"interface", "step", "args"}, the interface one of {@link
+   * ProvisionRequest#STEP_INTERFACES}, the step non-empty, args an object.
+   */
   static List<Step> steps(ObjectNode body, String field) {
+    return steps(body, field, "");
+  }
+
+  /** {@link #steps(ObjectNode, String)}, naming the field {@code prefix + field} in errors. */
+  @SuppressWarnings("unchecked")
+  static List<Step> steps(ObjectNode body, String field, String prefix) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       return List.of();
     }
     if (!value.isArray()) {
-      throw new ApiException(400, "\"" + field + "\" must be a JSON array of steps");
+      throw new ApiException(400, "\"" + prefix + field + "\" must be a JSON array of steps");
     }
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < value.size(); i++) {
       JsonNode step = value.get(i);
-      String at = field + "[" + i + "]";
+      String at = prefix + field + "[" + i + "]";
       if (!step.isObject()
           || !step.path("interface").isTextual()
           || !step.path("step").isTextual()) {
@@ -100,8 +109,21 @@ final class JsonFields {
       for (String name : iterable(step.fieldNames())) {
         if (!STEP_FIELDS.contains(name)) {
           throw new ApiException(
-              400, "\"" + at + "\" has an unknown field \"" + name + "\"; allowed: " + STEP_FIELDS);
+              400,
+              "\""
+                  + at
+                  + "\" has an unknown field \""
+                  + StrictJson.printable(name)
+                  + "\"; allowed: "
+                  + STEP_FIELDS);
         }
+      }
+      if (!ProvisionRequest.STEP_INTERFACES.contains(step.get("interface").asText())) {
+        throw new ApiException(
+            400, "\"" + at + ".interface\" must be one of " + ProvisionRequest.STEP_INTERFACES);
+      }
+      if (step.get("step").asText().isEmpty()) {
+        throw new ApiException(400, "\"" + at + ".step\" must be a non-empty string");
       }
       JsonNode args = step.get("args");
       if (args != null && !args.isNull() && !args.isObject()) {

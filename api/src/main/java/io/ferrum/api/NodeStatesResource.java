@@ -55,8 +55,7 @@ final class NodeStatesResource {
       new java.util.TreeSet<>(Set.of("interface", "step", "args", "priority"));
 
   /** The interfaces a deploy step may name, as in Ironic. */
-  static final Set<String> DEPLOY_STEP_INTERFACES =
-      new java.util.TreeSet<>(Set.of("bios", "deploy", "management", "power", "raid"));
+  static final Set<String> DEPLOY_STEP_INTERFACES = ProvisionRequest.STEP_INTERFACES;
 
   private final Conductor conductor;
 

@@ -163,6 +163,12 @@ class BulkResourceTest {
         400,
         "Manual cleaning needs clean_steps");
     assertFault(
+        post(
+            "{\"verb\": \"clean\", \"nodes\": [\"d1\"], \"args\": {\"clean_steps\":"
+                + " [{\"interface\": \"../../x\", \"step\": \"y\"}]}}"),
+        400,
+        "\"args.clean_steps[0].interface\" must be one of [bios, deploy, management, power, raid]");
+    assertFault(
         post("{\"verb\": \"power on\", \"nodes\": [\"d1\"], \"args\": {\"timeout\": -1}}"),
         400,
         "args.timeout must be a positive whole number of seconds");
