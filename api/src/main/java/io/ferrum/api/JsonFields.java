@@ -141,17 +141,43 @@ final class JsonFields {
     return LenientBoolean.parse(value, name);
   }
 
-  /** A whole number of at least 1. */
-  static int positive(String value, String name) {
-    try {
-      int number = Integer.parseInt(value);
-      if (number < 1) {
-        throw new NumberFormatException();
-      }
-      return number;
-    } catch (NumberFormatException e) {
-      throw new ApiException(400, name + " must be a positive whole number, not \"" + value + "\"");
+  /**
+   * The page size {@code value} asks for, at most {@code max}: a larger whole number, however
+   * large, reads as {@code max}, as Ironic caps it.
+   */
+  static int limit(String value, int max) {
+    if (value.matches("0*[1-9][0-9]*")) {
+      String digits = value.replaceFirst("^0+", "");
+      return digits.length() > 9 ? max : Math.min(Integer.parseInt(digits), max);
     }
+    throw new ApiException(
+        400,
+        "limit must be a whole number of at least 1 (the most a page holds is "
+            + max
+            + "; a larger limit reads as "
+            + max
+            + "), not \""
+            + StrictJson.printable(value)
+            + "\"");
+  }
+
+  /** The longest timeout, in seconds, a request may give. */
+  static final int MAX_TIMEOUT_SECONDS = Integer.MAX_VALUE;
+
+  /**
+   * A timeout in whole seconds, 1 to {@link #MAX_TIMEOUT_SECONDS}, or {@code null} when absent.
+   *
+   * @param name how errors name the field
+   */
+  static java.time.Duration timeoutSeconds(JsonNode value, String name) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+      throw new ApiException(
+          400, name + " must be a whole number of seconds from 1 to " + MAX_TIMEOUT_SECONDS);
+    }
+    return java.time.Duration.ofSeconds(value.asInt());
   }
 
   static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {

@@ -293,11 +293,7 @@ final class NodeStatesResource {
     Duration timeout = null;
     if (body.has("timeout") && !body.get("timeout").isNull()) {
       r.requireVersion(27, "A power timeout");
-      JsonNode value = body.get("timeout");
-      if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
-        throw new ApiException(400, "timeout must be a positive whole number of seconds");
-      }
-      timeout = Duration.ofSeconds(value.asInt());
+      timeout = JsonFields.timeoutSeconds(body.get("timeout"), "timeout");
     }
     if (request.isSoft()) {
       r.requireVersion(27, "\"" + target + "\"");

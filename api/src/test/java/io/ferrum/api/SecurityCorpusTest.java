@@ -222,11 +222,11 @@ class SecurityCorpusTest {
         power(
             "huge timeout",
             "{\"target\": \"power on\", \"timeout\": 99999999999}",
-            "timeout must be a positive whole number"),
+            "timeout must be a whole number of seconds from 1 to 2147483647"),
         power(
             "negative timeout",
             "{\"target\": \"power on\", \"timeout\": -1}",
-            "timeout must be a positive whole number"),
+            "timeout must be a whole number of seconds from 1 to 2147483647"),
         power("null target", "{\"target\": null}", "Missing mandatory field \"target\""),
         // PATCH
         patch("not an array", "{\"op\": \"replace\"}", "must be a non-empty JSON array"),
@@ -260,8 +260,13 @@ class SecurityCorpusTest {
             "is not enabled"),
         // paths and queries
         get("NUL in the path", "/v1/nodes/a%00b", 400, "Control characters"),
-        get("limit overflow", "/v1/nodes?limit=99999999999", 400, "limit must be a positive"),
-        get("negative limit", "/v1/nodes?limit=-1", 400, "limit must be a positive"),
+        get(
+            "zero limit",
+            "/v1/nodes?limit=0",
+            400,
+            "limit must be a whole number of at least 1 (the most a page holds is "),
+        get("negative limit", "/v1/nodes?limit=-1", 400, "a larger limit reads as "),
+        get("limit not a number", "/v1/nodes?limit=1e3", 400, "not \"1e3\""),
         get("unknown sort key", "/v1/nodes?sort_key=driver_info", 400, "Unknown sort key"),
         get("unknown parameter", "/v1/nodes?bogus=1", 400, "Unknown query parameter"),
         get("unknown marker", "/v1/nodes?marker=nope", 400, "marker"),
@@ -417,6 +422,15 @@ class SecurityCorpusTest {
         .doesNotContain("`", "StreamReadConstraints", "JsonReadFeature", "Feature '", "ALLOW_");
     assertThat(snapshot()).isEqualTo(before);
     assertHealthy();
+  }
+
+  @Test
+  void limitBeyondAnyNumber_readsAsTheLargestPage_asALimitOfThousandsDoes() throws Exception {
+    Reply huge = api.get("/v1/nodes?limit=99999999999999999999");
+    Reply large = api.get("/v1/nodes?limit=5000");
+
+    assertThat(huge.status()).as(huge.raw().body()).isEqualTo(200);
+    assertThat(huge.body().get("nodes")).isEqualTo(large.body().get("nodes"));
   }
 
   private static byte[] manyHeaders(int count) {
