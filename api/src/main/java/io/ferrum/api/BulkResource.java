@@ -146,7 +146,7 @@ final class BulkResource {
           "\""
               + StrictJson.printable(verb)
               + "\" is not a valid verb; valid verbs: the provision targets "
-              + String.join(", ", NodeStatesResource.VERB_SINCE.keySet())
+              + String.join(", ", new java.util.TreeSet<>(NodeStatesResource.VERB_SINCE.keySet()))
               + ", and the power targets power on, power off, rebooting, soft rebooting, soft"
               + " power off");
     }
@@ -155,26 +155,32 @@ final class BulkResource {
           406, "The \"" + verb + "\" verb needs API version 1." + since + " or later");
     }
     onlyArgs(args, ARGS.getOrDefault(verb, Set.of()), verb);
-    return BulkAction.provision(
+    ProvisionRequest request =
         new ProvisionRequest(
             verb,
-            JsonFields.steps(args, "clean_steps"),
-            JsonFields.steps(args, "service_steps"),
+            JsonFields.steps(args, "clean_steps", "args."),
+            JsonFields.steps(args, "service_steps", "args."),
             JsonFields.optionalText(args, "rescue_password"),
             NodeStatesResource.configDrive(r, args, verb),
-            null));
+            null);
+    // What a verb needs, named as the bulk request names it (the conductor says the same
+    // without the "args." every node's action would repeat).
+    if (verb.equals("clean") && request.cleanSteps().isEmpty()) {
+      throw new ApiException(400, "Manual cleaning needs args.clean_steps");
+    }
+    if (verb.equals("service") && request.serviceSteps().isEmpty()) {
+      throw new ApiException(400, "Servicing needs args.service_steps");
+    }
+    if (verb.equals("rescue")
+        && (request.rescuePassword() == null || request.rescuePassword().isBlank())) {
+      throw new ApiException(400, "Rescue needs args.rescue_password");
+    }
+    return BulkAction.provision(request);
   }
 
   private static BulkAction power(Request r, String verb, ObjectNode args) {
     onlyArgs(args, POWER_ARGS, verb);
-    Duration timeout = null;
-    JsonNode value = args.get("timeout");
-    if (value != null && !value.isNull()) {
-      if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
-        throw new ApiException(400, "args.timeout must be a positive whole number of seconds");
-      }
-      timeout = Duration.ofSeconds(value.asInt());
-    }
+    Duration timeout = JsonFields.timeoutSeconds(args.get("timeout"), "args.timeout");
     if (PowerRequest.fromApiTarget(verb).orElseThrow().isSoft()) {
       r.requireVersion(27, "\"" + verb + "\"");
     }

@@ -52,7 +52,7 @@ record Listing(
     if (detail && fields != null) {
       throw new ApiException(400, "Can not specify ?fields together with details");
     }
-    int limit = q.containsKey("limit") ? JsonFields.positive(q.get("limit"), "limit") : max;
+    int limit = q.containsKey("limit") ? JsonFields.limit(q.get("limit"), max) : max;
     String sortDir = q.getOrDefault("sort_dir", "asc");
     if (!sortDir.equals("asc") && !sortDir.equals("desc")) {
       throw new ApiException(400, "sort_dir must be asc or desc, not \"" + sortDir + "\"");

@@ -55,8 +55,7 @@ final class NodeStatesResource {
       new java.util.TreeSet<>(Set.of("interface", "step", "args", "priority"));
 
   /** The interfaces a deploy step may name, as in Ironic. */
-  static final Set<String> DEPLOY_STEP_INTERFACES =
-      new java.util.TreeSet<>(Set.of("bios", "deploy", "management", "power", "raid"));
+  static final Set<String> DEPLOY_STEP_INTERFACES = ProvisionRequest.STEP_INTERFACES;
 
   private final Conductor conductor;
 
@@ -294,11 +293,7 @@ final class NodeStatesResource {
     Duration timeout = null;
     if (body.has("timeout") && !body.get("timeout").isNull()) {
       r.requireVersion(27, "A power timeout");
-      JsonNode value = body.get("timeout");
-      if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
-        throw new ApiException(400, "timeout must be a positive whole number of seconds");
-      }
-      timeout = Duration.ofSeconds(value.asInt());
+      timeout = JsonFields.timeoutSeconds(body.get("timeout"), "timeout");
     }
     if (request.isSoft()) {
       r.requireVersion(27, "\"" + target + "\"");

@@ -6,25 +6,45 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Request bodies as the API accepts them: exactly one JSON value, no duplicate keys, at most {@link
- * #MAX_DEPTH} levels deep, numbers that fit a 64-bit integer or a finite double, and no NUL
+ * #MAX_DEPTH} levels deep, numbers of at most {@link #MAX_NUMBER_LENGTH} characters that fit a
+ * 64-bit integer or a finite double, keys of at most {@link #MAX_KEY_LENGTH} characters, and no NUL
  * character or lone UTF-16 surrogate (an escape such as {@code "\ud800"} that is not half of a
  * pair: no Unicode character, and no UTF-8 can store it) in any string or key. Anything else is a
- * 400 that names the field (as {@code driver_info.ports[2]}) or the place in the text. Stateless
- * and thread-safe.
+ * 400 that names the field (as {@code driver_info.ports[2]}) or the place in the text, in Ferrum's
+ * words: the parser's class and feature names stay out of it. Stateless and thread-safe.
  */
 final class StrictJson {
 
   /** How deep objects and arrays may nest. */
   static final int MAX_DEPTH = 32;
+
+  /** The most characters a number may have. */
+  static final int MAX_NUMBER_LENGTH = 400;
+
+  /** The most characters a key may have. */
+  static final int MAX_KEY_LENGTH = 50_000;
+
+  /** The most characters a string may have (the body's size limit comes first). */
+  static final int MAX_STRING_LENGTH = 20_000_000;
+
+  private static final Pattern NON_STANDARD_TOKEN = Pattern.compile("Non-standard token '([^']*)'");
+
+  /** Where a parser message starts naming its own options; cut there. */
+  private static final List<String> PARSER_TALK =
+      List.of("enable `", "(not recognized", "Feature '", "`", "com.fasterxml");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder(
@@ -32,7 +52,9 @@ final class StrictJson {
                   .streamReadConstraints(
                       StreamReadConstraints.builder()
                           .maxNestingDepth(MAX_DEPTH)
-                          .maxNumberLength(400)
+                          .maxNumberLength(MAX_NUMBER_LENGTH)
+                          .maxNameLength(MAX_KEY_LENGTH)
+                          .maxStringLength(MAX_STRING_LENGTH)
                           .build())
                   .build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -52,8 +74,10 @@ final class StrictJson {
       try {
         root = MAPPER.readTree(parser);
       } catch (JsonProcessingException e) {
-        throw new ApiException(
-            400, "Malformed JSON: " + e.getOriginalMessage() + at(e.getLocation()));
+        // A limit the parser enforces carries no location of its own: the parser's is where it
+        // stopped.
+        JsonLocation where = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        throw new ApiException(400, problem(e) + at(where));
       }
       if (root == null || root.isMissingNode()) {
         throw new ApiException(400, "The request needs a JSON body");
@@ -69,10 +93,57 @@ final class StrictJson {
         throw new ApiException(400, "Malformed JSON: trailing data after the JSON value" + at(end));
       }
     } catch (IOException e) {
-      throw new ApiException(400, "Malformed JSON: " + e.getMessage());
+      throw new ApiException(400, "Malformed JSON: " + withoutParserTalk(e.getMessage()));
     }
     check(root, "");
     return root;
+  }
+
+  /** What is wrong with the body, in Ferrum's words rather than the parser's. */
+  private static String problem(JsonProcessingException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    if (e instanceof StreamConstraintsException) {
+      if (message.startsWith("Document nesting depth")) {
+        return "The request body nests deeper than " + MAX_DEPTH + " levels";
+      }
+      if (message.startsWith("Number value length")) {
+        return "The request body holds a number longer than " + MAX_NUMBER_LENGTH + " characters";
+      }
+      if (message.startsWith("Name length")) {
+        return "The request body holds a key longer than " + MAX_KEY_LENGTH + " characters";
+      }
+      if (message.startsWith("String value length")) {
+        return "The request body holds a string longer than " + MAX_STRING_LENGTH + " characters";
+      }
+      return "The request body is beyond the limits of a request";
+    }
+    Matcher nonStandard = NON_STANDARD_TOKEN.matcher(message);
+    if (message.contains("ALLOW_NON_NUMERIC_NUMBERS") && nonStandard.find()) {
+      return "Malformed JSON: the request body holds a number that is not finite ("
+          + printable(nonStandard.group(1))
+          + ")";
+    }
+    if (message.contains("ALLOW_COMMENTS")) {
+      return "Malformed JSON: comments are not allowed";
+    }
+    if (message.contains("ALLOW_LEADING_PLUS_SIGN")) {
+      return "Malformed JSON: a number may not start with a plus sign";
+    }
+    return "Malformed JSON: " + withoutParserTalk(message);
+  }
+
+  /** {@code message} up to where it starts naming the parser's options or classes. */
+  private static String withoutParserTalk(String message) {
+    String text = String.valueOf(message);
+    int cut = text.length();
+    for (String talk : PARSER_TALK) {
+      int at = text.indexOf(talk);
+      if (at >= 0) {
+        cut = Math.min(cut, at);
+      }
+    }
+    String kept = text.substring(0, cut).replaceAll("[\\s:;,(]+$", "");
+    return kept.isEmpty() ? "the request body is not valid JSON" : kept;
   }
 
   private static String at(JsonLocation location) {

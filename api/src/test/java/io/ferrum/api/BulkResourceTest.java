@@ -149,7 +149,9 @@ class BulkResourceTest {
     assertFault(
         post("{\"verb\": \"explode\", \"nodes\": [\"d1\"]}"),
         400,
-        "\"explode\" is not a valid verb");
+        "\"explode\" is not a valid verb; valid verbs: the provision targets abort, active, adopt,"
+            + " clean, deleted, deploy, inspect, manage, provide, rebuild, rescue, service,"
+            + " undeploy, unhold, unrescue, and the power targets");
     assertFault(
         post("{\"verb\": \"deploy\", \"nodes\": [\"d1\"], \"extra\": 1}"),
         400,
@@ -161,11 +163,26 @@ class BulkResourceTest {
     assertFault(
         post("{\"verb\": \"clean\", \"nodes\": [\"d1\"]}"),
         400,
-        "Manual cleaning needs clean_steps");
+        "Manual cleaning needs args.clean_steps");
+    assertFault(
+        post("{\"verb\": \"rescue\", \"nodes\": [\"d1\"]}"),
+        400,
+        "Rescue needs args.rescue_password");
+    assertFault(
+        post(
+            "{\"verb\": \"power on\", \"nodes\": [\"d1\"], \"args\": {\"timeout\": 9223372036854775807}}"),
+        400,
+        "args.timeout must be a whole number of seconds from 1 to 2147483647");
+    assertFault(
+        post(
+            "{\"verb\": \"clean\", \"nodes\": [\"d1\"], \"args\": {\"clean_steps\":"
+                + " [{\"interface\": \"../../x\", \"step\": \"y\"}]}}"),
+        400,
+        "\"args.clean_steps[0].interface\" must be one of [bios, deploy, management, power, raid]");
     assertFault(
         post("{\"verb\": \"power on\", \"nodes\": [\"d1\"], \"args\": {\"timeout\": -1}}"),
         400,
-        "args.timeout must be a positive whole number of seconds");
+        "args.timeout must be a whole number of seconds from 1 to 2147483647");
     assertFault(
         post("{\"verb\": \"deploy\", \"nodes\": [\"d1\"], \"args\": []}"),
         400,

@@ -220,4 +220,32 @@ class DeployInputTest {
     assertThat(stored("d1").toString() + stored("d1").instanceInfo()).isEqualTo(before);
     assertThat(stored("d1").provisionState()).isEqualTo("available");
   }
+
+  @Test
+  void cleanSteps_areCheckedAsIronicChecksThem_andChangeNothing() throws Exception {
+    String before = stored("d1").toString();
+    for (String[] bad :
+        new String[][] {
+          {
+            "{\"interface\": \"../../x\", \"step\": \"y\"}",
+            "\"clean_steps[0].interface\" must be one of [bios, deploy, management, power, raid]"
+          },
+          {
+            "{\"interface\": \"deploy\", \"step\": \"s\"}, {\"interface\": \"console\", \"step\":"
+                + " \"s\"}",
+            "\"clean_steps[1].interface\" must be one of"
+          },
+          {
+            "{\"interface\": \"deploy\", \"step\": \"\"}",
+            "\"clean_steps[0].step\" must be a non-empty string"
+          },
+          {"{\"interface\": 7, \"step\": \"s\"}", "\"clean_steps[0]\" needs string"},
+        }) {
+      Reply reply =
+          provision("d1", "1.78", "{\"target\": \"clean\", \"clean_steps\": [" + bad[0] + "]}");
+      assertClientError(reply, 400, bad[1]);
+      assertThat(reply.fault()).doesNotContain("../");
+    }
+    assertThat(stored("d1").toString()).isEqualTo(before);
+  }
 }

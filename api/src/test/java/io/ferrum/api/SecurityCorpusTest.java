@@ -107,12 +107,46 @@ class SecurityCorpusTest {
             fake + ", \"properties\": {\"n\": 123456789012345678901234567890}}",
             400,
             "\"properties.n\": number out of range"),
-        post("NaN", fake + ", \"properties\": {\"n\": NaN}}", 400, "Malformed JSON"),
+        post(
+            "NaN",
+            fake + ", \"properties\": {\"n\": NaN}}",
+            400,
+            "Malformed JSON: the request body holds a number that is not finite (NaN) (line 1,"),
+        post(
+            "-Infinity",
+            fake + ", \"properties\": {\"n\": -Infinity}}",
+            400,
+            "a number that is not finite (-Infinity)"),
+        post(
+            "a block comment",
+            fake + ", /* note */ \"extra\": {}}",
+            400,
+            "Malformed JSON: comments are not allowed (line 1, column"),
+        post(
+            "a line comment",
+            fake + ", // note\n \"extra\": {}}",
+            400,
+            "Malformed JSON: comments are not allowed (line 1, column"),
+        post(
+            "a plus sign",
+            fake + ", \"properties\": {\"n\": +1}}",
+            400,
+            "Malformed JSON: a number may not start with a plus sign"),
+        post(
+            "5,000 digits",
+            fake + ", \"properties\": {\"n\": 0." + "9".repeat(5000) + "}}",
+            400,
+            "The request body holds a number longer than 400 characters (line 1, column"),
+        post(
+            "a 100,000-character key",
+            fake + ", \"extra\": {\"" + "k".repeat(100_000) + "\": 1}}",
+            400,
+            "The request body holds a key longer than 50000 characters (line 1, column"),
         post(
             "a thousand digits",
             fake + ", \"properties\": {\"n\": " + "9".repeat(1000) + "}}",
             400,
-            "Malformed JSON"),
+            "The request body holds a number longer than 400 characters"),
         post("NUL in a value", fake + ", \"extra\": {\"a\": \"b\\u0000c\"}}", 400, "NUL"),
         post("NUL in a key", fake + ", \"extra\": {\"a\\u0000\": 1}}", 400, "NUL"),
         post(
@@ -149,7 +183,7 @@ class SecurityCorpusTest {
             "nested too deep",
             fake + ", \"extra\": " + "{\"a\": ".repeat(100) + "1" + "}".repeat(100) + "}",
             400,
-            "Malformed JSON"),
+            "The request body nests deeper than 32 levels (line 1, column"),
         post("unterminated", "[", 400, "Malformed JSON"),
         post("empty body", "", 400, "needs a JSON body"),
         post("a string, not an object", "\"fake-hardware\"", 400, "must be a JSON object"),
@@ -188,11 +222,11 @@ class SecurityCorpusTest {
         power(
             "huge timeout",
             "{\"target\": \"power on\", \"timeout\": 99999999999}",
-            "timeout must be a positive whole number"),
+            "timeout must be a whole number of seconds from 1 to 2147483647"),
         power(
             "negative timeout",
             "{\"target\": \"power on\", \"timeout\": -1}",
-            "timeout must be a positive whole number"),
+            "timeout must be a whole number of seconds from 1 to 2147483647"),
         power("null target", "{\"target\": null}", "Missing mandatory field \"target\""),
         // PATCH
         patch("not an array", "{\"op\": \"replace\"}", "must be a non-empty JSON array"),
@@ -226,8 +260,13 @@ class SecurityCorpusTest {
             "is not enabled"),
         // paths and queries
         get("NUL in the path", "/v1/nodes/a%00b", 400, "Control characters"),
-        get("limit overflow", "/v1/nodes?limit=99999999999", 400, "limit must be a positive"),
-        get("negative limit", "/v1/nodes?limit=-1", 400, "limit must be a positive"),
+        get(
+            "zero limit",
+            "/v1/nodes?limit=0",
+            400,
+            "limit must be a whole number of at least 1 (the most a page holds is "),
+        get("negative limit", "/v1/nodes?limit=-1", 400, "a larger limit reads as "),
+        get("limit not a number", "/v1/nodes?limit=1e3", 400, "not \"1e3\""),
         get("unknown sort key", "/v1/nodes?sort_key=driver_info", 400, "Unknown sort key"),
         get("unknown parameter", "/v1/nodes?bogus=1", 400, "Unknown query parameter"),
         get("unknown marker", "/v1/nodes?marker=nope", 400, "marker"),
@@ -378,9 +417,20 @@ class SecurityCorpusTest {
     }
     assertThat(reply.fault()).contains(c.fault());
     assertThat(reply.raw().body())
-        .doesNotContain("Exception", "io.ferrum", "java.", "\tat ", "s3cret");
+        .doesNotContain("Exception", "io.ferrum", "java.", "\tat ", "s3cret")
+        .as("the parser's class and feature names stay out of the answer")
+        .doesNotContain("`", "StreamReadConstraints", "JsonReadFeature", "Feature '", "ALLOW_");
     assertThat(snapshot()).isEqualTo(before);
     assertHealthy();
+  }
+
+  @Test
+  void limitBeyondAnyNumber_readsAsTheLargestPage_asALimitOfThousandsDoes() throws Exception {
+    Reply huge = api.get("/v1/nodes?limit=99999999999999999999");
+    Reply large = api.get("/v1/nodes?limit=5000");
+
+    assertThat(huge.status()).as(huge.raw().body()).isEqualTo(200);
+    assertThat(huge.body().get("nodes")).isEqualTo(large.body().get("nodes"));
   }
 
   private static byte[] manyHeaders(int count) {

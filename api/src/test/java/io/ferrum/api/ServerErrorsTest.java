@@ -163,6 +163,43 @@ class ServerErrorsTest {
   }
 
   @Test
+  void validatePastItsDeadline_onTheRequestThread_is503_andReleasesTheNode() throws Exception {
+    api =
+        new TestServer(
+            new TestServer.Options()
+                .conductor(b -> b.driverCallTimeout("validate", Duration.ofMillis(200))));
+    api.call(
+        "POST",
+        "/v1/nodes",
+        "1.78",
+        "{\"driver\": \"fake-hardware\", \"name\": \"hung\", \"driver_info\":"
+            + " {\"fake_hang\": \"validate\", \"fake_hang_ms\": 5000}}");
+
+    Reply power =
+        api.call("PUT", "/v1/nodes/hung/states/power", "1.78", "{\"target\": \"power on\"}");
+    Reply bootDevice = api.get("/v1/nodes/hung/management/boot_device");
+
+    for (Reply reply : List.of(power, bootDevice)) {
+      assertThat(reply.status()).as(reply.raw().body()).isEqualTo(503);
+      assertThat(reply.header("Retry-After")).isNotNull();
+      assertThat(reply.fault())
+          .startsWith("Could not ")
+          .contains("node hung", "validate did not return within its deadline of 200 ms");
+      assertNothingInternal(reply);
+    }
+    assertThat(api.get("/v1/nodes/hung").body().get("reservation").isNull()).isTrue();
+    assertThat(
+            api.call(
+                    "PATCH",
+                    "/v1/nodes/hung",
+                    "1.78",
+                    "[{\"op\": \"remove\", \"path\": \"/driver_info/fake_hang\"}]")
+                .status())
+        .as("the node is not left locked")
+        .isEqualTo(200);
+  }
+
+  @Test
   void fullQueue_is503WithRetryAfter_andTheServerRecovers() throws Exception {
     TestServer.Options options =
         new TestServer.Options()

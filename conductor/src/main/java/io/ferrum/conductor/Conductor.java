@@ -742,6 +742,8 @@ public final class Conductor implements AutoCloseable {
    * @throws InvalidParameterException for an unknown target, a bad timeout or bad driver_info
    * @throws InvalidStateRequestedException while cleaning, or for a soft request on a node that is
    *     not on
+   * @throws DriverFailedException when the power interface's configuration check fails or passes
+   *     its deadline
    */
   public ActionHandle power(String ident, String target, Duration timeout) {
     PowerRequest request = powerRequest(target, timeout);
@@ -759,8 +761,14 @@ public final class Conductor implements AutoCloseable {
       }
       try {
         task.driver().power().validate(task.driverNode());
-      } catch (InvalidDriverInfoException e) {
+      } catch (InvalidDriverInfoException
+          | io.ferrum.driver.UnsupportedDriverOperationException e) {
         throw new InvalidParameterException(e.getMessage(), e);
+      } catch (io.ferrum.driver.DriverException e) {
+        // Past its deadline, or the hardware refused: try again later (the lock is released).
+        throw new DriverFailedException(
+            "Could not check the power settings of node " + node.label() + ": " + e.getMessage(),
+            e);
       }
       task.spawnPowerAfter(
           request, PowerFlows.work(request, PowerFlows.softTimeout(request, timeout)));

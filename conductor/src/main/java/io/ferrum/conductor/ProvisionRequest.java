@@ -12,8 +12,9 @@ import java.util.Map;
  * @param verb an Ironic API verb: {@code manage}, {@code provide}, {@code active}/{@code deploy},
  *     {@code rebuild}, {@code deleted}/{@code undeploy}, {@code inspect}, {@code clean}, {@code
  *     abort}, {@code adopt}, {@code rescue}, {@code unrescue}, {@code service}, {@code unhold}
- * @param cleanSteps required for {@code clean}
- * @param serviceSteps required for {@code service}
+ * @param cleanSteps required for {@code clean}; each names one of {@link #STEP_INTERFACES} and a
+ *     non-empty step
+ * @param serviceSteps required for {@code service}; each as a clean step
  * @param rescuePassword required for {@code rescue}
  * @param configDrive for {@code active}/{@code deploy} and {@code rebuild}: the config drive, a
  *     string (a gzipped, base64-encoded ISO image or a URL) or a map ({@code meta_data}, {@code
@@ -34,8 +35,18 @@ public record ProvisionRequest(
     List<Map<String, Object>> deploySteps) {
 
   /**
-   * @throws InvalidParameterException for a verb that is not one of the above, or a config drive
-   *     that is neither a string nor a map
+   * The interfaces a clean, service or deploy step may name, as in Ironic: those whose steps it
+   * collects for cleaning.
+   */
+  public static final java.util.SortedSet<String> STEP_INTERFACES =
+      java.util.Collections.unmodifiableSortedSet(
+          new java.util.TreeSet<>(
+              java.util.Set.of("bios", "deploy", "management", "power", "raid")));
+
+  /**
+   * @throws InvalidParameterException for a verb that is not one of the above, a clean or service
+   *     step naming another interface or no step, or a config drive that is neither a string nor a
+   *     map
    */
   public ProvisionRequest {
     if (verb == null || !ProvisionMachine.VERBS.containsKey(verb)) {
@@ -47,6 +58,8 @@ public record ProvisionRequest(
     }
     cleanSteps = cleanSteps == null ? List.of() : List.copyOf(cleanSteps);
     serviceSteps = serviceSteps == null ? List.of() : List.copyOf(serviceSteps);
+    checkSteps("clean_steps", cleanSteps);
+    checkSteps("service_steps", serviceSteps);
     if (configDrive != null && !(configDrive instanceof String) && !(configDrive instanceof Map)) {
       throw new InvalidParameterException("configdrive must be a string or a JSON object");
     }
@@ -112,5 +125,22 @@ public record ProvisionRequest(
         + (configDrive == null ? "" : ", config drive ******")
         + (deploySteps.isEmpty() ? "" : ", " + deploySteps.size() + " deploy steps")
         + "]";
+  }
+
+  /**
+   * Refuses a step of {@code field} that names an interface outside {@link #STEP_INTERFACES} or an
+   * empty step (the value itself is not repeated: it comes from the caller).
+   */
+  private static void checkSteps(String field, List<Step> steps) {
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      if (!STEP_INTERFACES.contains(step.interfaceName())) {
+        throw new InvalidParameterException(
+            field + "[" + i + "].interface must be one of " + STEP_INTERFACES);
+      }
+      if (step.name().isEmpty()) {
+        throw new InvalidParameterException(field + "[" + i + "].step must be a non-empty string");
+      }
+    }
   }
 }

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  * <table>
  *   <caption>driver_info keys</caption>
  *   <tr><th>key</th><th>meaning</th></tr>
- *   <tr><td>{@code fake_delay_ms}</td><td>sleep this long in every call</td></tr>
+ *   <tr><td>{@code fake_delay_ms}</td><td>sleep this long in every call (a BMC's latency); at
+ *       most {@value #MAX_DELAY_MS} unless fault injection is allowed</td></tr>
  *   <tr><td>{@code fake_fail}</td><td>comma-separated calls that fail (names below)</td></tr>
  *   <tr><td>{@code fake_fail_times}</td><td>fail those calls this many times, then succeed
  *       (default: always)</td></tr>
@@ -61,6 +62,10 @@ import java.util.stream.Collectors;
  * are for tests: an API user who may set them can make a conductor's driver threads hang. They are
  * allowed unless the operator's setting {@value #FAULT_INJECTION} is {@code false}, which {@code
  * ferrum serve} makes its default; a node carrying one is then refused ({@link #checkInput}).
+ * {@code fake_delay_ms} simulates a BMC's latency, which benchmarks and tests of a served conductor
+ * use without fault injection, so it stays allowed then, but only up to {@value #MAX_DELAY_MS} ms:
+ * every call then ends well within the shortest default deadline (ten seconds, for validate). A
+ * longer delay holds driver threads like a hang, so it is a fault-injection value.
  *
  * <p>Calls: {@value #CALLS}.
  *
@@ -90,6 +95,12 @@ public final class FakeHardware
           "fake_hang",
           "fake_hang_ms",
           "fake_hang_ignores_interrupt");
+
+  /** The longest {@code fake_delay_ms} allowed when fault injection is not. */
+  public static final long MAX_DELAY_MS = 5_000;
+
+  private static final List<String> NUMBER_KEYS =
+      List.of("fake_delay_ms", "fake_fail_times", "fake_hang_ms");
 
   private volatile boolean faultInjection = true;
 
@@ -166,7 +177,11 @@ public final class FakeHardware
   @Override
   public Map<String, String> driverProperties() {
     Map<String, String> keys = new java.util.LinkedHashMap<>();
-    keys.put("fake_delay_ms", "Sleep this many milliseconds in every call. Optional.");
+    keys.put(
+        "fake_delay_ms",
+        "Sleep this many milliseconds in every call; at most "
+            + MAX_DELAY_MS
+            + " unless fault injection is allowed. Optional.");
     keys.put("fake_fail", "Comma-separated calls that fail (" + CALLS + "). Optional.");
     keys.put("fake_fail_times", "Fail those calls this many times, then succeed. Optional.");
     keys.put("fake_fail_with", "How calls fail: driver (default), runtime or error. Optional.");
@@ -207,9 +222,16 @@ public final class FakeHardware
     faultInjection = value.equals("true");
   }
 
-  /** Refuses the fault-injection keys when the operator turned them off. */
+  /**
+   * Refuses a number key that is not a whole number of zero or more, and, when the operator turned
+   * fault injection off, the fault-injection keys and a {@code fake_delay_ms} over {@value
+   * #MAX_DELAY_MS}.
+   */
   @Override
   public void checkInput(DriverNode node) {
+    for (String key : NUMBER_KEYS) {
+      number(node, key);
+    }
     if (faultInjection) {
       return;
     }
@@ -223,10 +245,24 @@ public final class FakeHardware
                     FAULT_INJECTION, "fault injection (true)"));
       }
     }
+    long delay = number(node, "fake_delay_ms");
+    if (delay > MAX_DELAY_MS) {
+      throw new InvalidDriverInfoException(
+          "driver_info.fake_delay_ms may be at most "
+              + MAX_DELAY_MS
+              + " (ms) on this conductor, not "
+              + delay
+              + ": a longer delay holds driver threads like a hang; "
+              + io.ferrum.driver.DriverSettings.howToAllow(
+                  FAULT_INJECTION, "fault injection (true)"));
+    }
   }
 
   @Override
   public void validate(DriverNode node) {
+    // A node stored before the operator turned fault injection off is refused here, before any
+    // delay or hang of its own.
+    checkInput(node);
     call(node, "validate");
     for (String key : List.of("fake_fail", "fake_hang", "fake_wait")) {
       for (String name : list(node, key)) {

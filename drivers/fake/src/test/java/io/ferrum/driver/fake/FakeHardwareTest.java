@@ -107,4 +107,51 @@ class FakeHardwareTest {
         .isInstanceOf(InvalidDriverInfoException.class)
         .hasMessage("driver_info is missing \"libvirt_uri\", which the fake-hardware driver needs");
   }
+
+  private static FakeHardware withFaultInjection(String allowed) {
+    FakeHardware fake = new FakeHardware();
+    fake.configure(
+        io.ferrum.driver.DriverSettings.of(Map.of(FakeHardware.FAULT_INJECTION, allowed)));
+    return fake;
+  }
+
+  @Test
+  void checkInput_withoutFaultInjection_boundsTheDelay() {
+    FakeHardware served = withFaultInjection("false");
+
+    served.checkInput(node(Map.of("fake_delay_ms", "5000")));
+    assertThatThrownBy(() -> served.checkInput(node(Map.of("fake_delay_ms", "600000"))))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageStartingWith("driver_info.fake_delay_ms may be at most 5000 (ms)")
+        .hasMessageContaining("--fake-fault-injection");
+    assertThatThrownBy(() -> served.checkInput(node(Map.of("fake_delay_ms", 5001))))
+        .isInstanceOf(InvalidDriverInfoException.class);
+    // A node stored before the switch was turned off is refused before it sleeps.
+    assertThatThrownBy(() -> served.validate(node(Map.of("fake_delay_ms", "600000"))))
+        .isInstanceOf(InvalidDriverInfoException.class);
+    assertThatThrownBy(() -> served.checkInput(node(Map.of("fake_hang", "power.get"))))
+        .hasMessageStartingWith("driver_info.fake_hang makes driver calls fail or hang");
+
+    withFaultInjection("true").checkInput(node(Map.of("fake_delay_ms", "600000")));
+  }
+
+  @Test
+  void checkInput_refusesMalformedNumbers_whateverTheSwitch() {
+    for (String allowed : List.of("true", "false")) {
+      FakeHardware fake = withFaultInjection(allowed);
+      for (String key : List.of("fake_delay_ms", "fake_fail_times", "fake_hang_ms")) {
+        for (String bad : List.of("-5", "abc", "1.5")) {
+          assertThatThrownBy(() -> fake.checkInput(node(Map.of(key, bad))))
+              .as("%s=%s with fault injection %s", key, bad, allowed)
+              .isInstanceOf(InvalidDriverInfoException.class)
+              .hasMessage(
+                  "driver_info."
+                      + key
+                      + " must be a whole number of zero or more, not \""
+                      + bad
+                      + "\"");
+        }
+      }
+    }
+  }
 }
