@@ -45,11 +45,16 @@ class ApiServerTest {
             "1.78",
             "{\"target\": \"" + target + "\"}");
     assertThat(reply.status()).as(reply.raw().body()).isEqualTo(202);
-    for (int i = 0; i < 500; i++) {
-      Reply node1 = api.get("/v1/nodes/" + node);
-      if (node1.body().get("target_provision_state").isNull()) {
-        return;
-      }
+    awaitRest(node);
+  }
+
+  /** Waits until the node's provision work ended (no target), failing after 30 s. */
+  private void awaitRest(String node) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!api.get("/v1/nodes/" + node).body().get("target_provision_state").isNull()) {
+      assertThat(System.nanoTime())
+          .as("node %s still working after 30 s", node)
+          .isLessThan(deadline);
       Thread.sleep(5);
     }
   }
@@ -178,6 +183,7 @@ class ApiServerTest {
     assertThat(manage.header("Location")).isEqualTo(api.url + "/v1/nodes/n2/states");
     String state = api.get("/v1/nodes/n2").body().get("provision_state").asText();
     assertThat(state).isIn("verifying", "manageable");
+    awaitRest("n2");
     provision("n2", "provide");
     provision("n2", "active");
     assertThat(api.get("/v1/nodes/n2/states").body().get("provision_state").asText())

@@ -292,8 +292,8 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "true|false",
       description =
           "Whether fake-hardware nodes may carry the driver_info keys that make calls fail or hang"
-              + " (fake_fail, fake_hang, ...), for testing (default: false: an API user could make"
-              + " the conductor's driver threads hang).")
+              + " (fake_fail, fake_hang, ..., and fake_delay_ms over 5000), for testing (default:"
+              + " false: an API user could make the conductor's driver threads hang).")
   String fakeFaultInjection;
 
   @Option(
