@@ -217,19 +217,7 @@ public final class AllocationStore {
    */
   public static boolean activate(
       Handle handle, long id, long nodeId, String conductor, Instant now) {
-    return handle
-            .createUpdate(
-                "UPDATE allocations SET node_id = :node, state = :active, last_error = NULL,"
-                    + " updated_at = :now WHERE id = :id AND state = :allocating AND"
-                    + " conductor_affinity = :me")
-            .bind("node", nodeId)
-            .bind("active", ACTIVE)
-            .bind("now", Sql.timestamp(now))
-            .bind("id", id)
-            .bind("allocating", ALLOCATING)
-            .bind("me", conductor)
-            .execute()
-        == 1;
+    return finish(handle, id, nodeId, ACTIVE, null, conductor, now);
   }
 
   /**
@@ -240,12 +228,28 @@ public final class AllocationStore {
    */
   public static boolean fail(
       Handle handle, long id, String conductor, String lastError, Instant now) {
+    return finish(handle, id, null, ERROR, lastError, conductor, now);
+  }
+
+  /**
+   * Ends the processing of an allocation still {@code allocating} and processed by {@code
+   * conductor}: sets its node ({@code null}: none), its {@code state} and {@code lastError}.
+   */
+  private static boolean finish(
+      Handle handle,
+      long id,
+      Long nodeId,
+      String state,
+      String lastError,
+      String conductor,
+      Instant now) {
     return handle
             .createUpdate(
-                "UPDATE allocations SET node_id = NULL, state = :error, last_error = :err,"
+                "UPDATE allocations SET node_id = :node, state = :state, last_error = :err,"
                     + " updated_at = :now WHERE id = :id AND state = :allocating AND"
                     + " conductor_affinity = :me")
-            .bind("error", ERROR)
+            .bind("node", nodeId)
+            .bind("state", state)
             .bind("err", lastError)
             .bind("now", Sql.timestamp(now))
             .bind("id", id)
