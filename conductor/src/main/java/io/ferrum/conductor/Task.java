@@ -844,7 +844,6 @@ public final class Task implements AutoCloseable {
     };
   }
 
-  /** A short reason for {@code failure}, for {@code last_error}. */
   /**
    * Whether {@code failure} is one Ferrum expects and describes fully in its message (a driver's or
    * the conductor's own, such as a database outage): logged in one line, its stack trace only at
@@ -854,9 +853,13 @@ public final class Task implements AutoCloseable {
     return failure instanceof DriverException || failure instanceof FerrumException;
   }
 
+  /**
+   * A short reason for {@code failure}, for {@code last_error}: an {@link #expected} failure's
+   * message alone, anything else's with its class name.
+   */
   static String describe(Throwable failure) {
     String message = failure.getMessage();
-    if (failure instanceof DriverException || failure instanceof FerrumException) {
+    if (expected(failure)) {
       return message == null ? failure.getClass().getSimpleName() : message;
     }
     return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);

@@ -304,6 +304,61 @@ class AllocationsTest {
   }
 
   @ConductorTest
+  void list_pagesByANullableKey_bothWays_andNamesWhatItRefuses(ConductorEnv env) {
+    Allocations allocations = env.conductor().allocations();
+    List<String> byName = new ArrayList<>(); // unnamed first: a missing name sorts as ""
+    for (String name : new String[] {null, "a", "b", "c"}) {
+      AllocationSpec spec = AllocationSpec.of("tin").withOwner(name == null ? "p2" : "p1");
+      Allocation created = allocations.allocate(name == null ? spec : spec.withName(name));
+      byName.add(allocations.await(created.uuid(), WAIT).uuid());
+    }
+
+    assertThat(walk(allocations, "name", false)).containsExactlyElementsOf(byName);
+    List<String> descending = new ArrayList<>(byName);
+    Collections.reverse(descending);
+    assertThat(walk(allocations, "name", true)).containsExactlyElementsOf(descending);
+    assertThat(
+            allocations
+                .list(new AllocationQuery(null, null, null, "p2", 10, null, null, false))
+                .items())
+        .extracting(Allocation::uuid)
+        .containsExactly(byName.get(0));
+    assertThatThrownBy(
+            () ->
+                allocations.list(
+                    new AllocationQuery(null, null, null, null, 10, null, "traits", false)))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessage(
+            "Unknown sort key \"traits\"; use one of [created_at, id, name, owner,"
+                + " resource_class, state, updated_at, uuid]");
+    assertThatThrownBy(
+            () ->
+                allocations.list(new AllocationQuery(null, null, null, null, 0, null, "id", false)))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessage("limit must be between 1 and 1000, not 0");
+    assertThatThrownBy(
+            () ->
+                allocations.list(
+                    new AllocationQuery(null, null, null, null, 10, "nope", "id", false)))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessage("marker \"nope\" is not a UUID of the listing");
+  }
+
+  /** Every allocation's UUID, read one page of one at a time. */
+  private static List<String> walk(Allocations allocations, String sortKey, boolean descending) {
+    List<String> seen = new ArrayList<>();
+    String marker = null;
+    do {
+      Page<Allocation> page =
+          allocations.list(
+              new AllocationQuery(null, null, null, null, 1, marker, sortKey, descending));
+      page.items().forEach(allocation -> seen.add(allocation.uuid()));
+      marker = page.nextMarker();
+    } while (marker != null && seen.size() < 10);
+    return seen;
+  }
+
+  @ConductorTest
   void manyAllocationsRacing_neverOneNodeTwice_theRestInError(ConductorEnv env) throws Exception {
     Set<String> nodes = new HashSet<>();
     for (int i = 0; i < 4; i++) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -142,6 +144,65 @@ class PortsTest {
     conductor.portgroups().delete("bond0");
     assertThatThrownBy(() -> conductor.portgroups().get("bond0"))
         .isInstanceOf(NodeNotFoundException.class);
+  }
+
+  @ConductorTest
+  void portgroups_pageByAddress_bothWays_andNameWhatTheyRefuse(ConductorEnv env) {
+    Portgroups portgroups = env.conductor().portgroups();
+    Node node = env.createNode(Map.of());
+    List<String> byAddress = new ArrayList<>(); // no address first: it sorts as ""
+    for (String address : new String[] {null, "52:54:00:00:0d:01", "52:54:00:00:0d:02"}) {
+      byAddress.add(
+          portgroups
+              .create(
+                  new PortgroupSpec(
+                      null,
+                      "bond" + byAddress.size(),
+                      address,
+                      node.uuid(),
+                      null,
+                      null,
+                      null,
+                      null))
+              .uuid());
+    }
+
+    assertThat(walk(portgroups, false)).containsExactlyElementsOf(byAddress);
+    List<String> descending = new ArrayList<>(byAddress);
+    Collections.reverse(descending);
+    assertThat(walk(portgroups, true)).containsExactlyElementsOf(descending);
+    assertThat(
+            portgroups
+                .list(new PortQuery(null, "52:54:00:00:0D:02", null, 10, null, null, false))
+                .items())
+        .extracting(Portgroup::uuid)
+        .containsExactly(byAddress.get(2));
+    assertThatThrownBy(
+            () -> portgroups.list(new PortQuery(null, null, null, 10, null, "name", false)))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessageStartingWith("Unknown sort key \"name\"; use one of [")
+        .hasMessageContainingAll("id", "uuid", "address", "created_at");
+    assertThatThrownBy(
+            () -> portgroups.list(new PortQuery(null, null, null, 1001, null, "id", false)))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessage("limit must be between 1 and 1000, not 1001");
+    assertThatThrownBy(
+            () -> portgroups.list(new PortQuery(null, null, null, 10, "nope", "id", false)))
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessage("marker \"nope\" is not a UUID of the listing");
+  }
+
+  /** Every port group's UUID by address, read one page of one at a time. */
+  private static List<String> walk(Portgroups portgroups, boolean descending) {
+    List<String> seen = new ArrayList<>();
+    String marker = null;
+    do {
+      Page<Portgroup> page =
+          portgroups.list(new PortQuery(null, null, null, 1, marker, "address", descending));
+      page.items().forEach(group -> seen.add(group.uuid()));
+      marker = page.nextMarker();
+    } while (marker != null && seen.size() < 10);
+    return seen;
   }
 
   @ConductorTest

@@ -1,8 +1,6 @@
 package io.ferrum.faults;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -17,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -64,7 +61,7 @@ import javax.sql.DataSource;
  * db.fail("INSERT INTO node_history", FaultyDataSource.When.BEFORE_COMMIT, 1);
  * }</pre>
  */
-public final class FaultyDataSource implements DataSource {
+public final class FaultyDataSource extends ForwardingDataSource {
 
   /** Where a fault strikes. */
   public enum When {
@@ -184,7 +181,6 @@ public final class FaultyDataSource implements DataSource {
   private static final Set<String> DATA_CALLS =
       Set.of("createStatement", "prepareStatement", "prepareCall", "commit", "setSavepoint");
 
-  private final DataSource delegate;
   private final DownScope scope;
   private final Outage own;
   private final List<Outage> outages;
@@ -202,7 +198,7 @@ public final class FaultyDataSource implements DataSource {
    * names fail. The outages are checked in the order given.
    */
   public FaultyDataSource(DataSource delegate, DownScope scope, Outage own, Outage... shared) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
     this.scope = Objects.requireNonNull(scope, "scope");
     this.own = Objects.requireNonNull(own, "own");
     this.outages = List.of(shared);
@@ -271,7 +267,7 @@ public final class FaultyDataSource implements DataSource {
   @Override
   public Connection getConnection() throws SQLException {
     checkUp();
-    Connection real = delegate.getConnection();
+    Connection real = delegate().getConnection();
     ConnectionHandler handler = new ConnectionHandler(real);
     Connection proxy =
         (Connection)
@@ -373,7 +369,7 @@ public final class FaultyDataSource implements DataSource {
         }
         case "rollback" -> {
           transaction.clear();
-          return call(real, method, args);
+          return forward(real, method, args);
         }
         case "equals" -> {
           return proxy == args[0];
@@ -382,7 +378,7 @@ public final class FaultyDataSource implements DataSource {
           return System.identityHashCode(proxy);
         }
         default -> {
-          Object result = call(real, method, args);
+          Object result = forward(real, method, args);
           if (result instanceof Statement statement
               && Statement.class.isAssignableFrom(method.getReturnType())) {
             String prepared =
@@ -410,7 +406,7 @@ public final class FaultyDataSource implements DataSource {
               if (name.equals("getConnection")) {
                 return proxy;
               }
-              return call(statement, method, args);
+              return forward(statement, method, args);
             }
             if (scope == DownScope.EVERY_CALL) {
               checkUp();
@@ -422,7 +418,7 @@ public final class FaultyDataSource implements DataSource {
             if (strike(sql, When.BEFORE)) {
               throw injectedFailure(sql, When.BEFORE);
             }
-            Object result = call(statement, method, args);
+            Object result = forward(statement, method, args);
             if (!real.getAutoCommit()) {
               transaction.add(sql);
             }
@@ -434,51 +430,8 @@ public final class FaultyDataSource implements DataSource {
     }
   }
 
-  private static Object call(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
-  }
-
   @Override
   public Connection getConnection(String user, String password) throws SQLException {
     return getConnection();
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return delegate.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    delegate.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    delegate.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return delegate.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() {
-    return Logger.getGlobal();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws SQLException {
-    return delegate.unwrap(type);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) throws SQLException {
-    return delegate.isWrapperFor(type);
   }
 }

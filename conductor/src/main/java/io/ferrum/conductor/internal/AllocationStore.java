@@ -8,12 +8,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * SQL for allocations and for the allocation columns of nodes ({@code instance_uuid}, {@code
@@ -48,6 +48,15 @@ public final class AllocationStore {
           + " a.resource_class, a.traits, a.candidate_nodes, a.owner, a.extra,"
           + " a.conductor_affinity, a.created_at, a.updated_at FROM allocations a"
           + " LEFT JOIN nodes n ON n.id = a.node_id";
+
+  private static final Paging ALLOCATIONS =
+      new Paging(
+          SELECT,
+          "allocations",
+          "a",
+          // Sorted, so that an unknown key's message lists the keys in order.
+          Collections.unmodifiableMap(new TreeMap<>(SORT_KEYS)),
+          AllocationQuery.MAX_LIMIT);
 
   private AllocationStore() {}
 
@@ -208,19 +217,7 @@ public final class AllocationStore {
    */
   public static boolean activate(
       Handle handle, long id, long nodeId, String conductor, Instant now) {
-    return handle
-            .createUpdate(
-                "UPDATE allocations SET node_id = :node, state = :active, last_error = NULL,"
-                    + " updated_at = :now WHERE id = :id AND state = :allocating AND"
-                    + " conductor_affinity = :me")
-            .bind("node", nodeId)
-            .bind("active", ACTIVE)
-            .bind("now", Sql.timestamp(now))
-            .bind("id", id)
-            .bind("allocating", ALLOCATING)
-            .bind("me", conductor)
-            .execute()
-        == 1;
+    return finish(handle, id, nodeId, ACTIVE, null, conductor, now);
   }
 
   /**
@@ -231,12 +228,28 @@ public final class AllocationStore {
    */
   public static boolean fail(
       Handle handle, long id, String conductor, String lastError, Instant now) {
+    return finish(handle, id, null, ERROR, lastError, conductor, now);
+  }
+
+  /**
+   * Ends the processing of an allocation still {@code allocating} and processed by {@code
+   * conductor}: sets its node ({@code null}: none), its {@code state} and {@code lastError}.
+   */
+  private static boolean finish(
+      Handle handle,
+      long id,
+      Long nodeId,
+      String state,
+      String lastError,
+      String conductor,
+      Instant now) {
     return handle
             .createUpdate(
-                "UPDATE allocations SET node_id = NULL, state = :error, last_error = :err,"
+                "UPDATE allocations SET node_id = :node, state = :state, last_error = :err,"
                     + " updated_at = :now WHERE id = :id AND state = :allocating AND"
                     + " conductor_affinity = :me")
-            .bind("error", ERROR)
+            .bind("node", nodeId)
+            .bind("state", state)
             .bind("err", lastError)
             .bind("now", Sql.timestamp(now))
             .bind("id", id)
@@ -337,84 +350,16 @@ public final class AllocationStore {
    * @throws InvalidParameterException for an unknown sort key, a bad limit, or an unknown marker
    */
   public static Page<Allocation> list(Handle handle, AllocationQuery query, Long nodeId) {
-    String sort = SORT_KEYS.get(query.sortKey() == null ? "id" : query.sortKey());
-    if (sort == null) {
-      throw new InvalidParameterException(
-          "Unknown sort key \""
-              + query.sortKey()
-              + "\"; use one of "
-              + new java.util.TreeSet<>(SORT_KEYS.keySet()));
-    }
-    if (query.limit() < 1 || query.limit() > AllocationQuery.MAX_LIMIT) {
-      throw new InvalidParameterException(
-          "limit must be between 1 and " + AllocationQuery.MAX_LIMIT + ", not " + query.limit());
-    }
-    StringJoiner where = new StringJoiner(" AND ", " WHERE ", "").setEmptyValue("");
-    if (nodeId != null) {
-      where.add("a.node_id = :node");
-    }
-    if (query.resourceClass() != null) {
-      where.add("a.resource_class = :rc");
-    }
-    if (query.state() != null) {
-      where.add("a.state = :state");
-    }
-    if (query.owner() != null) {
-      where.add("a.owner = :owner");
-    }
-    Object markerValue = null;
-    long markerId = 0;
-    if (query.marker() != null) {
-      Map<String, Object> marker =
-          handle
-              .createQuery(
-                  "SELECT a.id AS id, " + sort + " AS k FROM allocations a WHERE a.uuid = :u")
-              .bind("u", query.marker())
-              .mapToMap()
-              .findOne()
-              .orElseThrow(
-                  () ->
-                      new InvalidParameterException(
-                          "marker \"" + query.marker() + "\" is not a UUID of the listing"));
-      markerValue = marker.get("k");
-      markerId = ((Number) marker.get("id")).longValue();
-      String cmp = query.descending() ? "<" : ">";
-      where.add("(" + sort + " " + cmp + " :mk OR (" + sort + " = :mk AND a.id " + cmp + " :mid))");
-    }
-    String dir = query.descending() ? " DESC" : " ASC";
-    Query select =
-        handle.createQuery(
-            SELECT
-                + where
-                + " ORDER BY "
-                + sort
-                + dir
-                + ", a.id"
-                + dir
-                + " LIMIT "
-                + (query.limit() + 1));
-    if (nodeId != null) {
-      select.bind("node", nodeId);
-    }
-    if (query.resourceClass() != null) {
-      select.bind("rc", query.resourceClass());
-    }
-    if (query.state() != null) {
-      select.bind("state", query.state());
-    }
-    if (query.owner() != null) {
-      select.bind("owner", query.owner());
-    }
-    if (query.marker() != null) {
-      select.bind("mk", markerValue).bind("mid", markerId);
-    }
-    List<Allocation> items = new ArrayList<>(select.map((rs, ctx) -> row(rs).allocation()).list());
-    String next = null;
-    if (items.size() > query.limit()) {
-      items.remove(items.size() - 1);
-      next = items.get(items.size() - 1).uuid();
-    }
-    return new Page<>(items, next);
+    return ALLOCATIONS.page(
+        handle,
+        new Paging.Request(query.sortKey(), query.limit(), query.marker(), query.descending()),
+        List.of(
+            new Paging.Filter("a.node_id = :node", "node", nodeId),
+            new Paging.Filter("a.resource_class = :rc", "rc", query.resourceClass()),
+            new Paging.Filter("a.state = :state", "state", query.state()),
+            new Paging.Filter("a.owner = :owner", "owner", query.owner())),
+        (rs, ctx) -> row(rs).allocation(),
+        Allocation::uuid);
   }
 
   private static Row row(ResultSet rs) throws SQLException {

@@ -1,6 +1,5 @@
 package io.ferrum.conductor.internal;
 
-import io.ferrum.conductor.InvalidParameterException;
 import io.ferrum.conductor.Page;
 import io.ferrum.conductor.Port;
 import io.ferrum.conductor.PortQuery;
@@ -8,13 +7,10 @@ import io.ferrum.conductor.Portgroup;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * SQL for ports and port groups. Every method takes the {@link Handle} to run on, so callers decide
@@ -43,6 +39,12 @@ public final class PortStore {
       "SELECT x.id, x.uuid, x.name, x.address, n.uuid AS node_uuid, x.mode, x.properties,"
           + " x.standalone_ports_supported, x.extra, x.internal_info, x.created_at, x.updated_at"
           + " FROM portgroups x JOIN nodes n ON n.id = x.node_id";
+
+  private static final Paging PORTS =
+      new Paging(PORT_SELECT, "ports", "x", SORT_KEYS, PortQuery.MAX_LIMIT);
+
+  private static final Paging PORTGROUPS =
+      new Paging(PORTGROUP_SELECT, "portgroups", "x", SORT_KEYS, PortQuery.MAX_LIMIT);
 
   private PortStore() {}
 
@@ -103,13 +105,13 @@ public final class PortStore {
 
   /** One page of ports; {@code nodeId}, {@code portgroupId} and the address filter may be null. */
   public static Page<Port> ports(Handle handle, PortQuery query, Long nodeId, Long portgroupId) {
-    return page(
+    return PORTS.page(
         handle,
-        PORT_SELECT,
-        "ports",
-        query,
-        nodeId,
-        portgroupId,
+        request(query),
+        List.of(
+            new Paging.Filter("x.node_id = :node", "node", nodeId),
+            new Paging.Filter("x.portgroup_id = :group", "group", portgroupId),
+            new Paging.Filter("x.address = :address", "address", query.address())),
         (rs, ctx) -> port(rs),
         Port::uuid);
   }
@@ -176,13 +178,12 @@ public final class PortStore {
 
   /** One page of port groups; {@code nodeId} and the address filter may be null. */
   public static Page<Portgroup> portgroups(Handle handle, PortQuery query, Long nodeId) {
-    return page(
+    return PORTGROUPS.page(
         handle,
-        PORTGROUP_SELECT,
-        "portgroups",
-        query,
-        nodeId,
-        null,
+        request(query),
+        List.of(
+            new Paging.Filter("x.node_id = :node", "node", nodeId),
+            new Paging.Filter("x.address = :address", "address", query.address())),
         (rs, ctx) -> portgroup(rs),
         Portgroup::uuid);
   }
@@ -210,6 +211,10 @@ public final class PortStore {
   }
 
   // ---- shared ----
+
+  private static Paging.Request request(PortQuery query) {
+    return new Paging.Request(query.sortKey(), query.limit(), query.marker(), query.descending());
+  }
 
   private static String keyColumn(String column) {
     if (!column.equals("uuid") && !column.equals("name")) {
@@ -239,86 +244,6 @@ public final class PortStore {
           }
         });
     return update.execute() == 1;
-  }
-
-  private static <T> Page<T> page(
-      Handle handle,
-      String select,
-      String table,
-      PortQuery query,
-      Long nodeId,
-      Long portgroupId,
-      org.jdbi.v3.core.mapper.RowMapper<T> mapper,
-      java.util.function.Function<T, String> uuidOf) {
-    String sort = SORT_KEYS.get(query.sortKey() == null ? "id" : query.sortKey());
-    if (sort == null) {
-      throw new InvalidParameterException(
-          "Unknown sort key \"" + query.sortKey() + "\"; use one of " + SORT_KEYS.keySet());
-    }
-    if (query.limit() < 1 || query.limit() > PortQuery.MAX_LIMIT) {
-      throw new InvalidParameterException(
-          "limit must be between 1 and " + PortQuery.MAX_LIMIT + ", not " + query.limit());
-    }
-    StringJoiner where = new StringJoiner(" AND ", " WHERE ", "").setEmptyValue("");
-    if (nodeId != null) {
-      where.add("x.node_id = :node");
-    }
-    if (portgroupId != null) {
-      where.add("x.portgroup_id = :group");
-    }
-    if (query.address() != null) {
-      where.add("x.address = :address");
-    }
-    Object markerValue = null;
-    long markerId = 0;
-    if (query.marker() != null) {
-      Map<String, Object> marker =
-          handle
-              .createQuery(
-                  "SELECT x.id AS id, " + sort + " AS k FROM " + table + " x WHERE x.uuid = :u")
-              .bind("u", query.marker())
-              .mapToMap()
-              .findOne()
-              .orElseThrow(
-                  () ->
-                      new InvalidParameterException(
-                          "marker \"" + query.marker() + "\" is not a UUID of the listing"));
-      markerValue = marker.get("k");
-      markerId = ((Number) marker.get("id")).longValue();
-      String cmp = query.descending() ? "<" : ">";
-      where.add("(" + sort + " " + cmp + " :mk OR (" + sort + " = :mk AND x.id " + cmp + " :mid))");
-    }
-    String dir = query.descending() ? " DESC" : " ASC";
-    Query select2 =
-        handle.createQuery(
-            select
-                + where
-                + " ORDER BY "
-                + sort
-                + dir
-                + ", x.id"
-                + dir
-                + " LIMIT "
-                + (query.limit() + 1));
-    if (nodeId != null) {
-      select2.bind("node", nodeId);
-    }
-    if (portgroupId != null) {
-      select2.bind("group", portgroupId);
-    }
-    if (query.address() != null) {
-      select2.bind("address", query.address());
-    }
-    if (query.marker() != null) {
-      select2.bind("mk", markerValue).bind("mid", markerId);
-    }
-    List<T> items = new ArrayList<>(select2.map(mapper).list());
-    String next = null;
-    if (items.size() > query.limit()) {
-      items.remove(items.size() - 1);
-      next = uuidOf.apply(items.get(items.size() - 1));
-    }
-    return new Page<>(items, next);
   }
 
   private static Port port(ResultSet rs) throws SQLException {
