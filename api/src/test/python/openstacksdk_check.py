@@ -107,7 +107,9 @@ def main(url):
     driver = bm.get_driver("fake-hardware")
     check(driver.default_deploy_interface == "fake", "driver: %s" % driver)
     drivers = list(bm.drivers(details=True))
-    check(drivers and drivers[0].enabled_raid_interfaces == ["no-raid"], "drivers: %s" % drivers)
+    raid = {d.name: d.enabled_raid_interfaces for d in drivers}
+    check(raid.get("fake-hardware") == ["no-raid", "fake"], "fake RAID interfaces: %s" % raid)
+    check(raid.get("ipmi") == ["no-raid"], "ipmi RAID interfaces: %s" % raid)
     properties = bm.get("/drivers/fake-hardware/properties", microversion="1.78").json()
     check("fake_fail" in properties, "driver properties: %s" % properties)
     validation = bm.validate_node(node, required=None)

@@ -338,7 +338,8 @@ class IronicEndpointsTest {
         .isFalse();
     Reply fake = api.get("/v1/drivers/fake-hardware");
     assertThat(fake.body().get("default_deploy_interface").asText()).isEqualTo("fake");
-    assertThat(fake.body().get("enabled_raid_interfaces").toString()).isEqualTo("[\"no-raid\"]");
+    assertThat(fake.body().get("enabled_raid_interfaces").toString())
+        .isEqualTo("[\"no-raid\",\"fake\"]");
     assertThat(api.get("/v1/drivers/ipmi/properties").body().has("ipmi_address")).isTrue();
     assertClientError(api.get("/v1/drivers/snmp/properties"), 404, "snmp");
   }

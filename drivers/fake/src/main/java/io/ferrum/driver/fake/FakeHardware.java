@@ -15,6 +15,7 @@ import io.ferrum.driver.Inspection;
 import io.ferrum.driver.InvalidDriverInfoException;
 import io.ferrum.driver.ManagementInterface;
 import io.ferrum.driver.PowerInterface;
+import io.ferrum.driver.RaidInterface;
 import io.ferrum.driver.RescueInterface;
 import io.ferrum.driver.Step;
 import io.ferrum.driver.StepOutcome;
@@ -79,7 +80,8 @@ public final class FakeHardware
         BootInterface,
         InspectInterface,
         CleanInterface,
-        RescueInterface {
+        RescueInterface,
+        RaidInterface {
 
   /** This hardware type's name. */
   public static final String NAME = "fake-hardware";
@@ -167,10 +169,26 @@ public final class FakeHardware
     return this;
   }
 
-  /** Every interface is Ironic's {@code fake} where Ferrum drives it, else the no-op one. */
+  /**
+   * RAID as Ironic's fake RAID interface has it: a target configuration is checked against Ironic's
+   * RAID schema (the default {@link RaidInterface#validateRaidConfig}) and nothing more.
+   */
+  @Override
+  public RaidInterface raid() {
+    return this;
+  }
+
+  /**
+   * Every interface is Ironic's {@code fake} where Ferrum drives it, else the no-op one; for {@code
+   * raid} a node may also choose {@code fake} (the default stays {@code no-raid}, as in an Ironic
+   * that does not enable the fake RAID interface).
+   */
   @Override
   public Map<String, List<String>> supportedInterfaces() {
-    return HardwareInterfaces.single("fake");
+    Map<String, List<String>> interfaces =
+        new java.util.LinkedHashMap<>(HardwareInterfaces.single("fake"));
+    interfaces.put("raid", List.of(HardwareInterfaces.NO_OP.get("raid"), "fake"));
+    return java.util.Collections.unmodifiableMap(interfaces);
   }
 
   /** The {@code driver_info} keys of the table above; none is required. */
