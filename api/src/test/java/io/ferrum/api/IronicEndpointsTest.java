@@ -372,17 +372,6 @@ class IronicEndpointsTest {
   }
 
   @Test
-  void raid_isRefusedClearly_noShippedDriverHasOne() throws Exception {
-    node("r1", "");
-
-    assertClientError(
-        call("PUT", "/v1/nodes/r1/states/raid", "{\"logical_disks\": []}"),
-        400,
-        "does not support raid");
-    assertClientError(call("PUT", "/v1/nodes/r1/states/raid", "{}"), 400, "logical_disks");
-  }
-
-  @Test
   void unsupportedEndpoints_say404NotImplemented_withTheDocs() throws Exception {
     node("u1", "");
     for (String path :
