@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
 import io.ferrum.driver.fake.FakeHardware;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -76,5 +77,27 @@ class NodeRaidTest {
     Node read = env.conductor().getNode(node.uuid());
     assertThat(read.targetRaidConfig()).isEmpty();
     assertThat(read.reservation()).isNull();
+  }
+
+  @ConductorTest
+  void setTargetConfig_checkHangs_failsAtTheValidateDeadline_lockFreed(ConductorEnv env) {
+    Conductor conductor =
+        env.newConductor("raid", 1, b -> b.driverCallTimeout("validate", Duration.ofMillis(300)));
+    Node node =
+        conductor.createNode(
+            NodeSpec.of(
+                    FakeHardware.NAME,
+                    Map.of("fake_hang", "raid.validate", "fake_hang_ms", "60000"))
+                .withAttributes(NodeAttributes.NONE.withInterfaces(Map.of("raid", "fake"))));
+
+    assertThatThrownBy(() -> conductor.raid().setTargetConfig(node.uuid(), CONFIG))
+        .isInstanceOf(DriverFailedException.class)
+        .hasMessageContaining("Could not check the target RAID configuration")
+        .hasMessageContaining("raid.validateRaidConfig did not return within its deadline");
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(after.targetRaidConfig()).isEmpty();
+    assertThat(after.reservation()).isNull();
+    assertThat(FakeHardware.callCount(node.uuid(), "raid.validate")).isEqualTo(1);
   }
 }

@@ -111,7 +111,7 @@ public final class FakeHardware
       "validate, power.get, power.set, power.reboot, management.get_boot_device,"
           + " management.set_boot_device, management.inject_nmi, deploy.deploy, deploy.continue, deploy.tear_down,"
           + " deploy.take_over, deploy.service, boot.prepare, boot.clean_up, inspect.inspect,"
-          + " clean.clean, clean.continue, rescue.rescue, rescue.unrescue";
+          + " clean.clean, clean.continue, rescue.rescue, rescue.unrescue, raid.validate";
 
   private static final Set<String> CALL_NAMES =
       Arrays.stream(CALLS.split(",")).map(String::trim).collect(Collectors.toUnmodifiableSet());
@@ -171,11 +171,18 @@ public final class FakeHardware
 
   /**
    * RAID as Ironic's fake RAID interface has it: a target configuration is checked against Ironic's
-   * RAID schema (the default {@link RaidInterface#validateRaidConfig}) and nothing more.
+   * RAID schema ({@link #validateRaidConfig}) and nothing more.
    */
   @Override
   public RaidInterface raid() {
     return this;
+  }
+
+  /** Counts the call as {@code raid.validate} (delay, hang, failure apply), then the schema. */
+  @Override
+  public void validateRaidConfig(DriverNode node, Map<String, Object> config) {
+    call(node, "raid.validate");
+    RaidInterface.super.validateRaidConfig(node, config);
   }
 
   /**
