@@ -107,7 +107,24 @@ def main(url):
     driver = bm.get_driver("fake-hardware")
     check(driver.default_deploy_interface == "fake", "driver: %s" % driver)
     drivers = list(bm.drivers(details=True))
-    check(drivers and drivers[0].enabled_raid_interfaces == ["no-raid"], "drivers: %s" % drivers)
+    raid = {d.name: d.enabled_raid_interfaces for d in drivers}
+    check(raid.get("fake-hardware") == ["no-raid", "fake"], "fake RAID interfaces: %s" % raid)
+    check(raid.get("ipmi") == ["no-raid"], "ipmi RAID interfaces: %s" % raid)
+
+    # The target RAID configuration. This SDK release has no call to set it: the request it would
+    # make; the node's fields are the SDK's own.
+    raid_config = {"logical_disks": [{"size_gb": "MAX", "raid_level": "1", "is_root_volume": True}]}
+    refused = bm.put("/nodes/sdk-1/states/raid", json=raid_config, microversion="1.78")
+    check(refused.status_code == 404, "no-raid refusal: %s %s" % (refused.status_code, refused.text))
+    chosen = bm.update_node("sdk-1", raid_interface="fake")
+    check(chosen.raid_interface == "fake", "raid_interface: %s" % chosen.raid_interface)
+    response = bm.put("/nodes/sdk-1/states/raid", json=raid_config, microversion="1.78")
+    check(response.status_code == 204, "set RAID: %s %s" % (response.status_code, response.text))
+    shown = bm.get_node("sdk-1")
+    check(shown.target_raid_config == raid_config, "target: %s" % shown.target_raid_config)
+    check(shown.raid_config == {}, "raid_config: %s" % shown.raid_config)
+    bm.put("/nodes/sdk-1/states/raid", json={}, microversion="1.78")
+    check(bm.get_node("sdk-1").target_raid_config == {}, "target RAID config cleared")
     properties = bm.get("/drivers/fake-hardware/properties", microversion="1.78").json()
     check("fake_fail" in properties, "driver properties: %s" % properties)
     validation = bm.validate_node(node, required=None)

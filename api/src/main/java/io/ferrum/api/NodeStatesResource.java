@@ -6,7 +6,7 @@ import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.Node;
 import io.ferrum.conductor.ProvisionRequest;
 import io.ferrum.conductor.Secrets;
-import io.ferrum.driver.HardwareInterfaces;
+import io.ferrum.conductor.UnsupportedInterfaceException;
 import io.ferrum.fsm.PowerRequest;
 import io.ferrum.fsm.ProvisionMachine;
 import java.time.Duration;
@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /v1/nodes/{node}/states}: the state fields, and the provision and power requests. Both
- * requests answer 202 with a {@code Location} once the conductor's worker has committed the event.
+ * {@code /v1/nodes/{node}/states}: the state fields, the provision and power requests, and the
+ * target RAID configuration. Both requests answer 202 with a {@code Location} once the conductor's
+ * worker has committed the event; the RAID configuration answers 204 once it is committed.
  * Thread-safe.
  */
 final class NodeStatesResource {
@@ -82,8 +83,8 @@ final class NodeStatesResource {
     out.put("target_provision_state", node.targetProvisionState());
     out.put("provision_updated_at", Links.time(node.provisionUpdatedAt()));
     if (r.atLeast(12)) {
-      out.put("raid_config", Map.of());
-      out.put("target_raid_config", Map.of());
+      out.put("raid_config", node.raidConfig());
+      out.put("target_raid_config", node.targetRaidConfig());
     }
     if (r.atLeast(75)) {
       out.put("boot_mode", null);
@@ -308,31 +309,23 @@ final class NodeStatesResource {
   }
 
   /**
-   * The target RAID configuration (1.12): checked as Ironic checks it, then refused unless the
-   * node's RAID interface does something; no hardware type Ferrum ships has one.
+   * Sets the node's target RAID configuration (1.12; 406 below, once the node is found, as in
+   * Ironic): the body is the configuration, {@code {}} clears it. The conductor checks it under the
+   * node's lock and commits it before the 204. A node whose RAID interface is {@code no-raid} is
+   * refused with Ironic's 404.
    */
+  @SuppressWarnings("unchecked")
   private Response raid(Request r) {
-    r.requireEndpointVersion(12, "The target RAID configuration");
-    String ident = NodeViews.ident(r);
+    Node node = conductor.getNode(NodeViews.ident(r));
+    r.requireVersion(12, "Setting the target RAID configuration");
     ObjectNode body = r.object();
-    JsonNode disks = body.get("logical_disks");
-    if (disks == null || !disks.isArray()) {
-      throw new ApiException(400, "The target RAID configuration needs a \"logical_disks\" array");
+    try {
+      conductor.raid().setTargetConfig(node.uuid(), (Map<String, Object>) JsonFields.value(body));
+    } catch (UnsupportedInterfaceException e) {
+      // Ironic answers 404: RAID is a standard interface, and this node's does not exist.
+      throw new ApiException(404, e.getMessage());
     }
-    Node node = conductor.getNode(ident);
-    String raid =
-        node.attributes().iface("raid") != null
-            ? node.attributes().iface("raid")
-            : conductor
-                .describeDriver(node.driver())
-                .map(d -> d.defaultInterface("raid"))
-                .orElse(null);
-    if (raid == null || HardwareInterfaces.unsupported(raid)) {
-      throw new ApiException(
-          400, "Driver " + node.driver() + " does not support raid (disabled or not implemented).");
-    }
-    throw new ApiException(
-        400, "RAID interface " + raid + " of node " + node.label() + " can not be configured");
+    return Response.noContent();
   }
 
   /** Ironic's answer to an accepted state change: 202, no body, Location of the states. */

@@ -79,7 +79,7 @@ final class NodeView {
     field("protected_reason", 48, c -> c.node.attributes().protectedReason());
     field("provision_state", 1, c -> c.node.provisionState());
     field("provision_updated_at", 1, c -> Links.time(c.node.provisionUpdatedAt()));
-    field("raid_config", 12, c -> Map.of());
+    field("raid_config", 12, c -> c.node.raidConfig());
     field("raid_interface", 31, c -> iface(c, "raid"));
     field("rescue_interface", 38, c -> iface(c, "rescue"));
     field("reservation", 1, c -> c.node.reservation());
@@ -90,7 +90,7 @@ final class NodeView {
     field("storage_interface", 33, c -> iface(c, "storage"));
     field("target_power_state", 1, c -> c.node.targetPowerState());
     field("target_provision_state", 1, c -> c.node.targetProvisionState());
-    field("target_raid_config", 12, c -> Map.of());
+    field("target_raid_config", 12, c -> c.node.targetRaidConfig());
     field("traits", 37, c -> c.node.attributes().traits());
     field("vendor_interface", 31, c -> iface(c, "vendor"));
     field("allocation_uuid", 52, c -> c.node.allocationUuid());

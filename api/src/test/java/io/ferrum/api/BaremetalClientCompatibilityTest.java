@@ -3,13 +3,17 @@ package io.ferrum.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ironic's own client, unchanged, drives Ferrum: the Debian {@code baremetal} command (packages
@@ -261,6 +265,59 @@ class BaremetalClientCompatibilityTest {
       run(api, "allocation", "delete", "compat-alloc");
       assertThat(value(api, "node", "show", "compat-4", "-c", "allocation_uuid")).isEqualTo("None");
       assertThat(value(api, "allocation", "list", "--state", "active", "-c", "UUID")).isEmpty();
+    }
+  }
+
+  @Test
+  void baremetalCli_setsShowsAndUnsetsTheTargetRaidConfig(@TempDir Path dir) throws Exception {
+    requireClient();
+    String config =
+        "{\"logical_disks\": [{\"size_gb\": \"MAX\", \"raid_level\": \"1\","
+            + " \"is_root_volume\": true}, {\"size_gb\": 100, \"raid_level\": \"5\","
+            + " \"disk_type\": \"hdd\"}]}";
+    Path file = dir.resolve("raid.json");
+    Files.writeString(file, config, StandardCharsets.UTF_8);
+    try (TestServer api = new TestServer()) {
+      run(
+          api,
+          "node",
+          "create",
+          "--driver",
+          "fake-hardware",
+          "--name",
+          "compat-raid",
+          "--raid-interface",
+          "fake");
+
+      run(api, "node", "set", "compat-raid", "--target-raid-config", file.toString());
+
+      JsonNode shown =
+          TestServer.JSON.readTree(run(api, "node", "show", "compat-raid", "-f", "json"));
+      assertThat(shown.get("target_raid_config")).isEqualTo(TestServer.JSON.readTree(config));
+      assertThat(shown.get("raid_config").toString()).isEqualTo("{}");
+      assertThat(api.conductor().getNode("compat-raid").targetRaidConfig().get("logical_disks"))
+          .asList()
+          .hasSize(2);
+
+      run(api, "node", "unset", "compat-raid", "--target-raid-config");
+
+      JsonNode cleared =
+          TestServer.JSON.readTree(run(api, "node", "show", "compat-raid", "-f", "json"));
+      assertThat(cleared.get("target_raid_config").toString()).isEqualTo("{}");
+      assertThat(
+              fails(
+                  api,
+                  "node",
+                  "set",
+                  "compat-raid",
+                  "--target-raid-config",
+                  "{\"logical_disks\": [{\"size_gb\": 0, \"raid_level\": \"1\"}]}"))
+          .contains("\"logical_disks[0].size_gb\" must be a whole number");
+      run(api, "node", "create", "--driver", "fake-hardware", "--name", "compat-no-raid");
+      assertThat(
+              fails(api, "node", "set", "compat-no-raid", "--target-raid-config", file.toString()))
+          .contains("Driver fake-hardware does not support raid");
+      assertThat(api.conductor().getNode("compat-raid").targetRaidConfig()).isEmpty();
     }
   }
 

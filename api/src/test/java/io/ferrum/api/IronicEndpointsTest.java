@@ -338,7 +338,8 @@ class IronicEndpointsTest {
         .isFalse();
     Reply fake = api.get("/v1/drivers/fake-hardware");
     assertThat(fake.body().get("default_deploy_interface").asText()).isEqualTo("fake");
-    assertThat(fake.body().get("enabled_raid_interfaces").toString()).isEqualTo("[\"no-raid\"]");
+    assertThat(fake.body().get("enabled_raid_interfaces").toString())
+        .isEqualTo("[\"no-raid\",\"fake\"]");
     assertThat(api.get("/v1/drivers/ipmi/properties").body().has("ipmi_address")).isTrue();
     assertClientError(api.get("/v1/drivers/snmp/properties"), 404, "snmp");
   }
@@ -368,17 +369,6 @@ class IronicEndpointsTest {
     assertThat(validate.body().get("bios").get("result").asBoolean()).isFalse();
     assertThat(validate.body().get("bios").get("reason").asText())
         .contains("does not support bios");
-  }
-
-  @Test
-  void raid_isRefusedClearly_noShippedDriverHasOne() throws Exception {
-    node("r1", "");
-
-    assertClientError(
-        call("PUT", "/v1/nodes/r1/states/raid", "{\"logical_disks\": []}"),
-        400,
-        "does not support raid");
-    assertClientError(call("PUT", "/v1/nodes/r1/states/raid", "{}"), 400, "logical_disks");
   }
 
   @Test

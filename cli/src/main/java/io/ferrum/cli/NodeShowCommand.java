@@ -34,6 +34,8 @@ final class NodeShowCommand implements Callable<Integer> {
           "instance_info",
           "properties",
           "extra",
+          "target_raid_config",
+          "raid_config",
           "created_at",
           "updated_at",
           "provision_updated_at");

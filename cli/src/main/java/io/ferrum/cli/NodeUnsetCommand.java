@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
  * {@code ferrum node unset}: JSON Patch {@code remove} operations, with {@code node set}'s option
  * names taking a KEY each, and {@code baremetal node unset}'s options for the node's other fields
  * (the server sets a removed field to null, {@code protected} and {@code retired} to false, and an
- * interface to its hardware type's default).
+ * interface to its hardware type's default). {@code --target-raid-config} sets the target RAID
+ * configuration to {@code {}} ({@code PUT /v1/nodes/{node}/states/raid}), first.
  */
 @Command(
     name = "unset",
@@ -28,7 +29,8 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "As with 'baremetal node unset', --protected and --retired set the flag to false,"
-          + " --X-interface resets that interface to the hardware type's default, and every"
+          + " --X-interface resets that interface to the hardware type's default,"
+          + " --target-raid-config sets the target RAID configuration to {}, and every"
           + " other field becomes null. The driver cannot be removed."
     })
 final class NodeUnsetCommand implements Callable<Integer> {
@@ -68,6 +70,11 @@ final class NodeUnsetCommand implements Callable<Integer> {
 
   @Option(names = "--retired-reason", description = "Remove the reason for retirement.")
   boolean retiredReason;
+
+  @Option(
+      names = "--target-raid-config",
+      description = "Clear the target RAID configuration (sets it to {}).")
+  boolean targetRaidConfig;
 
   @Option(
       names = "--driver-info",
@@ -115,11 +122,20 @@ final class NodeUnsetCommand implements Callable<Integer> {
     add(paths, "--instance-info", "instance_info", instanceInfo);
     add(paths, "--property", "properties", properties);
     add(paths, "--extra", "extra", extra);
-    if (paths.isEmpty()) {
+    if (paths.isEmpty() && !targetRaidConfig) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "nothing to unset; give a field's option (see 'ferrum node unset --help'),"
               + " or --driver-info, --instance-info, --property or --extra with a KEY");
+    }
+    String nodePath = "/v1/nodes/" + ApiClient.encode(node);
+    if (targetRaidConfig) {
+      client.client().put(nodePath + "/states/raid", Map.of());
+    }
+    if (paths.isEmpty()) {
+      client.printObject(
+          spec.commandLine().getOut(), client.client().get(nodePath), NodeShowCommand.FIELDS);
+      return 0;
     }
     List<Map<String, Object>> patch = new ArrayList<>();
     for (String path : paths.keySet()) {
@@ -128,7 +144,7 @@ final class NodeUnsetCommand implements Callable<Integer> {
     try {
       client.printObject(
           spec.commandLine().getOut(),
-          client.client().patch("/v1/nodes/" + ApiClient.encode(node), patch),
+          client.client().patch(nodePath, patch),
           NodeShowCommand.FIELDS);
     } catch (ClientException e) {
       throw named(e, paths);

@@ -76,6 +76,7 @@ public final class Conductor implements AutoCloseable {
   private final Membership membership;
   private final NodeTraits traits;
   private final NodeManagement management;
+  private final NodeRaid raid;
   private final Ports ports;
   private final Portgroups portgroups;
   private final Allocations allocations;
@@ -111,6 +112,7 @@ public final class Conductor implements AutoCloseable {
     this.membership = membership;
     this.traits = new NodeTraits(ctx, tasks);
     this.management = new NodeManagement(tasks);
+    this.raid = new NodeRaid(tasks);
     this.ports = new Ports(ctx, tasks);
     this.portgroups = new Portgroups(ctx, tasks);
     this.allocations =
@@ -275,6 +277,11 @@ public final class Conductor implements AutoCloseable {
   /** Network ports of nodes. */
   public Ports ports() {
     return ports;
+  }
+
+  /** Nodes' RAID configuration: the target one their RAID interface is asked to build. */
+  public NodeRaid raid() {
+    return raid;
   }
 
   /** Port groups (bonds) of nodes. */

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * abandoned. A driver thread that ignores the interrupt stays stuck, but holds nothing of the
  * conductor's: no worker, no lock, no database connection.
  *
- * Checks of a node's configuration (validate) have a deadline of their own, short: they should
- * touch no hardware. A deadline of zero runs the interface's calls on the caller's thread without
- * one, for deterministic tests.
+ * Checks of a node's configuration (validate, validateRaidConfig) have a deadline of their own,
+ * short: they should touch no hardware. A deadline of zero runs the interface's calls on the
+ * caller's thread without one, for deterministic tests.
  */
 /** Runs a conductor's driver calls with a deadline per hardware interface. Thread-safe. */
 final class DriverCalls {
@@ -172,7 +172,8 @@ final class DriverCalls {
           if (method.getDeclaringClass() == Object.class) {
             return objectMethod(proxy, method, args, target);
           }
-          boolean check = method.getName().equals("validate");
+          // validate, validateRaidConfig: checks of configuration.
+          boolean check = method.getName().startsWith("validate");
           if (!check && !mayAct.getAsBoolean()) {
             throw new DriverException(
                 "Driver call " + name + "." + method.getName() + " refused: " + whyNot.get());

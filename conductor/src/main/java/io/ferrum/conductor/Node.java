@@ -39,6 +39,10 @@ import java.util.Objects;
  * @param instanceUuid the instance the node is associated with, or {@code null}; an allocation sets
  *     it to its own UUID
  * @param allocationUuid the UUID of the node's allocation ({@link Allocations}), or {@code null}
+ * @param targetRaidConfig the RAID configuration asked of the node's RAID interface ({@link
+ *     NodeRaid}), empty when none
+ * @param raidConfig the RAID configuration the node's RAID interface last applied, empty when none;
+ *     set only by a RAID interface, never by a user
  */
 public record Node(
     long id,
@@ -67,7 +71,9 @@ public record Node(
     String conductorGroup,
     NodeAttributes attributes,
     String instanceUuid,
-    String allocationUuid) {
+    String allocationUuid,
+    Map<String, Object> targetRaidConfig,
+    Map<String, Object> raidConfig) {
 
   /** What secrets are replaced with: {@link Secrets#MASK}. */
   public static final String MASK = Secrets.MASK;
@@ -81,9 +87,72 @@ public record Node(
     properties = immutable(properties);
     extra = immutable(extra);
     attributes = attributes == null ? NodeAttributes.NONE : attributes;
+    targetRaidConfig = immutable(targetRaidConfig);
+    raidConfig = immutable(raidConfig);
   }
 
-  /** A node associated with no instance and no allocation. */
+  /** A node with no RAID configuration, target or current. */
+  public Node(
+      long id,
+      String uuid,
+      String name,
+      String driver,
+      Map<String, Object> driverInfo,
+      Map<String, Object> driverInternalInfo,
+      Map<String, Object> instanceInfo,
+      Map<String, Object> properties,
+      Map<String, Object> extra,
+      String provisionState,
+      String targetProvisionState,
+      Instant provisionUpdatedAt,
+      String powerState,
+      String targetPowerState,
+      String reservation,
+      String lastError,
+      boolean maintenance,
+      String maintenanceReason,
+      String fault,
+      String conductorAffinity,
+      Instant createdAt,
+      Instant updatedAt,
+      long version,
+      String conductorGroup,
+      NodeAttributes attributes,
+      String instanceUuid,
+      String allocationUuid) {
+    this(
+        id,
+        uuid,
+        name,
+        driver,
+        driverInfo,
+        driverInternalInfo,
+        instanceInfo,
+        properties,
+        extra,
+        provisionState,
+        targetProvisionState,
+        provisionUpdatedAt,
+        powerState,
+        targetPowerState,
+        reservation,
+        lastError,
+        maintenance,
+        maintenanceReason,
+        fault,
+        conductorAffinity,
+        createdAt,
+        updatedAt,
+        version,
+        conductorGroup,
+        attributes,
+        instanceUuid,
+        allocationUuid,
+        null,
+        null);
+  }
+
+  /** A node associated with no instance and no allocation, with no RAID configuration. */
   public Node(
       long id,
       String uuid,
@@ -137,6 +206,8 @@ public record Node(
         conductorGroup,
         attributes,
         null,
+        null,
+        null,
         null);
   }
 
@@ -189,7 +260,9 @@ public record Node(
         conductorGroup,
         attributes,
         instanceUuid,
-        allocationUuid);
+        allocationUuid,
+        targetRaidConfig,
+        raidConfig);
   }
 
   /** A label for messages: the name if there is one, else the UUID. */

@@ -61,13 +61,22 @@ public final class NodeStore {
           "conductor_group",
           "deadline_at",
           "instance_uuid",
-          "allocation_uuid");
+          "allocation_uuid",
+          "target_raid_config",
+          "raid_config");
 
   private static final Set<String> TIMESTAMP_COLUMNS =
       Set.of("provision_updated_at", "deadline_at");
 
   private static final Set<String> JSON_COLUMNS =
-      Set.of("driver_info", "driver_internal_info", "instance_info", "properties", "extra");
+      Set.of(
+          "driver_info",
+          "driver_internal_info",
+          "instance_info",
+          "properties",
+          "extra",
+          "target_raid_config",
+          "raid_config");
 
   private static final Map<String, String> SORT_KEYS =
       Map.of(
@@ -85,7 +94,7 @@ public final class NodeStore {
           + " target_power_state, reservation, last_error, maintenance, maintenance_reason, fault,"
           + " conductor_affinity, created_at, updated_at, version, conductor_group, "
           + NodeAttributeColumns.SELECT
-          + ", instance_uuid, allocation_uuid";
+          + ", instance_uuid, allocation_uuid, target_raid_config, raid_config";
 
   private NodeStore() {}
 
@@ -776,7 +785,13 @@ public final class NodeStore {
         c.containsKey("instance_uuid") ? (String) c.get("instance_uuid") : node.instanceUuid(),
         c.containsKey("allocation_uuid")
             ? (String) c.get("allocation_uuid")
-            : node.allocationUuid());
+            : node.allocationUuid(),
+        c.containsKey("target_raid_config")
+            ? (Map<String, Object>) c.get("target_raid_config")
+            : node.targetRaidConfig(),
+        c.containsKey("raid_config")
+            ? (Map<String, Object>) c.get("raid_config")
+            : node.raidConfig());
   }
 
   /**
@@ -906,6 +921,8 @@ public final class NodeStore {
         rs.getString(24),
         NodeAttributeColumns.read(rs, 25),
         rs.getString(25 + NodeAttributeColumns.NAMES.size()),
-        rs.getString(26 + NodeAttributeColumns.NAMES.size()));
+        rs.getString(26 + NodeAttributeColumns.NAMES.size()),
+        Json.readMap(rs.getString(27 + NodeAttributeColumns.NAMES.size())),
+        Json.readMap(rs.getString(28 + NodeAttributeColumns.NAMES.size())));
   }
 }

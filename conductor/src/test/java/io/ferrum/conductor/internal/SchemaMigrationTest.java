@@ -21,7 +21,7 @@ class SchemaMigrationTest {
   void migrate_emptyDatabase_createsEveryTableAndColumn(TestDatabases.Kind kind) throws Exception {
     skipUnlessAvailable(kind);
     try (TestDatabases.Fresh db = TestDatabases.create(kind)) {
-      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(10);
+      assertThat(Migrations.migrate(db.dataSource())).isEqualTo(11);
       assertThat(Migrations.migrate(db.dataSource())).as("idempotent").isZero();
 
       try (Connection c = db.dataSource().getConnection()) {
@@ -130,6 +130,22 @@ class SchemaMigrationTest {
         assertThat(columns(c, "bulk_request_nodes"))
             .containsKeys(
                 "request_id", "seq", "ident", "node_uuid", "state", "target", "result", "error");
+        assertThat(nodes)
+            .as("V11: a node's target and current RAID configuration")
+            .containsKeys("target_raid_config", "raid_config");
+        try (java.sql.Statement insert = c.createStatement()) {
+          insert.executeUpdate(
+              "INSERT INTO nodes (uuid, driver, driver_info, driver_internal_info, instance_info,"
+                  + " properties, extra, provision_state, created_at) VALUES ('u-raid',"
+                  + " 'fake-hardware', '{}', '{}', '{}', '{}', '{}', 'enroll', CURRENT_TIMESTAMP)");
+          try (ResultSet row =
+              insert.executeQuery(
+                  "SELECT target_raid_config, raid_config FROM nodes WHERE uuid = 'u-raid'")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getString(1)).as("a row that names neither has none").isEqualTo("{}");
+            assertThat(row.getString(2)).isEqualTo("{}");
+          }
+        }
       }
     }
   }

@@ -9,8 +9,11 @@ import java.util.Map;
  * each ({@link HardwareType#supportedInterfaces()}). A node names its choice in its {@code
  * <interface>_interface} fields ({@code boot_interface}, ...). Immutable.
  *
- * <p>The driver SPI drives six of them ({@link #DRIVEN}); for the others Ferrum makes no call, and
- * a hardware type offers Ironic's implementation that does nothing ({@link #NO_OP}).
+ * <p>The driver SPI drives six of them ({@link #DRIVEN}); for the others a hardware type offers
+ * Ironic's implementation that does nothing ({@link #NO_OP}). One of those, {@code raid}, may offer
+ * more ({@link HardwareType#raid()}): a node whose {@code raid_interface} is not {@code no-raid}
+ * may be given a target RAID configuration, which that interface checks. For the rest Ferrum makes
+ * no call.
  */
 public final class HardwareInterfaces {
 

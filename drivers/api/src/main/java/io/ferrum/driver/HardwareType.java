@@ -55,6 +55,16 @@ public interface HardwareType {
   }
 
   /**
+   * RAID configuration. Default: none (every call is refused). A hardware type that has one also
+   * offers an implementation other than {@code no-raid} for {@code raid} in {@link
+   * #supportedInterfaces()}; the conductor calls it only for nodes that chose such an
+   * implementation.
+   */
+  default RaidInterface raid() {
+    return Unsupported.of(RaidInterface.class, "raid", name());
+  }
+
+  /**
    * Receives the operator's settings (allowlists and the like), once, before the conductor makes
    * any other call. The default ignores them.
    *

@@ -1,8 +1,8 @@
 /**
  * The driver SPI: what Ferrum asks of hardware. A {@link io.ferrum.driver.HardwareType} is a set of
- * small interfaces (power, management, deploy, boot, inspect, clean, rescue), registered in {@code
- * META-INF/services/io.ferrum.driver.HardwareType} and found with {@link java.util.ServiceLoader};
- * the conductor never names a concrete driver.
+ * small interfaces (power, management, deploy, boot, inspect, clean, rescue, raid), registered in
+ * {@code META-INF/services/io.ferrum.driver.HardwareType} and found with {@link
+ * java.util.ServiceLoader}; the conductor never names a concrete driver.
  *
  * <p>Drivers are called from the conductor's worker threads, always while the node's exclusive
  * reservation is held, so two calls for one node never overlap; calls for different nodes do, so

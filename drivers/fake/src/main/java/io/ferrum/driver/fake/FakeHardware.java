@@ -15,6 +15,7 @@ import io.ferrum.driver.Inspection;
 import io.ferrum.driver.InvalidDriverInfoException;
 import io.ferrum.driver.ManagementInterface;
 import io.ferrum.driver.PowerInterface;
+import io.ferrum.driver.RaidInterface;
 import io.ferrum.driver.RescueInterface;
 import io.ferrum.driver.Step;
 import io.ferrum.driver.StepOutcome;
@@ -79,7 +80,8 @@ public final class FakeHardware
         BootInterface,
         InspectInterface,
         CleanInterface,
-        RescueInterface {
+        RescueInterface,
+        RaidInterface {
 
   /** This hardware type's name. */
   public static final String NAME = "fake-hardware";
@@ -109,7 +111,7 @@ public final class FakeHardware
       "validate, power.get, power.set, power.reboot, management.get_boot_device,"
           + " management.set_boot_device, management.inject_nmi, deploy.deploy, deploy.continue, deploy.tear_down,"
           + " deploy.take_over, deploy.service, boot.prepare, boot.clean_up, inspect.inspect,"
-          + " clean.clean, clean.continue, rescue.rescue, rescue.unrescue";
+          + " clean.clean, clean.continue, rescue.rescue, rescue.unrescue, raid.validate";
 
   private static final Set<String> CALL_NAMES =
       Arrays.stream(CALLS.split(",")).map(String::trim).collect(Collectors.toUnmodifiableSet());
@@ -167,10 +169,33 @@ public final class FakeHardware
     return this;
   }
 
-  /** Every interface is Ironic's {@code fake} where Ferrum drives it, else the no-op one. */
+  /**
+   * RAID as Ironic's fake RAID interface has it: a target configuration is checked against Ironic's
+   * RAID schema ({@link #validateRaidConfig}) and nothing more.
+   */
+  @Override
+  public RaidInterface raid() {
+    return this;
+  }
+
+  /** Counts the call as {@code raid.validate} (delay, hang, failure apply), then the schema. */
+  @Override
+  public void validateRaidConfig(DriverNode node, Map<String, Object> config) {
+    call(node, "raid.validate");
+    RaidInterface.super.validateRaidConfig(node, config);
+  }
+
+  /**
+   * Every interface is Ironic's {@code fake} where Ferrum drives it, else the no-op one; for {@code
+   * raid} a node may also choose {@code fake} (the default stays {@code no-raid}, as in an Ironic
+   * that does not enable the fake RAID interface).
+   */
   @Override
   public Map<String, List<String>> supportedInterfaces() {
-    return HardwareInterfaces.single("fake");
+    Map<String, List<String>> interfaces =
+        new java.util.LinkedHashMap<>(HardwareInterfaces.single("fake"));
+    interfaces.put("raid", List.of(HardwareInterfaces.NO_OP.get("raid"), "fake"));
+    return java.util.Collections.unmodifiableMap(interfaces);
   }
 
   /** The {@code driver_info} keys of the table above; none is required. */
