@@ -482,9 +482,11 @@ public final class Allocations {
   private Runnable job(long id, String uuid, CompletableFuture<Void> done, String leftBy) {
     return () -> {
       try {
-        if (processing.process(id, leftBy)) {
+        if (processing.process(id, uuid, leftBy)) {
           waiting.add(uuid);
         }
+      } catch (Throwable e) { // NOPMD: the pool keeps a job's failure in a future no one reads
+        LOG.error("Allocation {}: its job failed; recovery processes it again", uuid, e);
       } finally {
         finished(uuid, done);
       }
