@@ -345,7 +345,9 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * The request body, read in full before anything else happens (a slow sender holds a thread until
-   * the read timeout, never a worker). Larger than the limit: 413 without reading it.
+   * the read timeout, never a worker). Larger than the limit: 413 without reading it; once the 413
+   * is sent, the JDK server reads and discards up to {@link HttpLimits#MAX_DISCARDED_BODY_BYTES} of
+   * the rest before it closes the connection ({@link JdkServerSettings}).
    */
   private byte[] receiveBody(HttpExchange exchange) throws IOException {
     int max = limits.maxBodyBytes();

@@ -36,6 +36,13 @@ public record HttpLimits(
   /** The most header bytes a request may have; more and its connection is closed. */
   public static final int MAX_HEADER_BYTES = 64 * 1024;
 
+  /**
+   * The most bytes of a request body the server reads and discards after answering without reading
+   * it all (a 413): a client that sends its whole body before reading the answer then reads the
+   * answer, instead of a reset. A longer body is not read to its end: its connection is closed.
+   */
+  public static final int MAX_DISCARDED_BODY_BYTES = 8 * 1024 * 1024;
+
   /** How long a received request may take to be answered and its answer taken by the client. */
   public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(120);
 

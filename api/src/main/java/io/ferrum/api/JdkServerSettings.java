@@ -53,6 +53,11 @@ final class JdkServerSettings {
     properties.put("sun.net.httpserver.maxReqHeaders", Integer.toString(HttpLimits.MAX_HEADERS));
     properties.put(
         "sun.net.httpserver.maxReqHeaderSize", Integer.toString(HttpLimits.MAX_HEADER_BYTES));
+    // After an answer given without reading the whole body (a 413), the server reads and
+    // discards this much of what is left before it closes: a client that sends its whole body
+    // before reading then gets the answer, not a reset that loses it.
+    properties.put(
+        "sun.net.httpserver.drainAmount", Integer.toString(HttpLimits.MAX_DISCARDED_BODY_BYTES));
     // Without TCP_NODELAY the server writes headers and body separately and each response
     // waits out the client's delayed ACK (about 40 ms).
     properties.put("sun.net.httpserver.nodelay", "true");

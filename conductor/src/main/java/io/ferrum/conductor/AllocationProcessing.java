@@ -41,18 +41,25 @@ final class AllocationProcessing {
   }
 
   /**
-   * Picks and claims a node, or puts the allocation in error. Never throws.
+   * Picks and claims a node, or puts allocation {@code id} (UUID {@code uuid}) in error. Never
+   * throws, whatever fails, {@link Error}s included: a failure of the database itself leaves the
+   * allocation {@code allocating} for recovery to process again; any other failure (a bug, an
+   * {@link Error}), which trying again would meet again, ends it in error with last_error.
    *
    * @return true when the allocation stays {@code allocating} because a suitable node is held by a
    *     conductor that is dead but not taken over yet (recovery processes it again after the
    *     takeover)
    */
-  boolean process(long id, String leftBy) {
+  boolean process(long id, String uuid, String leftBy) {
     AllocationStore.Row row;
     try {
       row = writes.read("read allocation", h -> AllocationStore.findById(h, id)).orElse(null);
-    } catch (RuntimeException e) {
-      LOG.warn("Allocation {}: could not be read ({}); recovery retries it", id, e.getMessage());
+    } catch (DatabaseException e) {
+      LOG.warn("Allocation {}: could not be read ({}); recovery retries it", uuid, e.getMessage());
+      return false;
+    } catch (Throwable e) { // NOPMD: any failure ends the allocation in error, never in limbo
+      LOG.error("Unexpected failure while reading allocation {}", uuid, e);
+      fail(id, uuid, "Unexpected exception during allocation: " + Task.describe(e));
       return false;
     }
     if (row == null || row.allocation().settled() || !ctx.name.equals(row.conductor())) {
@@ -80,21 +87,31 @@ final class AllocationProcessing {
     if (WAIT_FOR_TAKEOVER.equals(error)) {
       return true;
     }
-    String message =
-        Task.truncate(
-            "Failed to process allocation " + row.allocation().uuid() + ": " + error + ".");
+    fail(id, row.allocation().uuid(), error);
+    return false;
+  }
+
+  /**
+   * Puts the allocation in error with {@code error} as the reason, if it is still this conductor's
+   * and {@code allocating}. If that write fails, whatever it throws, the failure is logged and the
+   * allocation stays {@code allocating}: recovery processes it again.
+   */
+  private void fail(long id, String uuid, String error) {
+    String message = Task.truncate("Failed to process allocation " + uuid + ": " + error + ".");
     LOG.info("{}", message);
     try {
       ctx.inTransaction(
-          "fail allocation " + row.allocation().uuid(),
+          "fail allocation " + uuid,
           h -> AllocationStore.fail(h, id, ctx.name, message, ctx.now()));
-    } catch (RuntimeException e) {
+    } catch (DatabaseException e) {
       LOG.warn(
           "Allocation {}: could not record its failure ({}); recovery processes it again",
-          row.allocation().uuid(),
+          uuid,
           e.getMessage());
+    } catch (Throwable e) { // NOPMD: the job must end; recovery takes the allocation over
+      LOG.error(
+          "Allocation {}: could not record its failure; recovery processes it again", uuid, e);
     }
-    return false;
   }
 
   private enum Claim {

@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * but not taken over yet: then it stays 'allocating', and the recovery pass after the takeover
  * (which frees the node) processes it again.
  *
- * Failure: whatever the job throws puts the allocation in 'error' with last_error. If even that
- * write fails (the database is down), or the process dies, the allocation stays 'allocating' with
+ * Failure: whatever the job meets, an Error included, puts the allocation in 'error' with
+ * last_error, except a database failure before it could read the allocation, which leaves it to
+ * recovery. If even that write fails (the database is down), or the process dies, the allocation
+ * stays 'allocating' with
  * no job behind it: recover() (at start-up and periodically) resumes this conductor's own such
  * allocations and takes over those of conductors that hold their name no more (they stopped, or
  * a takeover declared them dead once their nodes were taken over: a conductor whose heartbeat
@@ -482,9 +484,11 @@ public final class Allocations {
   private Runnable job(long id, String uuid, CompletableFuture<Void> done, String leftBy) {
     return () -> {
       try {
-        if (processing.process(id, leftBy)) {
+        if (processing.process(id, uuid, leftBy)) {
           waiting.add(uuid);
         }
+      } catch (Throwable e) { // NOPMD: the pool keeps a job's failure in a future no one reads
+        LOG.error("Allocation {}: its job failed; recovery processes it again", uuid, e);
       } finally {
         finished(uuid, done);
       }

@@ -113,6 +113,40 @@ class ProvisionMachineConformanceTest {
     }
   }
 
+  @Test
+  void unstableStates_areIronicsByName() {
+    // Ironic's UNSTABLE_STATES, by the names the API shows: the states a node leaves without a
+    // request. Provision notifications use this set to tell "start" and "end" apart.
+    Set<String> ironic =
+        Set.of(
+            "deploying",
+            "wait call-back",
+            "cleaning",
+            "clean wait",
+            "verifying",
+            "deleting",
+            "inspecting",
+            "inspect wait",
+            "adopting",
+            "rescuing",
+            "rescue wait",
+            "unrescuing",
+            "servicing",
+            "service wait");
+    Set<String> ours = new HashSet<>();
+    for (ProvisionState state : ProvisionMachine.UNSTABLE_STATES) {
+      ours.add(state.value());
+    }
+    assertThat(ours).containsExactlyInAnyOrderElementsOf(ironic);
+    assertThat(ProvisionMachine.UNSTABLE_STATES)
+        .as("no state is both stable and unstable")
+        .doesNotContainAnyElementsOf(ProvisionMachine.STABLE_STATES)
+        .as("a state that fails on a conductor restart is one the conductor leaves on its own")
+        .containsAll(ProvisionMachine.STUCK_STATES_TREATED_AS_FAIL)
+        .as("a state waiting for a callback is left without a request")
+        .containsAll(ProvisionMachine.WAIT_STATES);
+  }
+
   static List<List<String>> tsv(String resource) throws IOException {
     try (InputStream in =
         ProvisionMachineConformanceTest.class.getClassLoader().getResourceAsStream(resource)) {

@@ -53,8 +53,9 @@ import javax.sql.DataSource;
  * </ul>
  *
  * <p>An injected failure is a {@link SQLTransientConnectionException} with SQL state {@code 08006},
- * as a broken connection gives; "down" gives {@code 08001} (an {@link Outage} may give other
- * exceptions). Thread-safe.
+ * as a broken connection gives, unless the fault was added with {@link #throwAt}, which throws what
+ * its supplier makes (an {@link Error} or a {@link RuntimeException}, as a broken driver or mapper
+ * would); "down" gives {@code 08001} (an {@link Outage} may give other exceptions). Thread-safe.
  *
  * <pre>{@code
  * FaultyDataSource db = new FaultyDataSource(pool);
@@ -168,14 +169,16 @@ public final class FaultyDataSource extends ForwardingDataSource {
 
   /**
    * A pending fault: where it strikes, how many times more, and what it does: fail the call (and
-   * take the whole database down with it, if {@code thenDown}), or only delay it.
+   * take the whole database down with it, if {@code thenDown}), or only delay it. A failure throws
+   * what {@code thrown} makes, or the injected SQL failure when it is null.
    */
   private record Fault(
       Predicate<String> sql,
       When when,
       AtomicInteger remaining,
       long delayMillis,
-      boolean thenDown) {}
+      boolean thenDown,
+      Supplier<? extends Throwable> thrown) {}
 
   /** The calls that start work on data; {@link DownScope#DATA_CALLS} fails only these. */
   private static final Set<String> DATA_CALLS =
@@ -215,7 +218,38 @@ public final class FaultyDataSource extends ForwardingDataSource {
    * statement).
    */
   public void fail(Predicate<String> sql, When when, int times) {
-    faults.add(new Fault(sql, when, new AtomicInteger(times), 0, false));
+    faults.add(new Fault(sql, when, new AtomicInteger(times), 0, false, null));
+  }
+
+  /**
+   * Like {@link #fail(String, When, int)}, but the statement (or commit) throws what {@code thrown}
+   * makes instead of an {@link SQLException}: an {@link Error} or a {@link RuntimeException}, as a
+   * driver or a result mapper that breaks does. Before a commit the transaction is rolled back
+   * first, as with {@link #fail}.
+   *
+   * @throws IllegalArgumentException if {@code thrown} makes a checked exception other than an
+   *     {@link SQLException} (a connection cannot throw it)
+   */
+  public void throwAt(String fragment, When when, int times, Supplier<? extends Throwable> thrown) {
+    Objects.requireNonNull(thrown, "thrown");
+    faults.add(
+        new Fault(
+            matching(fragment),
+            when,
+            new AtomicInteger(times),
+            0,
+            false,
+            () -> {
+              Throwable t = thrown.get();
+              if (t instanceof Error
+                  || t instanceof RuntimeException
+                  || t instanceof SQLException) {
+                return t;
+              }
+              throw new IllegalArgumentException(
+                  "a connection can throw an Error, a RuntimeException or an SQLException, not "
+                      + t);
+            }));
   }
 
   /** {@link #fail} for statements whose SQL contains {@code fragment}, ignoring case. */
@@ -233,7 +267,7 @@ public final class FaultyDataSource extends ForwardingDataSource {
 
   /** {@link #failAndGoDown(String, When)} for statements {@code sql} accepts. */
   public void failAndGoDown(Predicate<String> sql, When when) {
-    faults.add(new Fault(sql, when, new AtomicInteger(1), 0, true));
+    faults.add(new Fault(sql, when, new AtomicInteger(1), 0, true, null));
   }
 
   /**
@@ -241,7 +275,8 @@ public final class FaultyDataSource extends ForwardingDataSource {
    * they run; they then run normally.
    */
   public void delay(String fragment, long millis, int times) {
-    faults.add(new Fault(matching(fragment), When.BEFORE, new AtomicInteger(times), millis, false));
+    faults.add(
+        new Fault(matching(fragment), When.BEFORE, new AtomicInteger(times), millis, false, null));
   }
 
   private static Predicate<String> matching(String fragment) {
@@ -286,8 +321,11 @@ public final class FaultyDataSource extends ForwardingDataSource {
     }
   }
 
-  /** Whether a fault makes {@code sql} fail at {@code when}; delay faults only sleep. */
-  private boolean strike(String sql, When when) {
+  /**
+   * The fault that makes {@code sql} fail at {@code when}, or null if none does; delay faults only
+   * sleep.
+   */
+  private Fault strike(String sql, When when) {
     for (Fault fault : faults) {
       if (fault.when() == when
           && fault.sql().test(sql)
@@ -304,13 +342,16 @@ public final class FaultyDataSource extends ForwardingDataSource {
         if (fault.thenDown()) {
           own.setDown(true);
         }
-        return true;
+        return fault;
       }
     }
-    return false;
+    return null;
   }
 
-  private static SQLException injectedFailure(String sql, When when) {
+  private static Throwable injectedFailure(Fault fault, String sql, When when) {
+    if (fault.thrown() != null) {
+      return fault.thrown().get();
+    }
     return new SQLTransientConnectionException(
         "failure injected " + when + " \"" + sql + "\"", "08006");
   }
@@ -344,9 +385,10 @@ public final class FaultyDataSource extends ForwardingDataSource {
           List<String> ran = List.copyOf(transaction);
           transaction.clear();
           for (String sql : ran) {
-            if (strike(sql, When.BEFORE_COMMIT)) {
+            Fault fault = strike(sql, When.BEFORE_COMMIT);
+            if (fault != null) {
               real.rollback();
-              throw injectedFailure(sql, When.BEFORE_COMMIT);
+              throw injectedFailure(fault, sql, When.BEFORE_COMMIT);
             }
           }
           real.commit();
@@ -361,8 +403,9 @@ public final class FaultyDataSource extends ForwardingDataSource {
             throw own.commitFailure.get();
           }
           for (String sql : ran) {
-            if (strike(sql, When.AFTER_COMMIT)) {
-              throw injectedFailure(sql, When.AFTER_COMMIT);
+            Fault fault = strike(sql, When.AFTER_COMMIT);
+            if (fault != null) {
+              throw injectedFailure(fault, sql, When.AFTER_COMMIT);
             }
           }
           return null;
@@ -415,15 +458,17 @@ public final class FaultyDataSource extends ForwardingDataSource {
                 preparedSql != null
                     ? preparedSql
                     : args != null && args.length > 0 ? String.valueOf(args[0]) : "";
-            if (strike(sql, When.BEFORE)) {
-              throw injectedFailure(sql, When.BEFORE);
+            Fault before = strike(sql, When.BEFORE);
+            if (before != null) {
+              throw injectedFailure(before, sql, When.BEFORE);
             }
             Object result = forward(statement, method, args);
             if (!real.getAutoCommit()) {
               transaction.add(sql);
             }
-            if (strike(sql, When.AFTER)) {
-              throw injectedFailure(sql, When.AFTER);
+            Fault after = strike(sql, When.AFTER);
+            if (after != null) {
+              throw injectedFailure(after, sql, When.AFTER);
             }
             return result;
           });

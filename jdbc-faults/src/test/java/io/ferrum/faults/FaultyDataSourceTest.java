@@ -121,6 +121,36 @@ class FaultyDataSourceTest {
   }
 
   @Test
+  void throwAtThrowsWhatItIsGiven_beforeAStatementOrACommit() throws SQLException {
+    db.throwAt("INSERT", When.BEFORE, 1, () -> new AssertionError("broken driver"));
+    try (Connection c = db.getConnection()) {
+      assertThatThrownBy(() -> insert(c, "a"))
+          .isExactlyInstanceOf(AssertionError.class)
+          .hasMessage("broken driver");
+    }
+    assertThat(count()).isZero();
+    db.throwAt("INSERT", When.BEFORE_COMMIT, 1, () -> new IllegalStateException("at commit"));
+    assertThatThrownBy(() -> insertAndCommit("b"))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage("at commit");
+    assertThat(count()).as("rolled back").isZero();
+    assertThat(db.injected()).isEqualTo(2);
+    assertThat(db.allStruck()).isTrue();
+    insertAndCommit("c");
+    assertThat(count()).isEqualTo(1);
+  }
+
+  @Test
+  void throwAtRefusesACheckedExceptionAConnectionCannotThrow() throws SQLException {
+    db.throwAt("INSERT", When.BEFORE, 1, () -> new java.io.IOException("no"));
+    try (Connection c = db.getConnection()) {
+      assertThatThrownBy(() -> insert(c, "a"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("IOException");
+    }
+  }
+
+  @Test
   void clearFaultsDropsPendingFaults() throws SQLException {
     db.fail("INSERT", When.BEFORE, 1);
     db.clearFaults();

@@ -74,8 +74,12 @@ public final class ConductorCheck {
 
   private final Function<ConductorWiring, Conductor.Builder> conductor;
   private Supplier<Database> database = ConductorCheck::h2;
-  private HardwareType hardwareType;
+  private Supplier<? extends HardwareType> hardwareType;
   private List<Map<String, Object>> driverInfos;
+
+  /** The name of the hardware type the runs used, once one was made. */
+  private String hardwareName;
+
   private int clients = 3;
   private boolean faults = true;
   private Duration callDeadline = Duration.ofMillis(300);
@@ -110,12 +114,32 @@ public final class ConductorCheck {
    * validate}): every {@code manage} would fail validation and the check would pass without driving
    * anything. A refused driver_info among accepted ones is kept: its nodes exercise the conductor's
    * validation failures.
+   *
+   * <p>This one instance serves every run, and every replay while a failure is shrunk, each run's
+   * conductor configuring it anew. So the runs are independent, and a failing run replays exactly,
+   * only if the hardware type keeps no state from one run to the next. One that remembers, say, a
+   * machine's power by its driver_info starts each run where the runs before it left it: a failure
+   * may then depend on earlier runs, and neither shrinking nor the report's replay reproduces it.
+   * For such a hardware type use {@link #hardwareType(Supplier, List)}.
    */
   public ConductorCheck hardwareType(HardwareType type, List<Map<String, Object>> driverInfos) {
-    this.hardwareType = Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(type, "type");
+    return hardwareType(() -> type, driverInfos);
+  }
+
+  /**
+   * The same as {@link #hardwareType(HardwareType, List)}, with a fresh hardware type from {@code
+   * fresh} for every run and every replay while a failure is shrunk, so that the runs are
+   * independent and a failing run replays exactly whatever state the hardware type keeps: {@code
+   * hardwareType(PlugHardware::new, driverInfos)}.
+   */
+  public ConductorCheck hardwareType(
+      Supplier<? extends HardwareType> fresh, List<Map<String, Object>> driverInfos) {
+    Objects.requireNonNull(fresh, "fresh");
     if (driverInfos.isEmpty()) {
       throw new IllegalArgumentException("give at least one driver_info");
     }
+    this.hardwareType = fresh;
     this.driverInfos = List.copyOf(driverInfos);
     return this;
   }
@@ -266,14 +290,28 @@ public final class ConductorCheck {
   }
 
   private Run.Setup setup() {
-    return new Run.Setup(
-        conductor, database, hardware(), driverInfos(), clients, callDeadline, jobWait);
+    Supplier<? extends HardwareType> fresh = hardware();
+    Supplier<HardwareType> named =
+        () -> {
+          HardwareType type = fresh.get();
+          if (type != null) {
+            hardwareName = type.name();
+          }
+          return type;
+        };
+    return new Run.Setup(conductor, database, named, driverInfos(), clients, callDeadline, jobWait);
   }
 
-  private HardwareType hardware() {
+  /** Where each run's hardware type comes from: the one given, or a fresh fake-hardware. */
+  private Supplier<? extends HardwareType> hardware() {
     if (hardwareType != null) {
       return hardwareType;
     }
+    fakeHardware(); // fails at once, before any run, when it is missing
+    return ConductorCheck::fakeHardware;
+  }
+
+  private static HardwareType fakeHardware() {
     for (HardwareType type : ServiceLoader.load(HardwareType.class)) {
       if (type.name().equals("fake-hardware")) {
         return type;
@@ -392,7 +430,7 @@ public final class ConductorCheck {
 
   private String subject() {
     return "conductor with hardware type \""
-        + hardware().name()
+        + (hardwareName != null ? hardwareName : hardwareType == null ? "fake-hardware" : "?")
         + "\""
         + (faults ? ", with injected faults" : "");
   }

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -75,7 +76,7 @@ final class Run {
   record Setup(
       Function<ConductorWiring, Conductor.Builder> conductor,
       Supplier<ConductorCheck.Database> database,
-      HardwareType hardwareType,
+      Supplier<? extends HardwareType> hardwareType,
       List<Map<String, Object>> driverInfos,
       int clients,
       Duration callDeadline,
@@ -143,7 +144,10 @@ final class Run {
     List<ExecutorService> clients = new ArrayList<>();
     try {
       database = new FaultyDataSource(db.dataSource());
-      hardware = new FaultyHardware(setup.hardwareType(), setup.callDeadline().multipliedBy(4));
+      HardwareType type =
+          Objects.requireNonNull(
+              setup.hardwareType().get(), "the hardware type supplier gave null");
+      hardware = new FaultyHardware(type, setup.callDeadline().multipliedBy(4));
       sink = new RecordingSink();
       ConductorWiring wiring =
           new ConductorWiring(database, sink, hardware, "check-" + nonce, setup.callDeadline());
@@ -151,9 +155,7 @@ final class Run {
       // The conductor has configured the hardware type with its settings: the check's own
       // validation now sees what node creation and manage will.
       DriverInfoCheck.requireOneAccepted(
-          setup.hardwareType(),
-          setup.driverInfos(),
-          "ConductorCheck.hardwareType(type, driverInfos)");
+          type, setup.driverInfos(), "ConductorCheck.hardwareType(type, driverInfos)");
       for (int i = 0; i < setup.clients(); i++) {
         int index = i;
         clients.add(

@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ferrum.conductor.BoundedWorkerPool;
 import io.ferrum.conductor.NotificationSink;
 import io.ferrum.conductor.WorkerPool;
+import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.fake.FakeHardware;
 import io.ferrum.testkit.Budget;
 import io.ferrum.testkit.Choices;
 import io.ferrum.testkit.Report;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -147,6 +152,63 @@ class ConductorCheckTest {
       }
       sink.emit(notification);
     };
+  }
+
+  @Test
+  void aHardwareTypeFromASupplier_isAFreshOneForEveryRun() {
+    List<AtomicInteger> calls = new CopyOnWriteArrayList<>();
+    Report report =
+        ConductorCheck.ofDefaults()
+            .hardwareType(
+                () -> {
+                  AtomicInteger count = new AtomicInteger();
+                  calls.add(count);
+                  return counting(new FakeHardware(), count);
+                },
+                List.of(Map.of()))
+            .faults(false)
+            .budget(new Budget(3, 10, 5))
+            .run();
+
+    report.assertPassed();
+    assertThat(calls).as("one hardware type per run").hasSize(3);
+    assertThat(calls).as("each used by its run").allSatisfy(c -> assertThat(c.get()).isPositive());
+  }
+
+  @Test
+  void theOneHardwareTypeInstance_servesEveryRun() {
+    AtomicInteger count = new AtomicInteger();
+    HardwareType shared = counting(new FakeHardware(), count);
+    List<Integer> before = new CopyOnWriteArrayList<>();
+    ConductorCheck.of(
+            wiring -> {
+              before.add(count.get());
+              return wiring.builder();
+            })
+        .hardwareType(shared, List.of(Map.of()))
+        .faults(false)
+        .budget(new Budget(2, 10, 5))
+        .run()
+        .assertPassed();
+
+    assertThat(before).hasSize(2);
+    assertThat(before.get(1)).as("the second run starts with the first one's calls").isPositive();
+  }
+
+  /** {@code type}, counting every call made on it. */
+  private static HardwareType counting(HardwareType type, AtomicInteger count) {
+    return (HardwareType)
+        Proxy.newProxyInstance(
+            HardwareType.class.getClassLoader(),
+            new Class<?>[] {HardwareType.class},
+            (proxy, method, args) -> {
+              count.incrementAndGet();
+              try {
+                return method.invoke(type, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   @Test

@@ -257,7 +257,7 @@ class TestkitGuideTest {
     // tag::conductorPlug[]
     ConductorCheck.of(ConductorWiring::builder)
         .hardwareType(
-            new PlugHardware(),
+            PlugHardware::new, // a fresh one per run: the plugs keep state
             List.of(Map.of("plug_address", "plug-1"), Map.of("plug_address", "unplugged-2")))
         .budget(new Budget(3, 40, 12))
         .run()
