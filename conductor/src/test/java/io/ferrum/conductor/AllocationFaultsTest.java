@@ -33,8 +33,11 @@ class AllocationFaultsTest {
     CLAIM("SET allocation_uuid = ?, instance_uuid = ?"),
     /** The conditional update that makes the allocation active, in the claim's transaction. */
     ACTIVATE("SET node_id = ?, state = ?"),
-    /** Recording the failure. */
-    FAIL("SET node_id = NULL, state = ?");
+    /**
+     * Recording the failure: the same conditional update as {@link #ACTIVATE}, with no node; the
+     * cases that strike it find no node, so it is the only one of its kind in their job.
+     */
+    FAIL("SET node_id = ?, state = ?");
 
     final String sql;
 
