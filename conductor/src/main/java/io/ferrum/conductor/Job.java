@@ -48,6 +48,13 @@ final class Job implements Runnable {
   private volatile Node result;
   private volatile Throwable failure;
 
+  /**
+   * Set when the work's outcome could not be recorded: the node then keeps its reservation for
+   * recovery ({@link Task#leaveToRecovery()}) instead of being released. Only the worker's thread
+   * writes it.
+   */
+  private boolean leftToRecovery;
+
   Job(Task task, Task.Pending pending) {
     this.task = task;
     this.pending = pending;
@@ -145,7 +152,11 @@ final class Job implements Runnable {
     try {
       runSteps();
     } finally {
-      task.releaseLock();
+      if (leftToRecovery) {
+        task.leaveToRecovery();
+      } else {
+        task.releaseLock();
+      }
       Node node = task.node();
       result = node.reservation() == null ? node : node.withReservation(null);
       if (!applied.isDone()) {
@@ -176,9 +187,14 @@ final class Job implements Runnable {
                 task.uncertain(),
                 Instant.now()));
       }
-      // The caller hears of the failure only once the node is free again (or left to recovery),
-      // so an immediate retry does not find it locked.
-      task.releaseLock();
+      // The caller hears of the failure only once the node is free again, or left to recovery
+      // when the start may have landed: recovery then announces it and ends it.
+      if (task.lastWriteUnknown()) {
+        leftToRecovery = true;
+        task.leaveToRecovery();
+      } else {
+        task.releaseLock();
+      }
       applied.completeExceptionally(t);
       return;
     }
@@ -247,6 +263,7 @@ final class Job implements Runnable {
           reason,
           handling);
       task.ctx.orphans.add(new Orphans.Orphan(node.id(), reason, task.uncertain(), Instant.now()));
+      leftToRecovery = true;
     }
   }
 }

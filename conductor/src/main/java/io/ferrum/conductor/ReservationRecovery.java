@@ -238,7 +238,7 @@ final class ReservationRecovery {
             orphan.unannounced().extra());
       }
       if (node.targetPowerState() != null) {
-        PowerFlows.abort(task, powerReason(occasion, holder));
+        PowerFlows.abort(task, powerReason(occasion, holder, orphan));
         LOG.warn(
             "Conductor {}: cleared the pending power change of node {} ({})",
             ctx.name,
@@ -306,7 +306,10 @@ final class ReservationRecovery {
     };
   }
 
-  private String powerReason(Occasion occasion, String holder) {
+  private String powerReason(Occasion occasion, String holder, Orphans.Orphan orphan) {
+    if (occasion == Occasion.LIVE && orphan != null && orphan.reason() != null) {
+      return orphan.reason();
+    }
     return switch (occasion) {
       case TAKEOVER ->
           "Pending power operation was aborted: conductor " + holder + " stopped heartbeating";

@@ -745,6 +745,23 @@ public final class Task implements AutoCloseable {
     return ProvisionState.fromValue(state).map(states::contains).orElse(false);
   }
 
+  /**
+   * Gives the node up to this conductor's reservation recovery without releasing it: the work's
+   * outcome could not be recorded (the database failed while the work was ending), so the node
+   * keeps its reservation, which no live task holds any more, until recovery records what happened
+   * (clears a pending power change with an {@code error} notification, fails a working state).
+   * Releasing it instead would let the next request start on a node whose last change was never
+   * ended, announced or recorded.
+   */
+  void leaveToRecovery() {
+    if (!held) {
+      return;
+    }
+    long id = node.id();
+    markReleased();
+    ctx.orphans.add(new Orphans.Orphan(id, null, null, Instant.now()));
+  }
+
   private void markReleased() {
     if (held) {
       held = false;

@@ -235,6 +235,44 @@ class FaultInjectionTest {
   }
 
   @ConductorTest
+  void powerFailsAndItsFailureWriteFailsOnce_nodeKeptForRecovery_errorBeforeTheNextStart(
+      ConductorEnv env) {
+    env.expectRepairs();
+    Node node = env.nodeIn("manageable", Map.of("fake_fail", "power.set", "fake_fail_times", "1"));
+    // One statement fails, the one recording the driver's failure; the database answers again at
+    // once, so releasing the node would succeed and hand it to the next request with its failed
+    // change neither ended nor recorded.
+    env.database(true)
+        .fail(
+            sql ->
+                sql.startsWith("UPDATE nodes SET")
+                    && sql.contains("last_error = ?")
+                    && !sql.contains("conductor_affinity = ?"),
+            When.BEFORE,
+            1);
+
+    Throwable failure = ConductorEnv.failure(env.conductor().power(node.uuid(), "power on", null));
+    assertThat(failure).hasMessageContaining("fake power.set failed");
+
+    // At once the next change: it must not start before the failed one has ended. It waits for the
+    // node, or is refused while recovery holds it.
+    ConductorEnv.await(
+        "the next power change is accepted",
+        () -> {
+          try {
+            ConductorEnv.finish(env.conductor().power(node.uuid(), "power on", null));
+            return true;
+          } catch (NodeLockedException locked) {
+            return false;
+          }
+        });
+    assertThat(env.conductor().getNode(node.uuid()).powerState()).isEqualTo("power on");
+    assertThat(env.conductor().history(node.uuid()))
+        .anySatisfy(row -> assertThat(row.message()).contains("fake power.set failed"));
+    assertThat(powerStatuses(env, node)).containsExactly("start", "error", "start", "end");
+  }
+
+  @ConductorTest
   void releaseFails_liveRecoveryGivesTheReservationBack(ConductorEnv env) {
     env.expectRepairs();
     Node node = env.nodeIn("manageable", Map.of());
@@ -317,6 +355,13 @@ class FaultInjectionTest {
           return now.reservation() == null && !Task.isWorking(now.provisionState());
         });
     return env.conductor().getNode(node.uuid());
+  }
+
+  private static List<String> powerStatuses(ConductorEnv env, Node node) {
+    return env.notifications().forNode(node.uuid()).stream()
+        .filter(n -> n.eventType().startsWith("baremetal.node.power_set."))
+        .map(Notification::status)
+        .toList();
   }
 
   private static List<String> statuses(ConductorEnv env, Node node) {
