@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * StrictJson}); a database failure is a 503 and any other unexpected failure a 500, both without
  * details, which go to the log under the request id.
  *
+ * <p>No answer carries {@code Retry-After}. Ironic sends none, and Ironic's own client
+ * (python-ironicclient) cannot read one on any status but 413: it fails on the header instead of
+ * retrying its 503s and 409s as it does with Ironic. The message says when to retry.
+ *
  * <p>Thread-safe; each request runs on one of the server's threads.
  */
 public final class ApiServer implements AutoCloseable {
@@ -226,16 +230,12 @@ public final class ApiServer implements AutoCloseable {
             e.getMessage());
         LOG.debug("{}: stack trace of the database failure", requestId, e);
         response = error(503, "Database unavailable; retry later");
-        exchange.getResponseHeaders().set("Retry-After", "5");
       } catch (FerrumException e) {
         int code = e.kind().httpStatus();
         if (code >= 500 && code != 503) {
           response = internalError(exchange, requestId, e);
         } else {
           response = error(code, Secrets.maskText(e.getMessage()));
-          if (code == 503) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
-          }
         }
       } catch (RuntimeException | Error e) {
         response = internalError(exchange, requestId, e);
@@ -292,7 +292,7 @@ public final class ApiServer implements AutoCloseable {
       admitted = false;
     }
     if (!admitted) {
-      throw new ApiException(503, "The API is busy; retry later").withHeader("Retry-After", "1");
+      throw new ApiException(503, "The API is busy; retry later");
     }
     try {
       authenticate(exchange);
@@ -321,12 +321,11 @@ public final class ApiServer implements AutoCloseable {
             client,
             BasicAuth.FAILURE_WINDOW.toSeconds());
         throw new ApiException(
-                429,
-                "Too many failed authentication attempts for this user from this address; retry"
-                    + " in "
-                    + verdict.retryAfter().toSeconds()
-                    + " s")
-            .withHeader("Retry-After", Long.toString(verdict.retryAfter().toSeconds()));
+            429,
+            "Too many failed authentication attempts for this user from this address; retry"
+                + " in "
+                + verdict.retryAfter().toSeconds()
+                + " s");
       }
       default -> {
         LOG.warn(
