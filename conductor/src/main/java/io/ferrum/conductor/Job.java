@@ -255,13 +255,25 @@ final class Job implements Runnable {
     } catch (LockLostException lost) {
       LOG.warn("Node {}: {}", node.label(), lost.getMessage());
     } catch (Throwable handling) { // NOPMD: recovery takes over whatever went wrong here
-      LOG.error(
-          "Node {}: could not record the failure of '{}' ({}); the conductor's reservation"
-              + " recovery finishes it once the database answers",
-          node.label(),
-          task.purpose(),
-          reason,
-          handling);
+      if (handling instanceof DatabaseException) {
+        // Expected while the database is down: one line per node, the trace at debug level.
+        LOG.warn(
+            "Node {}: could not record the failure of '{}' ({}): {}; the conductor's reservation"
+                + " recovery finishes it once the database answers",
+            node.label(),
+            task.purpose(),
+            reason,
+            handling.getMessage());
+        LOG.debug("Node {}: stack trace of the database failure", node.label(), handling);
+      } else {
+        LOG.error(
+            "Node {}: could not record the failure of '{}' ({}); the conductor's reservation"
+                + " recovery finishes it once the database answers",
+            node.label(),
+            task.purpose(),
+            reason,
+            handling);
+      }
       task.ctx.orphans.add(new Orphans.Orphan(node.id(), reason, task.uncertain(), Instant.now()));
       leftToRecovery = true;
     }

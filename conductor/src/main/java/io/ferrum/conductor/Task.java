@@ -713,11 +713,21 @@ public final class Task implements AutoCloseable {
       }
     } catch (Throwable e) { // NOPMD: whatever failed, recovery must learn of the reservation
       failed = true;
-      LOG.error(
-          "Could not release node {}; this conductor's reservation recovery releases it once the"
-              + " database answers",
-          node.label(),
-          e);
+      if (e instanceof DatabaseException) {
+        // Expected while the database is down: one line per node, the trace at debug level.
+        LOG.warn(
+            "Could not release node {}: {}; this conductor's reservation recovery releases it"
+                + " once the database answers",
+            node.label(),
+            e.getMessage());
+        LOG.debug("Node {}: stack trace of the database failure", node.label(), e);
+      } else {
+        LOG.error(
+            "Could not release node {}; this conductor's reservation recovery releases it once the"
+                + " database answers",
+            node.label(),
+            e);
+      }
     } finally {
       markReleased();
     }
