@@ -1,0 +1,34 @@
+package io.ferrum.api;
+
+import io.ferrum.api.TestServer.Reply;
+import io.ferrum.conductor.SynchronousWorkerPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * A fresh {@link TestServer} for each test, whose conductor runs work synchronously (a request's
+ * work is done when its response arrives), closed after the test. A subclass's own
+ * {@code @BeforeEach} runs after the server has started.
+ */
+abstract class SynchronousServerTest {
+
+  /** The server of the running test. */
+  TestServer api;
+
+  @BeforeEach
+  final void startServer() throws Exception {
+    TestServer.Options options = new TestServer.Options();
+    options.workers = new SynchronousWorkerPool();
+    api = new TestServer(options);
+  }
+
+  @AfterEach
+  final void stopServer() {
+    api.close();
+  }
+
+  /** A request at API version 1.78; {@code body} may be null. */
+  Reply call(String method, String path, String body) throws Exception {
+    return api.call(method, path, "1.78", body);
+  }
+}
