@@ -14,16 +14,6 @@ import org.junit.jupiter.api.Test;
  */
 class IronicEndpointsTest extends SynchronousServerTest {
 
-  private String node(String name, String extra) throws Exception {
-    Reply created =
-        call(
-            "POST",
-            "/v1/nodes",
-            "{\"driver\": \"fake-hardware\", \"name\": \"" + name + "\"" + extra + "}");
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    return created.body().get("uuid").asText();
-  }
-
   private void provision(String node, String target) throws Exception {
     Reply reply =
         call("PUT", "/v1/nodes/" + node + "/states/provision", "{\"target\": \"" + target + "\"}");

@@ -31,16 +31,6 @@ class NodeRaidApiTest extends SynchronousServerTest {
           + " \"JBOD\", \"controller\": \"software\", \"physical_disks\": [{\"size\": \">= 50\"},"
           + " {\"size\": \">= 50\"}]}]}";
 
-  private String node(String name, String fields) throws Exception {
-    Reply created =
-        call(
-            "POST",
-            "/v1/nodes",
-            "{\"driver\": \"fake-hardware\", \"name\": \"" + name + "\"" + fields + "}");
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    return created.body().get("uuid").asText();
-  }
-
   private String raidNode(String name) throws Exception {
     return node(name, ", \"raid_interface\": \"fake\"");
   }
