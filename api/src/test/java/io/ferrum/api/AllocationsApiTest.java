@@ -3,34 +3,13 @@ package io.ferrum.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.api.TestServer.Reply;
-import io.ferrum.conductor.SynchronousWorkerPool;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code /v1/allocations} over real HTTP: version gates as in Ironic, create, show, list filters,
  * patch, delete, the node's allocation; hostile input is a 400 naming the field, never a 500.
  */
-class AllocationsApiTest {
-
-  private TestServer api;
-
-  @BeforeEach
-  void start() throws Exception {
-    TestServer.Options options = new TestServer.Options();
-    options.workers = new SynchronousWorkerPool();
-    api = new TestServer(options);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
-  private Reply call(String method, String path, String body) throws Exception {
-    return api.call(method, path, "1.78", body);
-  }
+class AllocationsApiTest extends SynchronousServerTest {
 
   /** An available node of {@code resourceClass} with a known power state. */
   private String node(String name, String resourceClass, String traits) throws Exception {

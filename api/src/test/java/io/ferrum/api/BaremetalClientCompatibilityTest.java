@@ -40,20 +40,7 @@ class BaremetalClientCompatibilityTest {
   void baremetalCli_drivesAFakeNodeThroughItsLifecycle() throws Exception {
     requireClient();
     try (TestServer api = new TestServer()) {
-      String uuid =
-          run(
-                  api,
-                  "node",
-                  "create",
-                  "--driver",
-                  "fake-hardware",
-                  "--name",
-                  "compat-1",
-                  "-f",
-                  "value",
-                  "-c",
-                  "uuid")
-              .trim();
+      String uuid = createNode(api, "compat-1", "-f", "value", "-c", "uuid").trim();
       assertThat(uuid).hasSize(36);
       assertThat(show(api, "provision_state")).isEqualTo("enroll");
       run(api, "node", "manage", "--wait", "60", "compat-1");
@@ -94,13 +81,8 @@ class BaremetalClientCompatibilityTest {
     requireClient();
     try (TestServer api = new TestServer()) {
       String node =
-          run(
+          createNode(
                   api,
-                  "node",
-                  "create",
-                  "--driver",
-                  "fake-hardware",
-                  "--name",
                   "compat-2",
                   "--resource-class",
                   "gold",
@@ -122,16 +104,7 @@ class BaremetalClientCompatibilityTest {
       assertThat(value(api, "node", "list", "--owner", "team-b", "-c", "Name")).isEmpty();
 
       // Conductor groups, given at create and filtered on in any case.
-      run(
-          api,
-          "node",
-          "create",
-          "--driver",
-          "fake-hardware",
-          "--name",
-          "compat-3",
-          "--conductor-group",
-          "Rack-A");
+      createNode(api, "compat-3", "--conductor-group", "Rack-A");
       assertThat(value(api, "node", "list", "--conductor-group", "RACK-A", "-c", "Name"))
           .isEqualTo("compat-3");
       assertThat(value(api, "node", "show", "compat-3", "-c", "conductor_group"))
@@ -217,18 +190,8 @@ class BaremetalClientCompatibilityTest {
     requireClient();
     try (TestServer api = new TestServer()) {
       String node =
-          value(
-              api,
-              "node",
-              "create",
-              "--driver",
-              "fake-hardware",
-              "--name",
-              "compat-4",
-              "--resource-class",
-              "silver",
-              "-c",
-              "uuid");
+          createNode(api, "compat-4", "--resource-class", "silver", "-c", "uuid", "-f", "value")
+              .trim();
       run(api, "node", "manage", "--wait", "60", "compat-4");
       run(api, "node", "provide", "--wait", "60", "compat-4");
       run(api, "node", "power", "off", "compat-4");
@@ -278,16 +241,7 @@ class BaremetalClientCompatibilityTest {
     Path file = dir.resolve("raid.json");
     Files.writeString(file, config, StandardCharsets.UTF_8);
     try (TestServer api = new TestServer()) {
-      run(
-          api,
-          "node",
-          "create",
-          "--driver",
-          "fake-hardware",
-          "--name",
-          "compat-raid",
-          "--raid-interface",
-          "fake");
+      createNode(api, "compat-raid", "--raid-interface", "fake");
 
       run(api, "node", "set", "compat-raid", "--target-raid-config", file.toString());
 
@@ -313,12 +267,24 @@ class BaremetalClientCompatibilityTest {
                   "--target-raid-config",
                   "{\"logical_disks\": [{\"size_gb\": 0, \"raid_level\": \"1\"}]}"))
           .contains("\"logical_disks[0].size_gb\" must be a whole number");
-      run(api, "node", "create", "--driver", "fake-hardware", "--name", "compat-no-raid");
+      createNode(api, "compat-no-raid");
       assertThat(
               fails(api, "node", "set", "compat-no-raid", "--target-raid-config", file.toString()))
           .contains("Driver fake-hardware does not support raid");
       assertThat(api.conductor().getNode("compat-raid").targetRaidConfig()).isEmpty();
     }
+  }
+
+  /**
+   * Runs {@code node create} for a fake-hardware node named {@code name}, with {@code options}
+   * after; returns its output.
+   */
+  private static String createNode(TestServer api, String name, String... options)
+      throws Exception {
+    List<String> all =
+        new ArrayList<>(List.of("node", "create", "--driver", "fake-hardware", "--name", name));
+    all.addAll(List.of(options));
+    return run(api, all.toArray(String[]::new));
   }
 
   /** The command's {@code -f value} output, trimmed. */

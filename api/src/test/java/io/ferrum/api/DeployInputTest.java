@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrum.api.TestServer.Reply;
 import io.ferrum.conductor.Node;
-import io.ferrum.conductor.SynchronousWorkerPool;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,21 +15,11 @@ import org.junit.jupiter.api.Test;
  * active} or {@code rebuild}): a config drive, stored in {@code instance_info} and always masked;
  * deploy steps, checked as Ironic checks them and recorded; and the mistakes around both.
  */
-class DeployInputTest {
-
-  private TestServer api;
+class DeployInputTest extends SynchronousServerTest {
 
   @BeforeEach
-  void start() throws Exception {
-    TestServer.Options options = new TestServer.Options();
-    options.workers = new SynchronousWorkerPool();
-    api = new TestServer(options);
+  void createNode() throws Exception {
     node("d1");
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   private void node(String name) throws Exception {

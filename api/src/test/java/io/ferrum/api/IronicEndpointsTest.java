@@ -3,11 +3,8 @@ package io.ferrum.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.api.TestServer.Reply;
-import io.ferrum.conductor.SynchronousWorkerPool;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,35 +12,7 @@ import org.junit.jupiter.api.Test;
  * groups, history, drivers, validation, node fields; and that client mistakes are 4xx in Ironic's
  * envelope, never a 500.
  */
-class IronicEndpointsTest {
-
-  private TestServer api;
-
-  @BeforeEach
-  void start() throws Exception {
-    TestServer.Options options = new TestServer.Options();
-    options.workers = new SynchronousWorkerPool();
-    api = new TestServer(options);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
-  private Reply call(String method, String path, String body) throws Exception {
-    return api.call(method, path, "1.78", body);
-  }
-
-  private String node(String name, String extra) throws Exception {
-    Reply created =
-        call(
-            "POST",
-            "/v1/nodes",
-            "{\"driver\": \"fake-hardware\", \"name\": \"" + name + "\"" + extra + "}");
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    return created.body().get("uuid").asText();
-  }
+class IronicEndpointsTest extends SynchronousServerTest {
 
   private void provision(String node, String target) throws Exception {
     Reply reply =

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrum.api.TestServer.Reply;
 import io.ferrum.conductor.LockMode;
-import io.ferrum.conductor.SynchronousWorkerPool;
 import io.ferrum.conductor.Task;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * raid_config} fields, over real HTTP: the version gate, Ironic's RAID schema, the RAID interface
  * that decides, the node's lock, and that a 204 means the change is committed.
  */
-class NodeRaidApiTest {
+class NodeRaidApiTest extends SynchronousServerTest {
 
   private static final String CONFIG =
       "{\"logical_disks\": [{\"size_gb\": 100, \"raid_level\": \"1\", \"is_root_volume\": true,"
@@ -33,34 +30,6 @@ class NodeRaidApiTest {
           + " {\"size_gb\": \"MAX\", \"raid_level\": \"5+0\"}, {\"size_gb\": 10, \"raid_level\":"
           + " \"JBOD\", \"controller\": \"software\", \"physical_disks\": [{\"size\": \">= 50\"},"
           + " {\"size\": \">= 50\"}]}]}";
-
-  private TestServer api;
-
-  @BeforeEach
-  void start() throws Exception {
-    TestServer.Options options = new TestServer.Options();
-    options.workers = new SynchronousWorkerPool();
-    api = new TestServer(options);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
-  private Reply call(String method, String path, String body) throws Exception {
-    return api.call(method, path, "1.78", body);
-  }
-
-  private String node(String name, String fields) throws Exception {
-    Reply created =
-        call(
-            "POST",
-            "/v1/nodes",
-            "{\"driver\": \"fake-hardware\", \"name\": \"" + name + "\"" + fields + "}");
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    return created.body().get("uuid").asText();
-  }
 
   private String raidNode(String name) throws Exception {
     return node(name, ", \"raid_interface\": \"fake\"");

@@ -3,9 +3,7 @@ package io.ferrum.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.api.TestServer.Reply;
-import io.ferrum.conductor.SynchronousWorkerPool;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,25 +12,16 @@ import org.junit.jupiter.api.Test;
  * naming it; Ironic's filters Ferrum can not answer are a 400 saying so, never silently ignored;
  * everything Ironic's clients send for what Ferrum does answer works.
  */
-class QueryParametersTest {
+class QueryParametersTest extends SynchronousServerTest {
 
-  private TestServer api;
   private String node;
 
   @BeforeEach
-  void start() throws Exception {
-    TestServer.Options options = new TestServer.Options();
-    options.workers = new SynchronousWorkerPool();
-    api = new TestServer(options);
+  void createNode() throws Exception {
     Reply created =
         api.call("POST", "/v1/nodes", "1.78", "{\"driver\": \"fake-hardware\", \"name\": \"q1\"}");
     assertThat(created.status()).isEqualTo(201);
     node = created.body().get("uuid").asText();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   private void assertClientError(Reply reply, int status, String... fault) throws Exception {

@@ -60,7 +60,7 @@ final class NodeSetCommand implements Callable<Integer> {
       patch.add(op("/driver", driver));
     }
     for (String iface : HardwareInterfaces.NAMES) {
-      String chosen = spec.findOption(interfaceOption(iface)).getValue();
+      String chosen = spec.findOption(HardwareInterfaceOptions.name(iface)).getValue();
       if (chosen != null) {
         patch.add(op("/" + iface + "_interface", chosen));
       }
@@ -89,23 +89,17 @@ final class NodeSetCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String interfaceOption(String iface) {
-    return "--" + iface + "-interface";
-  }
-
   /** Adds {@code --X-interface NAME} for every hardware interface X. */
   static final class InterfaceOptions implements CommandLine.IModelTransformer {
     @Override
     public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec command) {
-      for (String iface : HardwareInterfaces.NAMES) {
-        command.addOption(
-            CommandLine.Model.OptionSpec.builder(interfaceOption(iface))
-                .type(String.class)
-                .paramLabel("NAME")
-                .description("The " + iface + " interface's implementation.")
-                .build());
-      }
-      return command;
+      return HardwareInterfaceOptions.addTo(
+          command,
+          (iface, option) ->
+              option
+                  .type(String.class)
+                  .paramLabel("NAME")
+                  .description("The " + iface + " interface's implementation."));
     }
   }
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "unset",
     mixinStandardHelpOptions = true,
-    modelTransformer = NodeUnsetCommand.InterfaceOptions.class,
+    modelTransformer = NodeUnsetCommand.FlagOptions.class,
     description = "Remove a node's fields, or entries of its JSON documents.",
     footer = {
       "",
@@ -35,41 +35,28 @@ import picocli.CommandLine.Parameters;
     })
 final class NodeUnsetCommand implements Callable<Integer> {
 
+  /**
+   * The fields a flag of their own removes, each with that flag's description, in the order the
+   * patch removes them; a field's flag is {@code --FIELD}, with {@code -} for {@code _}.
+   */
+  private static final List<Map.Entry<String, String>> FIELDS =
+      List.of(
+          Map.entry("name", "Remove the node's name."),
+          Map.entry("resource_class", "Remove the resource class."),
+          Map.entry("owner", "Remove the owner."),
+          Map.entry("lessee", "Remove the lessee."),
+          Map.entry("description", "Remove the description."),
+          Map.entry("conductor_group", "Remove the conductor group."),
+          Map.entry("protected_reason", "Remove the reason for protection."),
+          Map.entry("protected", "Unprotect the node."),
+          Map.entry("retired_reason", "Remove the reason for retirement."),
+          Map.entry("retired", "Unretire the node."));
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ClientOptions client;
 
   @Parameters(paramLabel = "NODE", description = "Name or UUID.")
   String node;
-
-  @Option(names = "--name", description = "Remove the node's name.")
-  boolean name;
-
-  @Option(names = "--resource-class", description = "Remove the resource class.")
-  boolean resourceClass;
-
-  @Option(names = "--owner", description = "Remove the owner.")
-  boolean owner;
-
-  @Option(names = "--lessee", description = "Remove the lessee.")
-  boolean lessee;
-
-  @Option(names = "--description", description = "Remove the description.")
-  boolean description;
-
-  @Option(names = "--conductor-group", description = "Remove the conductor group.")
-  boolean conductorGroup;
-
-  @Option(names = "--protected", description = "Unprotect the node.")
-  boolean protectedFlag;
-
-  @Option(names = "--protected-reason", description = "Remove the reason for protection.")
-  boolean protectedReason;
-
-  @Option(names = "--retired", description = "Unretire the node.")
-  boolean retired;
-
-  @Option(names = "--retired-reason", description = "Remove the reason for retirement.")
-  boolean retiredReason;
 
   @Option(
       names = "--target-raid-config",
@@ -104,19 +91,11 @@ final class NodeUnsetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Each path sent, with the option and key that asked for it, to name them in an error.
     Map<String, String> paths = new LinkedHashMap<>();
-    field(paths, name, "name");
-    field(paths, resourceClass, "resource_class");
-    field(paths, owner, "owner");
-    field(paths, lessee, "lessee");
-    field(paths, description, "description");
-    field(paths, conductorGroup, "conductor_group");
-    field(paths, protectedReason, "protected_reason");
-    field(paths, protectedFlag, "protected");
-    field(paths, retiredReason, "retired_reason");
-    field(paths, retired, "retired");
+    for (Map.Entry<String, String> field : FIELDS) {
+      field(paths, field.getKey());
+    }
     for (String iface : HardwareInterfaces.NAMES) {
-      Boolean chosen = spec.findOption(interfaceOption(iface)).getValue();
-      field(paths, Boolean.TRUE.equals(chosen), iface + "_interface");
+      field(paths, iface + "_interface");
     }
     add(paths, "--driver-info", "driver_info", driverInfo);
     add(paths, "--instance-info", "instance_info", instanceInfo);
@@ -152,30 +131,37 @@ final class NodeUnsetCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code /field}, asked for by its option ({@code --resource-class} for resource_class). */
-  private static void field(Map<String, String> paths, boolean asked, String field) {
-    if (asked) {
-      paths.put("/" + field, "--" + field.replace('_', '-'));
+  /** {@code /field}, if its option was given ({@code --resource-class} for resource_class). */
+  private void field(Map<String, String> paths, String field) {
+    String option = option(field);
+    Boolean asked = spec.findOption(option).getValue();
+    if (Boolean.TRUE.equals(asked)) {
+      paths.put("/" + field, option);
     }
   }
 
-  private static String interfaceOption(String iface) {
-    return "--" + iface + "-interface";
+  /** The flag that removes {@code field}: {@code --resource-class} for resource_class. */
+  private static String option(String field) {
+    return "--" + field.replace('_', '-');
   }
 
-  /** Adds {@code --X-interface} for every hardware interface X. */
-  static final class InterfaceOptions implements CommandLine.IModelTransformer {
+  private static CommandLine.Model.OptionSpec.Builder flag(
+      CommandLine.Model.OptionSpec.Builder option, String description) {
+    return option.type(boolean.class).arity("0").description(description);
+  }
+
+  /** Adds the flag of every field in {@link #FIELDS}, then {@code --X-interface} for every X. */
+  static final class FlagOptions implements CommandLine.IModelTransformer {
     @Override
     public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec command) {
-      for (String iface : HardwareInterfaces.NAMES) {
+      for (Map.Entry<String, String> field : FIELDS) {
         command.addOption(
-            CommandLine.Model.OptionSpec.builder(interfaceOption(iface))
-                .type(boolean.class)
-                .arity("0")
-                .description("Reset the " + iface + " interface to its default.")
+            flag(CommandLine.Model.OptionSpec.builder(option(field.getKey())), field.getValue())
                 .build());
       }
-      return command;
+      return HardwareInterfaceOptions.addTo(
+          command,
+          (iface, option) -> flag(option, "Reset the " + iface + " interface to its default."));
     }
   }
 

@@ -210,7 +210,11 @@ class SecretsTest {
             null,
             1,
             "",
-            NodeAttributes.NONE);
+            NodeAttributes.NONE,
+            null,
+            null,
+            null,
+            null);
 
     assertThat(node.maskedDriverInfo())
         .isEqualTo(Map.of("ipmi_password", "******", "ipmi_address", "a"));

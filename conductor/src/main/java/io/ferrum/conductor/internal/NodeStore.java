@@ -184,7 +184,11 @@ public final class NodeStore {
         null,
         0,
         conductorGroup,
-        attributes);
+        attributes,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** SQL state of a unique-key violation, on both databases. */
