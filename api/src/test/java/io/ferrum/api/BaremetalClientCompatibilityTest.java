@@ -279,6 +279,27 @@ class BaremetalClientCompatibilityTest {
    * Runs {@code node create} for a fake-hardware node named {@code name}, with {@code options}
    * after; returns its output.
    */
+  /**
+   * A 503 reaches Ironic's client as Ironic would send it: the client retries it (up to 5 times, 2
+   * s apart) and then shows the server's message, instead of failing on a Retry-After header it
+   * cannot read.
+   */
+  @Test
+  void baremetalCli_showsTheMessageOfA503() throws Exception {
+    requireClient();
+    try (TestServer api = new TestServer()) {
+      createNode(
+          api, "compat-503", "--driver-info", "fake_fail=management.set_boot_device", "-f", "json");
+
+      String output = fails(api, "node", "boot", "device", "set", "compat-503", "pxe");
+
+      assertThat(output)
+          .contains("fake management.set_boot_device failed")
+          .doesNotContain("retry_after")
+          .doesNotContain("Traceback");
+    }
+  }
+
   private static String createNode(TestServer api, String name, String... options)
       throws Exception {
     List<String> all =
