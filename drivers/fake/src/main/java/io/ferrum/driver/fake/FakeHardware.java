@@ -32,8 +32,11 @@ import java.util.stream.Collectors;
  * The {@code fake-hardware} type: a complete driver that touches no hardware, for tests and demos.
  *
  * <p>Each node's machine (power state, boot device) lives in memory, shared by every instance of
- * this class in the JVM, as real hardware would be shared by several conductors. Behaviour is set
- * per node through {@code driver_info}:
+ * this class in the JVM, as real hardware would be shared by several conductors of that JVM.
+ * Conductors in different processes (several {@code ferrum serve} on one database) each have
+ * machines of their own: a power change made through one is not what another reads, so a peer's
+ * power sync corrects it back to its own machine's state. For a drill with several processes, use
+ * a driver whose hardware they share. Behaviour is set per node through {@code driver_info}:
  *
  * <table>
  *   <caption>driver_info keys</caption>
