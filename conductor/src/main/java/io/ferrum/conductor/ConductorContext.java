@@ -109,6 +109,14 @@ final class ConductorContext {
     return driverCalls.guard(drivers.require(name));
   }
 
+  /**
+   * The enabled hardware type {@code name} for a task opened in era {@code era} on node {@code
+   * node}: a deadline on every hardware call, and each call refused once that task is fenced.
+   */
+  HardwareType driver(String name, long era, String node) {
+    return driverCalls.guard(drivers.require(name), era, node);
+  }
+
   /** Now, to the microsecond: the precision both databases store, so snapshots match rows. */
   Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
