@@ -104,11 +104,6 @@ final class ConductorContext {
     return notificationOrder[(int) (nodeId & (notificationOrder.length - 1))];
   }
 
-  /** The enabled hardware type {@code name}, with a deadline on every hardware call. */
-  HardwareType driver(String name) {
-    return driverCalls.guard(drivers.require(name));
-  }
-
   /**
    * The enabled hardware type {@code name} for a task opened in era {@code era} on node {@code
    * node}: a deadline on every hardware call, and each call refused once that task is fenced.

@@ -64,7 +64,6 @@ final class DriverCalls {
   private final Map<String, Duration> deadlines;
   private final ThreadPoolExecutor threads;
   private final java.util.concurrent.ScheduledThreadPoolExecutor timers;
-  private final Map<HardwareType, HardwareType> guarded = new ConcurrentHashMap<>();
   private final AtomicLong abandoned = new AtomicLong();
   private final AtomicInteger stuck = new AtomicInteger();
   private final java.util.concurrent.Semaphore slots;
@@ -77,10 +76,9 @@ final class DriverCalls {
     /**
      * Why a driver call may not be made now, or {@code null} if it may.
      *
-     * @param era the era of the task making the call ({@link LiveReservations#eraOf}), or {@link
-     *     Long#MAX_VALUE} for a call made for no task
-     * @param node the label of the node the call is for, or {@code null} for a call made for no
-     *     task
+     * @param era the era of the task making the call ({@link LiveReservations#eraOf}); {@link
+     *     Long#MAX_VALUE} for a task that holds no reservation
+     * @param node the label of the node the call is for
      */
     String refusal(long era, String node);
   }
@@ -150,14 +148,6 @@ final class DriverCalls {
   /** How many abandoned calls still have not returned: threads a driver holds. */
   int stuck() {
     return stuck.get();
-  }
-
-  /**
-   * {@code type} with a deadline on every call of its interfaces, for calls made for no task; the
-   * same object for the same type.
-   */
-  HardwareType guard(HardwareType type) {
-    return guarded.computeIfAbsent(type, t -> wrap(t, Long.MAX_VALUE, null));
   }
 
   /**
