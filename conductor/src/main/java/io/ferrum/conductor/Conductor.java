@@ -1357,7 +1357,7 @@ public final class Conductor implements AutoCloseable {
       ctx.probe = probe;
       Membership membership =
           new Membership(ctx, group, heartbeatTimeout, onStandDown, livenessClock, soleConductor);
-      driverCalls.fence(membership::mayAct, membership::whyNot);
+      driverCalls.fence(membership::refusal);
       try {
         membership.register(String.join(",", drivers.names()), waitForPreviousInstance);
       } catch (RuntimeException e) {

@@ -104,9 +104,12 @@ final class ConductorContext {
     return notificationOrder[(int) (nodeId & (notificationOrder.length - 1))];
   }
 
-  /** The enabled hardware type {@code name}, with a deadline on every hardware call. */
-  HardwareType driver(String name) {
-    return driverCalls.guard(drivers.require(name));
+  /**
+   * The enabled hardware type {@code name} for a task opened in era {@code era} on node {@code
+   * node}: a deadline on every hardware call, and each call refused once that task is fenced.
+   */
+  HardwareType driver(String name, long era, String node) {
+    return driverCalls.guard(drivers.require(name), era, node);
   }
 
   /** Now, to the microsecond: the precision both databases store, so snapshots match rows. */

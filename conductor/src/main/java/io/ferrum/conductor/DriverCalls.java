@@ -64,13 +64,24 @@ final class DriverCalls {
   private final Map<String, Duration> deadlines;
   private final ThreadPoolExecutor threads;
   private final java.util.concurrent.ScheduledThreadPoolExecutor timers;
-  private final Map<HardwareType, HardwareType> guarded = new ConcurrentHashMap<>();
   private final AtomicLong abandoned = new AtomicLong();
   private final AtomicInteger stuck = new AtomicInteger();
   private final java.util.concurrent.Semaphore slots;
   private final int maxCalls;
-  private volatile java.util.function.BooleanSupplier mayAct = () -> true;
-  private volatile java.util.function.Supplier<String> whyNot = () -> "";
+  private volatile Fence fence = (era, node) -> null;
+
+  /** Decides whether a driver call may be made now (the rule lives in {@link Membership}). */
+  @FunctionalInterface
+  interface Fence {
+    /**
+     * Why a driver call may not be made now, or {@code null} if it may.
+     *
+     * @param era the era of the task making the call ({@link LiveReservations#eraOf}); {@link
+     *     Long#MAX_VALUE} for a task that holds no reservation
+     * @param node the label of the node the call is for
+     */
+    String refusal(long era, String node);
+  }
 
   /**
    * Abandoned calls whose thread still runs, past which new calls are refused: a driver that never
@@ -115,14 +126,13 @@ final class DriverCalls {
   }
 
   /**
-   * Refuses every driver call but configuration checks while {@code mayAct} is false, with {@code
-   * whyNot} as the reason: a conductor that may have been declared dead must not act on hardware
-   * its peers may be acting on.
+   * Refuses every driver call but configuration checks that {@code fence} refuses, with its reason:
+   * a conductor that may have been declared dead must not act on hardware its peers may be acting
+   * on. The check is made as each call starts; a call already running when the fence closes runs to
+   * its end (or its deadline): the hardware may already be acting on it.
    */
-  void fence(
-      java.util.function.BooleanSupplier mayAct, java.util.function.Supplier<String> whyNot) {
-    this.mayAct = mayAct;
-    this.whyNot = whyNot;
+  void fence(Fence fence) {
+    this.fence = fence;
   }
 
   /** The deadline of calls to interface {@code name}. */
@@ -141,14 +151,15 @@ final class DriverCalls {
   }
 
   /**
-   * {@code type} with a deadline on every call of its interfaces; the same object for the same
-   * type.
+   * {@code type} with a deadline on every call of its interfaces, for the calls of a task opened in
+   * era {@code era} on node {@code node}: the fence judges each call with them. A new object each
+   * time: the task keeps it.
    */
-  HardwareType guard(HardwareType type) {
-    return guarded.computeIfAbsent(type, this::wrap);
+  HardwareType guard(HardwareType type, long era, String node) {
+    return wrap(type, era, node);
   }
 
-  private HardwareType wrap(HardwareType type) {
+  private HardwareType wrap(HardwareType type, long era, String node) {
     Map<Method, Object> interfaces = new ConcurrentHashMap<>();
     return (HardwareType)
         Proxy.newProxyInstance(
@@ -158,13 +169,14 @@ final class DriverCalls {
               if (method.getParameterCount() == 0
                   && HardwareInterface.class.isAssignableFrom(method.getReturnType())) {
                 return interfaces.computeIfAbsent(
-                    method, m -> wrapInterface(m.getName(), m.getReturnType(), invoke(type, m)));
+                    method,
+                    m -> wrapInterface(m.getName(), m.getReturnType(), invoke(type, m), era, node));
               }
               return objectMethod(proxy, method, args, type);
             });
   }
 
-  private Object wrapInterface(String name, Class<?> type, Object target) {
+  private Object wrapInterface(String name, Class<?> type, Object target, long era, String node) {
     return Proxy.newProxyInstance(
         type.getClassLoader(),
         new Class<?>[] {type},
@@ -174,9 +186,10 @@ final class DriverCalls {
           }
           // validate, validateRaidConfig: checks of configuration.
           boolean check = method.getName().startsWith("validate");
-          if (!check && !mayAct.getAsBoolean()) {
+          String refusal = check ? null : fence.refusal(era, node);
+          if (refusal != null) {
             throw new DriverException(
-                "Driver call " + name + "." + method.getName() + " refused: " + whyNot.get());
+                "Driver call " + name + "." + method.getName() + " refused: " + refusal);
           }
           Duration deadline = check ? deadline("validate") : deadline(name);
           if (deadline.isZero()) {

@@ -34,6 +34,18 @@ import org.slf4j.LoggerFactory;
  * half the timeout on it makes no driver call for its jobs (its peers may soon act on the same
  * hardware). Its task writes are fenced by their tokens anyway.
  *
+ * Lapses: a heartbeat that succeeds a whole timeout or more after the start of the previous
+ * successful one (measured on this process's monotonic clock, from before the previous one was
+ * sent to after this one committed, so the gap the database saw is never longer), or that finds
+ * the name freed by a peer's takeover, ends a lapse: its peers may have declared this conductor
+ * dead and taken its nodes over meanwhile, and the tasks it had then may be working on nodes that
+ * are no longer theirs. Before the conductor counts as current again, every task opened before
+ * that moment is fenced for good (LiveReservations.lapse): none makes another driver call; each
+ * ends through its failure path, which finds its reservation gone (taken over) or fails its node
+ * with the reason. Tasks opened after it are not fenced. A driver call already running when the
+ * lapse began cannot be stopped: it runs to its end or its deadline, and only the task's next call
+ * is refused. refusal() is the one rule every driver call goes through.
+ *
  * Judging others: a conductor declares others dead only after its own heartbeats have succeeded,
  * without a gap, for a whole timeout. After a database outage every heartbeat is old; the first
  * conductor back must not take over peers that are about to heartbeat again.
@@ -63,6 +75,10 @@ final class Membership {
   private final boolean sole;
   private volatile View view;
   private volatile long lastBeatNanos;
+
+  /** When the last successful heartbeat (or the registration) was started. */
+  private volatile long lastBeatStartNanos;
+
   private volatile long healthySinceNanos;
   private volatile boolean healthy;
   private volatile boolean standingDown;
@@ -121,7 +137,9 @@ final class Membership {
    */
   void register(String hardwareTypes, boolean waitForPrevious) {
     Instant seenBeat = null;
+    long start;
     while (true) {
+      start = nowNanos();
       Instant previousBeat = seenBeat;
       Previous previous =
           ctx.inTransaction(
@@ -164,6 +182,7 @@ final class Membership {
       }
     }
     long now = nowNanos();
+    lastBeatStartNanos = start;
     lastBeatNanos = now;
     healthySinceNanos = now;
     healthy = true;
@@ -206,6 +225,7 @@ final class Membership {
   }
 
   private void beatOnce() {
+    long start = nowNanos();
     boolean recorded =
         ctx.inTransaction(
             "heartbeat of conductor " + ctx.name,
@@ -226,12 +246,50 @@ final class Membership {
           timeout.toSeconds());
     }
     long now = nowNanos();
+    long gap = now - lastBeatStartNanos;
+    if (!sole && (!recorded || gap >= timeout.toNanos())) {
+      lapsed(Duration.ofNanos(gap), !recorded);
+    }
     if (!healthy || now - lastBeatNanos >= timeout.toNanos()) {
       healthySinceNanos = now; // after a failure or a gap, the others' heartbeats are judged anew
       healthy = true;
     }
+    lastBeatStartNanos = start;
     lastBeatNanos = now;
     refreshView();
+  }
+
+  /**
+   * Ends a lapse of {@code gap} without a heartbeat: fences every task opened before now. Called
+   * before the heartbeat that ended it counts, so no task of before the lapse passes {@link
+   * #refusal} in between.
+   */
+  private void lapsed(Duration gap, boolean declaredDead) {
+    String reason =
+        "conductor "
+            + ctx.name
+            + " missed its heartbeat for "
+            + span(gap)
+            + (declaredDead
+                ? " and its peers declared it dead"
+                : " (its peers take over the nodes of a conductor silent for "
+                    + span(timeout)
+                    + ")");
+    int fenced = ctx.live.lapse(reason);
+    LOG.warn(
+        "Conductor {}: no heartbeat for {}; its peers may have taken its nodes over: the {} task(s)"
+            + " it had make no more driver calls",
+        ctx.name,
+        span(gap),
+        fenced);
+  }
+
+  /** {@code d} for a message: whole seconds from ten seconds on, tenths below. */
+  private static String span(Duration d) {
+    long millis = d.toMillis();
+    return millis >= 10_000
+        ? d.toSeconds() + " s"
+        : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
   private void standDown() {
@@ -345,15 +403,40 @@ final class Membership {
   }
 
   /**
+   * Why a driver call for a task opened in era {@code era} ({@link LiveReservations#eraOf}) on node
+   * {@code node} may not be made now, or {@code null} if it may: the one rule for every driver call
+   * but configuration checks. Refused while this conductor was replaced, or its last heartbeat is
+   * half the timeout old (a peer may soon declare it dead); and for good for a task opened before a
+   * lapse ended ({@code era} before it): its node may have been taken over meanwhile. A conductor
+   * alone on its database refuses nothing.
+   */
+  String refusal(long era, String node) {
+    if (sole) {
+      return null;
+    }
+    if (!mayAct()) {
+      return whyNot();
+    }
+    String lapse = ctx.live.fenced(era);
+    if (lapse == null) {
+      return null;
+    }
+    return lapse
+        + "; its peers may have taken "
+        + (node == null ? "the node" : "node " + node)
+        + " over; the call was not made";
+  }
+
+  /**
    * Whether this conductor may make driver calls for its jobs: it was not replaced, and its last
    * heartbeat is younger than half the timeout, so no peer can have declared it dead.
    */
-  boolean mayAct() {
-    return sole || (!standingDown && nowNanos() - lastBeatNanos < timeout.toNanos() / 2);
+  private boolean mayAct() {
+    return !standingDown && nowNanos() - lastBeatNanos < timeout.toNanos() / 2;
   }
 
   /** Why {@link #mayAct()} is false, for the error the refused call gets. */
-  String whyNot() {
+  private String whyNot() {
     if (standingDown) {
       return "conductor " + ctx.name + " was replaced by another process under its name";
     }

@@ -121,7 +121,11 @@ public final class Task implements AutoCloseable {
   private Node node;
   private LockMode mode;
   private long token;
+  private long era = Long.MAX_VALUE;
   private boolean held;
+  private HardwareType driver;
+  private String driverName;
+  private long driverEra;
   private Pending pending;
   private volatile boolean handedOff;
   private boolean failureHandled;
@@ -142,6 +146,7 @@ public final class Task implements AutoCloseable {
     this(ctx, node, purpose);
     this.mode = LockMode.EXCLUSIVE;
     this.token = token;
+    this.era = ctx.live.eraOf(token);
     this.held = true;
   }
 
@@ -165,9 +170,18 @@ public final class Task implements AutoCloseable {
     return held;
   }
 
-  /** The node's hardware type; each of its hardware calls runs with a deadline. */
+  /**
+   * The node's hardware type; each of its hardware calls runs with a deadline, and is refused once
+   * this task is fenced (its conductor lapsed while the task held the node: see {@link
+   * Membership}).
+   */
   public HardwareType driver() {
-    return ctx.driver(node.driver());
+    if (driver == null || !node.driver().equals(driverName) || driverEra != era) {
+      driver = ctx.driver(node.driver(), era, node.label());
+      driverName = node.driver();
+      driverEra = era;
+    }
+    return driver;
   }
 
   /** What the driver sees of the node now. */
@@ -199,6 +213,7 @@ public final class Task implements AutoCloseable {
       throw t;
     }
     token = fresh;
+    era = ctx.live.eraOf(fresh);
     held = true;
     mode = LockMode.EXCLUSIVE;
   }

@@ -1,9 +1,12 @@
 package io.ferrum.conductor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
+import io.ferrum.driver.DriverException;
+import io.ferrum.driver.DriverPowerState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,6 +135,50 @@ class ManualPeriodicTasksTest {
     a.heartbeat();
     assertThat(ConductorEnv.finish(a.power(node.uuid(), "power on", null)).powerState())
         .isEqualTo("power on");
+  }
+
+  @ConductorTest
+  void aConductorThatMissedAWholeTimeout_fencesTheTasksItHadThen_forGood(ConductorEnv env) {
+    ManualClock clock = new ManualClock();
+    Conductor a = manual(env, "lapsed-a", clock);
+    Node node = a.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
+    Node other = a.createNode(NodeSpec.of("fake-hardware", Map.of()).withInitialState("available"));
+    Task old = a.tasks().acquire(node.uuid(), "held across the pause", LockMode.EXCLUSIVE);
+    try {
+      clock.advance(Duration.ofSeconds(61)); // paused past its timeout: it may have been taken over
+      a.heartbeat(); // it resumes, and its heartbeat succeeds
+
+      String refusal =
+          "Driver call power.setPowerState refused: conductor lapsed-a missed its heartbeat for 61"
+              + " s (its peers take over the nodes of a conductor silent for 60 s); its peers may"
+              + " have taken node "
+              + node.label()
+              + " over; the call was not made";
+      assertThatThrownBy(() -> powerOn(old))
+          .isInstanceOf(DriverException.class)
+          .hasMessage(refusal);
+      old.driver().power().validate(old.driverNode()); // configuration checks are not refused
+
+      assertThat(ConductorEnv.finish(a.power(other.uuid(), "power on", null)).powerState())
+          .as("work that started after the pause acts")
+          .isEqualTo("power on");
+      clock.advance(Duration.ofSeconds(10));
+      a.heartbeat();
+      assertThatThrownBy(() -> powerOn(old))
+          .as("still fenced after the next heartbeats")
+          .hasMessage(refusal);
+    } finally {
+      old.close();
+    }
+    Node after = a.getNode(node.uuid());
+    assertThat(after.reservation()).isNull();
+    assertThat(after.powerState()).isNotEqualTo("power on");
+  }
+
+  private static void powerOn(Task task) {
+    task.driver()
+        .power()
+        .setPowerState(task.driverNode(), DriverPowerState.POWER_ON, false, Duration.ZERO);
   }
 
   /**

@@ -5,18 +5,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
+import io.ferrum.driver.BootInterface;
+import io.ferrum.driver.DeployInterface;
+import io.ferrum.driver.DriverException;
+import io.ferrum.driver.DriverNode;
+import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.HardwareType;
+import io.ferrum.driver.PowerInterface;
+import io.ferrum.driver.StepOutcome;
 import io.ferrum.faults.FaultyDataSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Several conductors on one database: names, heartbeats judged by the database's clock, takeover of
  * a dead conductor's nodes by exactly one live conductor, fenced writes from a conductor that
- * outlived its death, the hash ring, and a shutdown that hands nodes back at once.
+ * outlived its death, and no driver call from its jobs once it resumes, the hash ring, and a
+ * shutdown that hands nodes back at once.
  */
 class MembershipTest {
 
@@ -106,6 +123,162 @@ class MembershipTest {
       assertThat(b.getNode(node.uuid()).provisionState())
           .as("nothing doomed wrote after the takeover landed")
           .isEqualTo("deploy failed");
+    }
+  }
+
+  @ConductorTest
+  void pausedPastItsTimeout_itsJobMakesNoDriverCallAfterwards_theNodeStaysAsThePeerLeftIt(
+      ConductorEnv env) throws Exception {
+    env.expectRepairs();
+    FaultyDataSource link = new FaultyDataSource(env.dataSource());
+    GatedHardware gated = new GatedHardware();
+    // Power sync off, so that every call the hardware sees is the job's.
+    Conductor lapsed =
+        env.newConductor(
+            "lapsed",
+            4,
+            b ->
+                b.dataSource(link)
+                    .heartbeat(INTERVAL, TIMEOUT)
+                    .hardwareType(gated)
+                    .powerSyncInterval(Duration.ZERO));
+    Conductor peer = fast(env, "peer", null);
+    Node node =
+        lapsed.createNode(NodeSpec.of(GatedHardware.NAME, Map.of()).withInitialState("available"));
+    ExecutorService own = Executors.newSingleThreadExecutor();
+    try {
+      Future<Throwable> outcome =
+          own.submit(
+              () ->
+                  ConductorEnv.failure(
+                      lapsed.provision(node.uuid(), ProvisionRequest.of("active"))));
+      ConductorEnv.await("the deploy is inside boot.prepareInstance", gated.entered::isDone);
+
+      link.setDown(true); // paused: no heartbeat, no write; its peers see it dead
+      ConductorEnv.await(
+          "the node taken over",
+          () -> {
+            Node now = peer.getNode(node.uuid());
+            return now.reservation() == null && now.provisionState().equals("deploy failed");
+          });
+      Node takenOver = peer.getNode(node.uuid());
+
+      link.setDown(false); // it resumes, and heartbeats again
+      ConductorEnv.await(
+          "lapsed alive again",
+          () ->
+              peer.conductors().stream().anyMatch(i -> i.hostname().equals("lapsed") && i.alive()));
+      Instant back = heartbeatOf(peer, "lapsed");
+      ConductorEnv.await(
+          "lapsed heartbeats once more after it rejoined",
+          () -> heartbeatOf(peer, "lapsed").isAfter(back));
+      int before = gated.calls.size();
+      gated.release.countDown(); // the call it was in returns: its job goes on
+
+      Throwable failure = outcome.get(ConductorEnv.WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(gated.calls.subList(before, gated.calls.size()))
+          .as("driver calls of the old job after the lapse")
+          .isEmpty();
+      assertThat(failure)
+          .isInstanceOf(DriverException.class)
+          .hasMessageContaining("Driver call deploy.deploy refused: conductor lapsed missed its")
+          .hasMessageContaining("its peers may have taken node " + node.label() + " over")
+          .hasMessageEndingWith("the call was not made");
+      assertThat(gated.calls).endsWith("boot.prepareInstance");
+      Node after = peer.getNode(node.uuid());
+      assertThat(after.reservation()).isNull();
+      assertThat(after.provisionState()).isEqualTo("deploy failed");
+      assertThat(after.lastError()).isEqualTo(takenOver.lastError());
+      assertThat(after.version())
+          .as("nothing written after the takeover")
+          .isEqualTo(takenOver.version());
+    } finally {
+      gated.release.countDown();
+      own.shutdownNow();
+    }
+  }
+
+  private static Instant heartbeatOf(Conductor reader, String name) {
+    return reader.conductors().stream()
+        .filter(i -> i.hostname().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .heartbeatAt();
+  }
+
+  /**
+   * A hardware type that records every call, and whose {@code boot.prepareInstance} waits until the
+   * test releases it.
+   */
+  static final class GatedHardware
+      implements HardwareType, PowerInterface, BootInterface, DeployInterface {
+    static final String NAME = "gated";
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Void> entered = new CompletableFuture<>();
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public PowerInterface power() {
+      return this;
+    }
+
+    @Override
+    public BootInterface boot() {
+      return this;
+    }
+
+    @Override
+    public DeployInterface deploy() {
+      return this;
+    }
+
+    @Override
+    public DriverPowerState getPowerState(DriverNode node) {
+      calls.add("power.getPowerState");
+      return DriverPowerState.POWER_OFF;
+    }
+
+    @Override
+    public void setPowerState(
+        DriverNode node, DriverPowerState target, boolean soft, Duration timeout) {
+      calls.add("power.setPowerState");
+    }
+
+    @Override
+    public void reboot(DriverNode node, boolean soft, Duration timeout) {
+      calls.add("power.reboot");
+    }
+
+    @Override
+    public void prepareInstance(DriverNode node) {
+      calls.add("boot.prepareInstance");
+      entered.complete(null);
+      try {
+        release.await(ConductorEnv.WAIT.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void cleanUpInstance(DriverNode node) {
+      calls.add("boot.cleanUpInstance");
+    }
+
+    @Override
+    public StepOutcome deploy(DriverNode node) {
+      calls.add("deploy.deploy");
+      return StepOutcome.DONE;
+    }
+
+    @Override
+    public void tearDown(DriverNode node) {
+      calls.add("deploy.tearDown");
     }
   }
 
