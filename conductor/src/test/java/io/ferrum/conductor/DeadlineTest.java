@@ -154,6 +154,44 @@ class DeadlineTest {
     }
   }
 
+  @ConductorTest
+  void powerReadsPassTheirDeadline_eachCountsOnce_thenMaintenance_noThreadLeftStuck(
+      ConductorEnv env) {
+    Conductor conductor =
+        env.newConductor(
+            "late",
+            2,
+            b ->
+                b.conductorGroup("late-bmcs")
+                    .powerSync(PowerSyncPolicy.OBSERVE, 1)
+                    .powerSyncInterval(Duration.ofMillis(100))
+                    .driverCallTimeout("power", Duration.ofMillis(300)));
+    // Each read outlives its deadline and the sweep that started it, and its thread the deadline.
+    Node node =
+        conductor.createNode(
+            NodeSpec.of(
+                    "fake-hardware",
+                    Map.of(
+                        "fake_hang", "power.get",
+                        "fake_hang_ms", "1500",
+                        "fake_hang_ignores_interrupt", "true"))
+                .withInitialState("available")
+                .withConductorGroup("late-bmcs"));
+
+    ConductorEnv.await(
+        "the node in maintenance", () -> conductor.getNode(node.uuid()).maintenance());
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(after.fault()).isEqualTo("power failure");
+    assertThat(after.maintenanceReason())
+        .startsWith("Power sync could not read the power state 2 times in a row")
+        .contains("did not return within its deadline of 300 ms");
+    assertThat(FakeHardware.callCount(node.uuid(), "power.get")).isGreaterThanOrEqualTo(2);
+    assertThat(conductor.driverCallsAbandoned()).isGreaterThanOrEqualTo(2);
+    ConductorEnv.await(
+        "the abandoned reads' threads returned", () -> conductor.driverCallsStuck() == 0);
+  }
+
   private static Node inGroup(Conductor conductor, Node node) {
     return conductor.updateNode(
         node.uuid(),
