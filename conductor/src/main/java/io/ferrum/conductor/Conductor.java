@@ -128,9 +128,10 @@ public final class Conductor implements AutoCloseable {
    * policy applies ({@link PowerSyncPolicy}); a driver that fails to answer more than the allowed
    * number of consecutive times (or not within the power interface's deadline) puts the node in
    * maintenance with fault {@code power failure}. Reads take no lock; changes take the node's
-   * exclusive lock and re-check the node under it (a busy node waits for the next sync). Runs
-   * periodically on a thread of its own, over the nodes the hash ring gives this conductor; called
-   * directly, it syncs every eligible node.
+   * exclusive lock and re-check the node under it (a busy node waits for the next sync). A node
+   * whose read is still in flight (started by an earlier sweep) is skipped. Runs periodically on a
+   * thread of its own, over the nodes the hash ring gives this conductor; called directly, it syncs
+   * every eligible node and returns once every read it started has been handled.
    *
    * @return how many nodes were changed (state corrected, enforced, or put in maintenance)
    */
@@ -829,8 +830,11 @@ public final class Conductor implements AutoCloseable {
     periodics
         .task(
             "power-sync",
-            () -> powerSync.sweep(n -> membership.owns(n.conductorGroup(), n.driver(), n.uuid())))
-        .every(powerSyncInterval);
+            () ->
+                powerSync.sweep(
+                    n -> membership.owns(n.conductorGroup(), n.driver(), n.uuid()),
+                    powerSyncInterval))
+        .startingEvery(powerSyncInterval);
   }
 
   /**
@@ -1237,7 +1241,12 @@ public final class Conductor implements AutoCloseable {
       return this;
     }
 
-    /** How often power states are synced with the hardware (default 120 s; zero: never). */
+    /**
+     * How often power states are synced with the hardware, from one sweep's start to the next's
+     * (default 120 s; zero: never). A sweep waits for its reads at most until the next is due; a
+     * read still in flight then (a hung BMC) is handled when it ends, and its node is skipped until
+     * then.
+     */
     public Builder powerSyncInterval(Duration value) {
       this.powerSyncInterval = value;
       return this;
@@ -1256,9 +1265,9 @@ public final class Conductor implements AutoCloseable {
     }
 
     /**
-     * How many power reads a sync sweep runs at once (default 1,000: with BMCs answering in one
-     * second, 100,000 nodes in about 100 s), and how many nodes it reads from the database per
-     * batch (default 1,000). Each read in flight holds one driver thread.
+     * How many power reads the power sync runs at once, sweeps together (default 1,000: with BMCs
+     * answering in one second, 100,000 nodes in about 100 s), and how many nodes it reads from the
+     * database per batch (default 1,000). Each read in flight holds one driver thread.
      */
     public Builder powerSyncConcurrency(int concurrency, int batchSize) {
       if (concurrency < 1 || batchSize < 1) {

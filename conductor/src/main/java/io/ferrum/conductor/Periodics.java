@@ -58,6 +58,35 @@ final class Periodics {
       return this;
     }
 
+    /**
+     * Runs the task every {@code interval} from one run's start to the next's (none when zero or
+     * negative), the first after one: a run that takes longer is followed at once by the next,
+     * never by a burst of the runs it missed.
+     */
+    Periodic startingEvery(Duration interval) {
+      if (interval.isZero() || interval.isNegative()) {
+        return this;
+      }
+      schedule(() -> runAtRate(interval.toNanos()), interval.toNanos());
+      return this;
+    }
+
+    private void runAtRate(long period) {
+      long start = System.nanoTime();
+      runOnce();
+      if (!halted && !(stopped && !spared)) {
+        schedule(() -> runAtRate(period), Math.max(0, start + period - System.nanoTime()));
+      }
+    }
+
+    private void schedule(Runnable run, long delayNanos) {
+      try {
+        thread.schedule(run, delayNanos, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // stopping
+      }
+    }
+
     /** Runs the task once more after {@code delay}, between its regular runs. */
     void after(Duration delay) {
       if (stopped || halted) {

@@ -12,12 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -31,11 +34,14 @@ import org.slf4j.LoggerFactory;
  * JSON parsed just before the read), so its memory does not grow with the fleet. Reads take no lock
  * and run concurrently, at most {@code concurrency} at a time, each on a driver thread within the
  * power interface's deadline: a slow BMC costs one slot for one read, a hung one for one deadline.
- * The results are handled by a few threads of their own: a node whose stored state matches costs
- * nothing more; a change takes the node's exclusive lock and re-checks, under it, that the node is
- * still as the read found it. A failure on one node is logged and never stops the sweep.
+ * A node has at most one read in flight: a sweep skips a node whose read (started by an earlier
+ * sweep that did not wait for it) has not been handled yet. The results are handled by a few
+ * threads of their own: a node whose stored state matches costs nothing more; a change takes the
+ * node's exclusive lock and re-checks, under it, that the node is still as the read found it. A
+ * failure on one node is logged and never stops the sweep.
  *
- * <p>Thread-safe; one sweep at a time is expected (the periodic task runs on its own thread).
+ * <p>Thread-safe; sweeps may overlap (a periodic one and one run by hand, or one that stopped
+ * waiting for a hung read and the next).
  */
 final class PowerSync {
 
@@ -60,6 +66,12 @@ final class PowerSync {
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Map<String, Integer> disagreements = new ConcurrentHashMap<>();
 
+  /** Free read slots, shared by all sweeps: a sweep may end while its reads still run. */
+  private final Semaphore slots;
+
+  /** The nodes (by UUID) whose read is in flight: started and not yet handled. */
+  private final Set<String> reading = ConcurrentHashMap.newKeySet();
+
   PowerSync(
       ConductorContext ctx,
       TaskManager tasks,
@@ -73,6 +85,7 @@ final class PowerSync {
     this.maxRetries = maxRetries;
     this.concurrency = concurrency;
     this.batchSize = batchSize;
+    this.slots = new Semaphore(concurrency);
     AtomicInteger counter = new AtomicInteger();
     this.results =
         Executors.newFixedThreadPool(
@@ -84,20 +97,30 @@ final class PowerSync {
             });
   }
 
-  /** One sweep over every eligible node; returns how many nodes were changed. */
+  /**
+   * One sweep over every eligible node; returns how many nodes were changed, once every read it
+   * started has been handled.
+   */
   int sweep() {
-    return sweep(node -> true);
+    return sweep(node -> true, null);
   }
 
   /**
-   * One sweep over the eligible nodes {@code mine} accepts; returns how many were changed. Returns
-   * once every read it started has been handled.
+   * One sweep over the eligible nodes {@code mine} accepts; returns how many were changed by the
+   * reads handled before it returned.
+   *
+   * <p>It returns once every read it started has been handled, or once {@code period} (when not
+   * null) has passed since it started, whichever comes first: a read still in flight then (a hung
+   * BMC, until the power deadline) is handled when it ends, and until then later sweeps skip its
+   * node, so a node never has two reads in flight and the others are read every period. Reads of
+   * all sweeps together stay within {@code concurrency}; a sweep that finds every slot taken waits
+   * for one.
    */
-  int sweep(Predicate<NodeStore.SyncCandidate> mine) {
+  int sweep(Predicate<NodeStore.SyncCandidate> mine, Duration period) {
     if (ctx.driverCalls.deadline("power").isZero()) {
       return sweepInline(mine);
     }
-    Semaphore slots = new Semaphore(concurrency);
+    long start = System.nanoTime();
     Phaser inFlight = new Phaser(1);
     AtomicInteger changed = new AtomicInteger();
     long after = 0;
@@ -113,21 +136,7 @@ final class PowerSync {
         after = batch.get(batch.size() - 1).id();
         for (NodeStore.SyncCandidate node : batch) {
           if (mine.test(node)) {
-            slots.acquire();
-            inFlight.register();
-            read(node)
-                .whenCompleteAsync(
-                    (actual, failure) -> {
-                      try {
-                        if (handle(node, actual, failure)) {
-                          changed.incrementAndGet();
-                        }
-                      } finally {
-                        slots.release();
-                        inFlight.arriveAndDeregister();
-                      }
-                    },
-                    results);
+            start(node, inFlight, changed);
           }
         }
         if (batch.size() < batchSize) {
@@ -135,11 +144,83 @@ final class PowerSync {
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Thread.currentThread().interrupt(); // stopping: no wait below, the reads end on their own
     } finally {
-      inFlight.arriveAndAwaitAdvance();
+      awaitReads(inFlight, period == null ? -1 : start + period.toNanos());
     }
     return changed.get();
+  }
+
+  /**
+   * Starts the read of {@code node} unless one is still in flight (then the node waits for a later
+   * sweep), once a slot is free. Whatever happens to the read, its node, slot and party in {@code
+   * inFlight} are given back exactly once.
+   */
+  private void start(NodeStore.SyncCandidate node, Phaser inFlight, AtomicInteger changed)
+      throws InterruptedException {
+    if (!reading.add(node.uuid())) {
+      LOG.debug("Power sync skips node {}: its previous read is still in flight", node.label());
+      return;
+    }
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      reading.remove(node.uuid());
+      throw e;
+    }
+    try {
+      inFlight.register();
+    } catch (RuntimeException e) {
+      reading.remove(node.uuid());
+      slots.release();
+      throw e;
+    }
+    Runnable done =
+        () -> {
+          reading.remove(node.uuid());
+          slots.release();
+          inFlight.arriveAndDeregister();
+        };
+    CompletableFuture<DriverPowerState> handled;
+    try {
+      handled =
+          read(node)
+              .whenCompleteAsync(
+                  (actual, failure) -> {
+                    if (handle(node, actual, failure)) {
+                      changed.incrementAndGet();
+                    }
+                  },
+                  results);
+    } catch (RuntimeException | Error e) {
+      done.run();
+      throw e;
+    }
+    // Runs on whichever thread completes the handling, even when the handler threads are stopped
+    // and never run it.
+    handled.whenComplete((ignored, failure) -> done.run());
+  }
+
+  /**
+   * Waits until every read of the sweep has been handled, or until {@code until} ({@link
+   * System#nanoTime}; negative: no limit), or an interrupt.
+   */
+  private static void awaitReads(Phaser inFlight, long until) {
+    int phase = inFlight.arrive();
+    try {
+      if (until < 0) {
+        inFlight.awaitAdvanceInterruptibly(phase);
+      } else {
+        inFlight.awaitAdvanceInterruptibly(
+            phase, Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      LOG.debug(
+          "Power sync: {} read(s) still in flight when the next sweep is due",
+          inFlight.getUnarrivedParties());
+    }
   }
 
   /**

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrum.conductor.testing.ConductorEnv;
 import io.ferrum.conductor.testing.ConductorTest;
+import io.ferrum.driver.DriverPowerState;
 import io.ferrum.driver.DriverTimeoutException;
 import io.ferrum.driver.fake.FakeHardware;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,6 +89,107 @@ class DeadlineTest {
         () -> conductor.getNode(waiting.uuid()).provisionState().equals("deploy failed"));
     assertThat(conductor.getNode(waiting.uuid()).lastError())
         .startsWith("Timeout reached while waiting for callback");
+  }
+
+  // The power deadline is far longer than the test: the hung reads hang throughout, and only a
+  // sweep that stops waiting for them at its period can correct the healthy nodes.
+  @ConductorTest
+  void powerReadsHang_healthyNodesStillSyncedEachPeriod_hungNodesReadOnce(ConductorEnv env) {
+    Conductor conductor =
+        env.newConductor(
+            "sweeps",
+            2,
+            b ->
+                b.conductorGroup("hung-bmcs")
+                    .powerSyncInterval(Duration.ofMillis(200))
+                    .driverCallTimeout("power", Duration.ofSeconds(60)));
+    List<Node> hung = new ArrayList<>();
+    List<Node> healthy = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      hung.add(
+          conductor.createNode(
+              NodeSpec.of(
+                      "fake-hardware", Map.of("fake_hang", "power.get", "fake_hang_ms", "120000"))
+                  .withInitialState("available")
+                  .withConductorGroup("hung-bmcs")));
+      healthy.add(
+          conductor.createNode(
+              NodeSpec.of("fake-hardware", Map.of())
+                  .withInitialState("available")
+                  .withConductorGroup("hung-bmcs")));
+    }
+    for (Node node : hung) {
+      ConductorEnv.await(
+          "the read of " + node.uuid() + " hangs",
+          () -> FakeHardware.callCount(node.uuid(), "power.get") > 0);
+    }
+    // A node is created with no power state: once it is "power off", its first read was handled.
+    for (Node node : healthy) {
+      ConductorEnv.await(
+          "the first read of " + node.uuid() + " handled",
+          () -> "power off".equals(conductor.getNode(node.uuid()).powerState()));
+    }
+
+    // The hardware changes behind the conductor's back, twice: each needs a sweep after it.
+    for (DriverPowerState now : List.of(DriverPowerState.POWER_ON, DriverPowerState.POWER_OFF)) {
+      String expected = now == DriverPowerState.POWER_ON ? "power on" : "power off";
+      for (Node node : healthy) {
+        FakeHardware.setHardwarePowerState(node.uuid(), now);
+      }
+      for (Node node : healthy) {
+        ConductorEnv.await(
+            node.uuid() + " corrected to " + expected + " while the hung reads still hang",
+            () -> expected.equals(conductor.getNode(node.uuid()).powerState()));
+      }
+    }
+
+    assertThat(conductor.driverCallsAbandoned()).as("no read reached its deadline").isZero();
+    for (Node node : hung) {
+      assertThat(FakeHardware.callCount(node.uuid(), "power.get"))
+          .as("reads of %s: later sweeps skip it while its read is in flight", node.uuid())
+          .isEqualTo(1);
+      Node after = conductor.getNode(node.uuid());
+      assertThat(after.maintenance()).isFalse();
+      assertThat(after.powerState()).isNull();
+    }
+  }
+
+  @ConductorTest
+  void powerReadsPassTheirDeadline_eachCountsOnce_thenMaintenance_noThreadLeftStuck(
+      ConductorEnv env) {
+    Conductor conductor =
+        env.newConductor(
+            "late",
+            2,
+            b ->
+                b.conductorGroup("late-bmcs")
+                    .powerSync(PowerSyncPolicy.OBSERVE, 1)
+                    .powerSyncInterval(Duration.ofMillis(100))
+                    .driverCallTimeout("power", Duration.ofMillis(300)));
+    // Each read outlives its deadline and the sweep that started it, and its thread the deadline.
+    Node node =
+        conductor.createNode(
+            NodeSpec.of(
+                    "fake-hardware",
+                    Map.of(
+                        "fake_hang", "power.get",
+                        "fake_hang_ms", "1500",
+                        "fake_hang_ignores_interrupt", "true"))
+                .withInitialState("available")
+                .withConductorGroup("late-bmcs"));
+
+    ConductorEnv.await(
+        "the node in maintenance", () -> conductor.getNode(node.uuid()).maintenance());
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(after.fault()).isEqualTo("power failure");
+    assertThat(after.maintenanceReason())
+        .startsWith("Power sync could not read the power state 2 times in a row")
+        .contains("did not return within its deadline of 300 ms");
+    assertThat(FakeHardware.callCount(node.uuid(), "power.get")).isGreaterThanOrEqualTo(2);
+    assertThat(conductor.driverCallsAbandoned()).isGreaterThanOrEqualTo(2);
+    ConductorEnv.await(
+        "the abandoned reads' threads returned", () -> conductor.driverCallsStuck() == 0);
   }
 
   private static Node inGroup(Conductor conductor, Node node) {
