@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
  * this class in the JVM, as real hardware would be shared by several conductors of that JVM.
  * Conductors in different processes (several {@code ferrum serve} on one database) each have
  * machines of their own: a power change made through one is not what another reads, so a peer's
- * power sync corrects it back to its own machine's state. For a drill with several processes, use
- * a driver whose hardware they share. Behaviour is set per node through {@code driver_info}:
+ * power sync corrects it back to its own machine's state. For a drill with several processes, use a
+ * driver whose hardware they share. Behaviour is set per node through {@code driver_info}:
  *
  * <table>
  *   <caption>driver_info keys</caption>
