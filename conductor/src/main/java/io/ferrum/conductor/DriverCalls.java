@@ -238,8 +238,28 @@ final class DriverCalls {
    * {@link DriverException} if no driver thread is free. Cancelling the future interrupts the call.
    */
   <T> CompletableFuture<T> callAsync(String what, Duration deadline, Callable<T> call) {
+    return callAsync(what, deadline, call, () -> {});
+  }
+
+  /**
+   * As {@link #callAsync(String, Duration, Callable)}, and {@code returned} runs once when no
+   * thread is in the call any more: when the call returns or throws, or at once if it never starts
+   * (refused, or cancelled before a thread took it). For a call abandoned at its deadline, that is
+   * only when its thread finally comes back, which may be never.
+   */
+  <T> CompletableFuture<T> callAsync(
+      String what, Duration deadline, Callable<T> call, Runnable returned) {
+    java.util.concurrent.atomic.AtomicBoolean told =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable tell =
+        () -> {
+          if (told.compareAndSet(false, true)) {
+            returned.run();
+          }
+        };
     CompletableFuture<T> result = new CompletableFuture<>();
     if (stuck.get() >= MAX_STUCK) {
+      tell.run();
       result.completeExceptionally(
           new DriverException(
               "Driver call "
@@ -253,6 +273,7 @@ final class DriverCalls {
       return result;
     }
     if (!slots.tryAcquire()) {
+      tell.run();
       result.completeExceptionally(
           new DriverException(
               "No thread free for driver call "
@@ -276,24 +297,43 @@ final class DriverCalls {
             slots.release();
           }
         };
+    // Whoever sets this first owns the end of the call: the thread that runs it, or a cancel that
+    // came before any thread took it (the call then never runs).
+    java.util.concurrent.atomic.AtomicBoolean claimed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable ended =
+        () -> {
+          freeSlot.run();
+          if (!state.compareAndSet(0, 1)) {
+            stuck.decrementAndGet(); // abandoned earlier: no longer stuck
+          }
+          tell.run();
+        };
+    Runnable endIfUnstarted =
+        () -> {
+          if (claimed.compareAndSet(false, true)) {
+            ended.run();
+          }
+        };
     Future<?> running;
     try {
       running =
           threads.submit(
               () -> {
+                if (!claimed.compareAndSet(false, true)) {
+                  return; // cancelled before it started
+                }
                 try {
                   result.complete(call.call());
                 } catch (Throwable t) { // NOPMD: the caller gets whatever the driver threw
                   result.completeExceptionally(t);
                 } finally {
-                  freeSlot.run();
-                  if (!state.compareAndSet(0, 1)) {
-                    stuck.decrementAndGet(); // abandoned earlier: no longer stuck
-                  }
+                  ended.run();
                 }
               });
     } catch (RejectedExecutionException e) {
       freeSlot.run();
+      tell.run();
       result.completeExceptionally(new DriverException("The conductor is stopping", e));
       return result;
     }
@@ -307,6 +347,7 @@ final class DriverCalls {
                   stuck.incrementAndGet();
                   freeSlot.run();
                   running.cancel(true);
+                  endIfUnstarted.run();
                   abandoned.incrementAndGet();
                   LOG.warn(
                       "Conductor {}: driver call {} passed its deadline of {}; abandoned ({} still"
@@ -321,6 +362,7 @@ final class DriverCalls {
               TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       running.cancel(true);
+      endIfUnstarted.run();
       result.completeExceptionally(new DriverException("The conductor is stopping", e));
       return result;
     }
@@ -329,6 +371,7 @@ final class DriverCalls {
           timer.cancel(false);
           if (result.isCancelled()) {
             running.cancel(true);
+            endIfUnstarted.run();
           }
         });
     return result;

@@ -3,6 +3,7 @@ package io.ferrum.conductor;
 import io.ferrum.conductor.internal.NodeStore;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
+import io.ferrum.driver.DriverTimeoutException;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.fsm.ProvisionMachine;
 import io.ferrum.fsm.ProvisionState;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -69,8 +69,20 @@ final class PowerSync {
   /** Free read slots, shared by all sweeps: a sweep may end while its reads still run. */
   private final Semaphore slots;
 
-  /** The nodes (by UUID) whose read is in flight: started and not yet handled. */
-  private final Set<String> reading = ConcurrentHashMap.newKeySet();
+  /**
+   * The nodes (by UUID) whose read is in flight: started, and not both handled and returned from
+   * the driver. A read abandoned at its deadline is handled (a failure) while its thread may still
+   * be stuck in the driver; its node stays here until that thread returns, so a node never has two
+   * driver threads reading it.
+   */
+  private final Map<String, Read> reading = new ConcurrentHashMap<>();
+
+  /** One read in flight: whether its result was handled; it leaves {@link #reading} at zero. */
+  private static final class Read {
+    final java.util.concurrent.atomic.AtomicInteger pending =
+        new java.util.concurrent.atomic.AtomicInteger(2); // handled, and returned
+    volatile boolean handled;
+  }
 
   PowerSync(
       ConductorContext ctx,
@@ -112,9 +124,10 @@ final class PowerSync {
    * <p>It returns once every read it started has been handled, or once {@code period} (when not
    * null) has passed since it started, whichever comes first: a read still in flight then (a hung
    * BMC, until the power deadline) is handled when it ends, and until then later sweeps skip its
-   * node, so a node never has two reads in flight and the others are read every period. Reads of
-   * all sweeps together stay within {@code concurrency}; a sweep that finds every slot taken waits
-   * for one.
+   * node, so a node never has two reads in flight and the others are read every period. A read
+   * abandoned at its deadline keeps its node until its driver thread returns; a sweep that finds it
+   * still in the driver counts a failed read instead of starting another. Reads of all sweeps
+   * together stay within {@code concurrency}; a sweep that finds every slot taken waits for one.
    */
   int sweep(Predicate<NodeStore.SyncCandidate> mine, Duration period) {
     if (ctx.driverCalls.deadline("power").isZero()) {
@@ -158,33 +171,48 @@ final class PowerSync {
    */
   private void start(NodeStore.SyncCandidate node, Phaser inFlight, AtomicInteger changed)
       throws InterruptedException {
-    if (!reading.add(node.uuid())) {
-      LOG.debug("Power sync skips node {}: its previous read is still in flight", node.label());
+    Read read = new Read();
+    Read previous = reading.putIfAbsent(node.uuid(), read);
+    if (previous != null) {
+      if (previous.handled) {
+        // Its last read passed its deadline and its thread is still in the driver: this sweep
+        // cannot read the node either, which counts as a failed read.
+        countStuck(node);
+      } else {
+        LOG.debug("Power sync skips node {}: its previous read is still in flight", node.label());
+      }
       return;
     }
+    Runnable leave =
+        () -> {
+          if (read.pending.decrementAndGet() == 0) {
+            reading.remove(node.uuid(), read);
+          }
+        };
     try {
       slots.acquire();
     } catch (InterruptedException e) {
-      reading.remove(node.uuid());
+      reading.remove(node.uuid(), read);
       throw e;
     }
     try {
       inFlight.register();
     } catch (RuntimeException e) {
-      reading.remove(node.uuid());
+      reading.remove(node.uuid(), read);
       slots.release();
       throw e;
     }
     Runnable done =
         () -> {
-          reading.remove(node.uuid());
+          read.handled = true;
+          leave.run();
           slots.release();
           inFlight.arriveAndDeregister();
         };
     CompletableFuture<DriverPowerState> handled;
     try {
       handled =
-          read(node)
+          read(node, leave)
               .whenCompleteAsync(
                   (actual, failure) -> {
                     if (handle(node, actual, failure)) {
@@ -193,12 +221,28 @@ final class PowerSync {
                   },
                   results);
     } catch (RuntimeException | Error e) {
-      done.run();
+      reading.remove(node.uuid(), read);
+      slots.release();
+      inFlight.arriveAndDeregister();
       throw e;
     }
     // Runs on whichever thread completes the handling, even when the handler threads are stopped
     // and never run it.
     handled.whenComplete((ignored, failure) -> done.run());
+  }
+
+  /** Counts a sweep that found the node's abandoned read still stuck in the driver. */
+  private void countStuck(NodeStore.SyncCandidate node) {
+    DriverTimeoutException stuck =
+        new DriverTimeoutException(
+            "The previous power read of node "
+                + node.label()
+                + " passed its deadline and has still not returned from the driver");
+    try {
+      results.execute(() -> handle(node, null, stuck));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("Power sync stopping; node {} not counted", node.label());
+    }
   }
 
   /**
@@ -274,7 +318,9 @@ final class PowerSync {
     results.shutdownNow();
   }
 
-  private CompletableFuture<DriverPowerState> read(NodeStore.SyncCandidate node) {
+  /** Reads the node's power state; {@code returned} runs once no driver thread is in the read. */
+  private CompletableFuture<DriverPowerState> read(
+      NodeStore.SyncCandidate node, Runnable returned) {
     HardwareType driver;
     DriverNode target;
     try {
@@ -288,12 +334,14 @@ final class PowerSync {
               node.instanceInfo(),
               node.properties());
     } catch (RuntimeException e) {
+      returned.run();
       return CompletableFuture.failedFuture(e);
     }
     return ctx.driverCalls.callAsync(
         "power.getPowerState",
         ctx.driverCalls.deadline("power"),
-        () -> driver.power().getPowerState(target));
+        () -> driver.power().getPowerState(target),
+        returned);
   }
 
   /** Handles one read; returns whether the node was changed. Never throws. */

@@ -185,11 +185,50 @@ class DeadlineTest {
     assertThat(after.fault()).isEqualTo("power failure");
     assertThat(after.maintenanceReason())
         .startsWith("Power sync could not read the power state 2 times in a row")
-        .contains("did not return within its deadline of 300 ms");
-    assertThat(FakeHardware.callCount(node.uuid(), "power.get")).isGreaterThanOrEqualTo(2);
-    assertThat(conductor.driverCallsAbandoned()).isGreaterThanOrEqualTo(2);
+        .containsAnyOf(
+            "did not return within its deadline of 300 ms",
+            "passed its deadline and has still not returned from the driver");
+    assertThat(FakeHardware.callCount(node.uuid(), "power.get")).isGreaterThanOrEqualTo(1);
+    assertThat(conductor.driverCallsAbandoned()).isGreaterThanOrEqualTo(1);
     ConductorEnv.await(
         "the abandoned reads' threads returned", () -> conductor.driverCallsStuck() == 0);
+  }
+
+  @ConductorTest
+  void powerReadStuckInTheDriver_noSecondReadOfTheNode_stillReachesMaintenance(ConductorEnv env) {
+    Conductor conductor =
+        env.newConductor(
+            "stuck",
+            2,
+            b ->
+                b.conductorGroup("stuck-bmcs")
+                    .powerSync(PowerSyncPolicy.OBSERVE, 3)
+                    .powerSyncInterval(Duration.ofMillis(100))
+                    .driverCallTimeout("power", Duration.ofMillis(200)));
+    // The read's thread ignores interrupts and stays in the driver well past every sweep below, as
+    // a driver stuck in native code does; a new read each sweep would pile threads up.
+    Node node =
+        conductor.createNode(
+            NodeSpec.of(
+                    "fake-hardware",
+                    Map.of(
+                        "fake_hang", "power.get",
+                        "fake_hang_ms", "6000",
+                        "fake_hang_ignores_interrupt", "true"))
+                .withInitialState("available")
+                .withConductorGroup("stuck-bmcs"));
+
+    ConductorEnv.await(
+        "the node in maintenance", () -> conductor.getNode(node.uuid()).maintenance());
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(after.fault()).isEqualTo("power failure");
+    assertThat(after.maintenanceReason())
+        .startsWith("Power sync could not read the power state 4 times in a row")
+        .contains("passed its deadline and has still not returned from the driver");
+    assertThat(FakeHardware.callCount(node.uuid(), "power.get")).isEqualTo(1);
+    assertThat(conductor.driverCallsAbandoned()).isEqualTo(1);
+    ConductorEnv.await("the stuck read's thread returned", () -> conductor.driverCallsStuck() == 0);
   }
 
   private static Node inGroup(Conductor conductor, Node node) {
