@@ -157,26 +157,10 @@ class DeadlineTest {
   @ConductorTest
   void powerReadsPassTheirDeadline_eachCountsOnce_thenMaintenance_noThreadLeftStuck(
       ConductorEnv env) {
-    Conductor conductor =
-        env.newConductor(
-            "late",
-            2,
-            b ->
-                b.conductorGroup("late-bmcs")
-                    .powerSync(PowerSyncPolicy.OBSERVE, 1)
-                    .powerSyncInterval(Duration.ofMillis(100))
-                    .driverCallTimeout("power", Duration.ofMillis(300)));
     // Each read outlives its deadline and the sweep that started it, and its thread the deadline.
-    Node node =
-        conductor.createNode(
-            NodeSpec.of(
-                    "fake-hardware",
-                    Map.of(
-                        "fake_hang", "power.get",
-                        "fake_hang_ms", "1500",
-                        "fake_hang_ignores_interrupt", "true"))
-                .withInitialState("available")
-                .withConductorGroup("late-bmcs"));
+    HungRead hung = hungPowerRead(env, "late", 1, Duration.ofMillis(300), 1500);
+    Conductor conductor = hung.conductor();
+    Node node = hung.node();
 
     ConductorEnv.await(
         "the node in maintenance", () -> conductor.getNode(node.uuid()).maintenance());
@@ -196,27 +180,11 @@ class DeadlineTest {
 
   @ConductorTest
   void powerReadStuckInTheDriver_noSecondReadOfTheNode_stillReachesMaintenance(ConductorEnv env) {
-    Conductor conductor =
-        env.newConductor(
-            "stuck",
-            2,
-            b ->
-                b.conductorGroup("stuck-bmcs")
-                    .powerSync(PowerSyncPolicy.OBSERVE, 3)
-                    .powerSyncInterval(Duration.ofMillis(100))
-                    .driverCallTimeout("power", Duration.ofMillis(200)));
     // The read's thread ignores interrupts and stays in the driver well past every sweep below, as
     // a driver stuck in native code does; a new read each sweep would pile threads up.
-    Node node =
-        conductor.createNode(
-            NodeSpec.of(
-                    "fake-hardware",
-                    Map.of(
-                        "fake_hang", "power.get",
-                        "fake_hang_ms", "6000",
-                        "fake_hang_ignores_interrupt", "true"))
-                .withInitialState("available")
-                .withConductorGroup("stuck-bmcs"));
+    HungRead hung = hungPowerRead(env, "stuck", 3, Duration.ofMillis(200), 6000);
+    Conductor conductor = hung.conductor();
+    Node node = hung.node();
 
     ConductorEnv.await(
         "the node in maintenance", () -> conductor.getNode(node.uuid()).maintenance());
@@ -229,6 +197,39 @@ class DeadlineTest {
     assertThat(FakeHardware.callCount(node.uuid(), "power.get")).isEqualTo(1);
     assertThat(conductor.driverCallsAbandoned()).isEqualTo(1);
     ConductorEnv.await("the stuck read's thread returned", () -> conductor.driverCallsStuck() == 0);
+  }
+
+  /** A conductor of its own group, syncing power every 100 ms, and its one node. */
+  private record HungRead(Conductor conductor, Node node) {}
+
+  /**
+   * A conductor named {@code name} whose power sync allows {@code retries} failed reads and gives
+   * each read {@code deadline}, with one node whose power read hangs {@code hangMs}, ignoring
+   * interrupts.
+   */
+  private static HungRead hungPowerRead(
+      ConductorEnv env, String name, int retries, Duration deadline, long hangMs) {
+    String group = name + "-bmcs";
+    Conductor conductor =
+        env.newConductor(
+            name,
+            2,
+            b ->
+                b.conductorGroup(group)
+                    .powerSync(PowerSyncPolicy.OBSERVE, retries)
+                    .powerSyncInterval(Duration.ofMillis(100))
+                    .driverCallTimeout("power", deadline));
+    Node node =
+        conductor.createNode(
+            NodeSpec.of(
+                    "fake-hardware",
+                    Map.of(
+                        "fake_hang", "power.get",
+                        "fake_hang_ms", Long.toString(hangMs),
+                        "fake_hang_ignores_interrupt", "true"))
+                .withInitialState("available")
+                .withConductorGroup(group));
+    return new HungRead(conductor, node);
   }
 
   private static Node inGroup(Conductor conductor, Node node) {
