@@ -59,9 +59,13 @@ public final class BmcNetworkPolicy {
   }
 
   private final List<Network> networks;
+  private final String setting;
+  private final String what;
 
-  private BmcNetworkPolicy(List<Network> networks) {
+  private BmcNetworkPolicy(List<Network> networks, String setting, String what) {
     this.networks = List.copyOf(networks);
+    this.setting = setting;
+    this.what = what;
   }
 
   /** The default: no network at all. */
@@ -75,11 +79,22 @@ public final class BmcNetworkPolicy {
    * @throws IllegalArgumentException naming an entry that is not a CIDR block or an address
    */
   public static BmcNetworkPolicy from(DriverSettings settings) {
+    return from(settings, ALLOWED_NETWORKS, "a BMC network");
+  }
+
+  /**
+   * The same rules over the networks of another setting, for other hosts the conductor talks to
+   * (for example a deploy ramdisk's agent); refusals name {@code setting} and {@code what} (as in
+   * "an operator can add a BMC network").
+   *
+   * @throws IllegalArgumentException naming an entry that is not a CIDR block or an address
+   */
+  public static BmcNetworkPolicy from(DriverSettings settings, String setting, String what) {
     List<Network> networks = new ArrayList<>();
-    for (String entry : settings.list(ALLOWED_NETWORKS, List.of())) {
-      networks.add(network(entry));
+    for (String entry : settings.list(setting, List.of())) {
+      networks.add(network(setting, entry));
     }
-    return new BmcNetworkPolicy(networks);
+    return new BmcNetworkPolicy(networks, setting, what);
   }
 
   /** The allowed networks as the operator wrote them. */
@@ -203,26 +218,26 @@ public final class BmcNetworkPolicy {
         field,
         shown,
         "it is in no network of "
-            + ALLOWED_NETWORKS
+            + setting
             + " ("
             + (networks.isEmpty() ? "empty" : String.join(", ", networks()))
             + "); "
-            + DriverSettings.howToAllow(ALLOWED_NETWORKS, "a BMC network"));
+            + DriverSettings.howToAllow(setting, what));
   }
 
-  private static Network network(String entry) {
+  private static Network network(String setting, String entry) {
     String text = entry.trim();
     int slash = text.indexOf('/');
     String address = slash < 0 ? text : text.substring(0, slash);
     InetAddress parsed;
     try {
-      parsed = literal(ALLOWED_NETWORKS, address);
+      parsed = literal(setting, address);
     } catch (InvalidDriverInfoException e) {
       parsed = null;
     }
     if (parsed == null) {
       throw new IllegalArgumentException(
-          ALLOWED_NETWORKS + ": \"" + entry + "\" is not an IP address or a CIDR block");
+          setting + ": \"" + entry + "\" is not an IP address or a CIDR block");
     }
     int max = parsed.getAddress().length * 8;
     int bits = max;
@@ -230,7 +245,7 @@ public final class BmcNetworkPolicy {
       String prefix = text.substring(slash + 1);
       if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > max) {
         throw new IllegalArgumentException(
-            ALLOWED_NETWORKS + ": \"" + entry + "\" has a prefix length outside 0-" + max);
+            setting + ": \"" + entry + "\" has a prefix length outside 0-" + max);
       }
       bits = Integer.parseInt(prefix);
     }
@@ -239,6 +254,6 @@ public final class BmcNetworkPolicy {
 
   @Override
   public String toString() {
-    return "BmcNetworkPolicy" + networks();
+    return "BmcNetworkPolicy[" + setting + "=" + networks() + "]";
   }
 }

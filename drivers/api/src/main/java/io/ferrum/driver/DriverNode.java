@@ -1,5 +1,7 @@
 package io.ferrum.driver;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,6 +16,12 @@ import java.util.Objects;
  * @param driverInfo how to reach the hardware (addresses, credentials); secrets included
  * @param instanceInfo what to deploy (for example {@code image_source})
  * @param properties known hardware properties ({@code cpus}, {@code memory_mb}, ...)
+ * @param driverInternalInfo what the conductor and drivers recorded about the node between calls
+ *     (for example where a deploy ramdisk's agent listens, {@code agent_url}); read-only here
+ * @param interfaces the implementation the node chose for each hardware interface, by interface
+ *     name ({@code "deploy" -> "direct"}); empty when unknown
+ * @param macs the MAC addresses of the node's ports, lower case with colons ({@code
+ *     52:54:00:12:34:56}), in no particular order
  */
 public record DriverNode(
     String uuid,
@@ -21,7 +29,10 @@ public record DriverNode(
     String driver,
     Map<String, Object> driverInfo,
     Map<String, Object> instanceInfo,
-    Map<String, Object> properties) {
+    Map<String, Object> properties,
+    Map<String, Object> driverInternalInfo,
+    Map<String, String> interfaces,
+    List<String> macs) {
 
   public DriverNode {
     Objects.requireNonNull(uuid, "uuid");
@@ -29,6 +40,35 @@ public record DriverNode(
     driverInfo = immutable(driverInfo);
     instanceInfo = immutable(instanceInfo);
     properties = immutable(properties);
+    driverInternalInfo = immutable(driverInternalInfo);
+    interfaces =
+        interfaces == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(interfaces));
+    macs =
+        macs == null ? List.of() : macs.stream().map(mac -> mac.toLowerCase(Locale.ROOT)).toList();
+  }
+
+  /**
+   * A node with no recorded internal information, no interface choices and no ports: what a driver
+   * sees of a node being created or checked.
+   */
+  public DriverNode(
+      String uuid,
+      String name,
+      String driver,
+      Map<String, Object> driverInfo,
+      Map<String, Object> instanceInfo,
+      Map<String, Object> properties) {
+    this(uuid, name, driver, driverInfo, instanceInfo, properties, null, null, null);
+  }
+
+  /**
+   * The implementation the node chose for {@code hardwareInterface} ({@code "boot"}, {@code
+   * "deploy"}, ...), or {@code null} when the conductor did not say.
+   */
+  public String chosen(String hardwareInterface) {
+    return interfaces.get(hardwareInterface);
   }
 
   /** {@code driver_info[key]} as a string, or {@code null} when absent. */
