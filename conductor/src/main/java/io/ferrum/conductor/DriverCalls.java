@@ -243,9 +243,10 @@ final class DriverCalls {
 
   /**
    * As {@link #callAsync(String, Duration, Callable)}, and {@code returned} runs once when no
-   * thread is in the call any more: when the call returns or throws, or at once if it never starts
-   * (refused, or cancelled before a thread took it). For a call abandoned at its deadline, that is
-   * only when its thread finally comes back, which may be never.
+   * thread is in the call any more: when the call returns or throws (before the future completes
+   * with what it returned or threw), or at once if it never starts (refused, or cancelled before a
+   * thread took it). For a call abandoned at its deadline, that is only when its thread finally
+   * comes back, which may be never.
    */
   <T> CompletableFuture<T> callAsync(
       String what, Duration deadline, Callable<T> call, Runnable returned) {
@@ -323,12 +324,20 @@ final class DriverCalls {
                 if (!claimed.compareAndSet(false, true)) {
                   return; // cancelled before it started
                 }
+                T value = null;
+                Throwable thrown = null;
                 try {
-                  result.complete(call.call());
+                  value = call.call();
                 } catch (Throwable t) { // NOPMD: the caller gets whatever the driver threw
-                  result.completeExceptionally(t);
+                  thrown = t;
                 } finally {
+                  // Before the result is visible: whoever sees it knows no thread is in the call.
                   ended.run();
+                }
+                if (thrown == null) {
+                  result.complete(value);
+                } else {
+                  result.completeExceptionally(thrown);
                 }
               });
     } catch (RejectedExecutionException e) {

@@ -77,11 +77,20 @@ final class PowerSync {
    */
   private final Map<String, Read> reading = new ConcurrentHashMap<>();
 
-  /** One read in flight: whether its result was handled; it leaves {@link #reading} at zero. */
+  /**
+   * One read in flight: whether its result was handled and whether its driver thread returned; it
+   * leaves {@link #reading} once both happened.
+   */
   private static final class Read {
     final java.util.concurrent.atomic.AtomicInteger pending =
         new java.util.concurrent.atomic.AtomicInteger(2); // handled, and returned
     volatile boolean handled;
+    volatile boolean returned;
+
+    /** Handled (abandoned at its deadline) while its driver thread is still in the driver. */
+    boolean stuck() {
+      return handled && !returned;
+    }
   }
 
   PowerSync(
@@ -174,7 +183,7 @@ final class PowerSync {
     Read read = new Read();
     Read previous = reading.putIfAbsent(node.uuid(), read);
     if (previous != null) {
-      if (previous.handled) {
+      if (previous.stuck()) {
         // Its last read passed its deadline and its thread is still in the driver: this sweep
         // cannot read the node either, which counts as a failed read.
         countStuck(node);
@@ -188,6 +197,12 @@ final class PowerSync {
           if (read.pending.decrementAndGet() == 0) {
             reading.remove(node.uuid(), read);
           }
+        };
+    Runnable returned =
+        () -> {
+          // Before leaving: a sweep that still sees this read must not count it as stuck.
+          read.returned = true;
+          leave.run();
         };
     try {
       slots.acquire();
@@ -212,7 +227,7 @@ final class PowerSync {
     CompletableFuture<DriverPowerState> handled;
     try {
       handled =
-          read(node, leave)
+          read(node, returned)
               .whenCompleteAsync(
                   (actual, failure) -> {
                     if (handle(node, actual, failure)) {

@@ -108,4 +108,52 @@ class PowerSyncTest {
     assertThat(env.conductor().syncPowerStates()).isZero();
     assertThat(env.conductor().getNode(enrolled.uuid()).powerState()).isNull();
   }
+
+  /**
+   * Sweeps that overlap (as a slow sweep and the next one do) see reads that just ended; a read
+   * whose driver call returned is never counted as stuck, however close the next sweep comes. With
+   * no retries allowed, one such count would put the node into maintenance.
+   */
+  @ConductorTest(periodicTasks = false)
+  void overlappingSweeps_neverCountAReadThatReturned_asStuck(ConductorEnv env) throws Exception {
+    Conductor conductor =
+        env.newConductor(
+            "sweeper",
+            4,
+            builder ->
+                ConductorEnv.withoutPeriodicTasks(builder)
+                    .powerSync(PowerSyncPolicy.OBSERVE, 0)
+                    .powerSyncConcurrency(64, 64));
+    List<String> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      nodes.add(env.nodeIn("manageable", Map.of()).uuid());
+    }
+    long until = System.nanoTime() + java.time.Duration.ofMillis(1500).toNanos();
+    List<Thread> sweepers = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    for (int t = 0; t < 3; t++) {
+      Thread sweeper =
+          new Thread(
+              () -> {
+                try {
+                  while (System.nanoTime() < until) {
+                    conductor.syncPowerStates();
+                  }
+                } catch (Throwable e) {
+                  failed.compareAndSet(null, e);
+                }
+              });
+      sweeper.start();
+      sweepers.add(sweeper);
+    }
+    for (Thread sweeper : sweepers) {
+      sweeper.join();
+    }
+    assertThat(failed.get()).isNull();
+    for (String uuid : nodes) {
+      Node after = conductor.getNode(uuid);
+      assertThat(after.maintenance()).as("node %s: %s", uuid, after.maintenanceReason()).isFalse();
+    }
+  }
 }
