@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * Self-fencing: a conductor whose last heartbeat is older than the timeout may have been declared
  * dead by its peers; it owns no node's periodic work until a heartbeat succeeds again, and from
- * half the timeout on it makes no driver call for its jobs (its peers may soon act on the same
- * hardware). Its task writes are fenced by their tokens anyway.
+ * half the timeout on it refuses its jobs' driver calls (its peers may soon act on the same
+ * hardware): the call is not made and the job that asked fails through its failure path; it does
+ * not wait for the heartbeat. Its task writes are fenced by their tokens anyway.
  *
  * Lapses: a heartbeat that succeeds a whole timeout or more after the start of the previous
  * successful one (measured on this process's monotonic clock, from before the previous one was
@@ -446,7 +447,8 @@ final class Membership {
         + Duration.ofNanos(nowNanos() - lastBeatNanos).toSeconds()
         + " s (its peers take its nodes over after "
         + timeout.toSeconds()
-        + " s); it makes no driver call until a heartbeat succeeds";
+        + " s); until a heartbeat succeeds it refuses every driver call, so the job that asked"
+        + " fails; the call was not made";
   }
 
   /**

@@ -126,7 +126,10 @@ class ManualPeriodicTasksTest {
     Throwable refused = ConductorEnv.failure(a.power(node.uuid(), "power on", null));
     assertThat(refused)
         .hasMessageContaining(
-            "refused: conductor fenced-a has not heartbeated in the database for 31 s");
+            "refused: conductor fenced-a has not heartbeated in the database for 31 s")
+        .hasMessageEndingWith(
+            "until a heartbeat succeeds it refuses every driver call, so the job that asked fails;"
+                + " the call was not made");
     Node after = a.getNode(node.uuid());
     assertThat(after.powerState()).isNotEqualTo("power on");
     assertThat(after.reservation()).isNull();
