@@ -96,7 +96,7 @@ final class NodesResource {
         .add("POST", "/v1/nodes", this::create)
         .add("GET", "/v1/nodes/detail", r -> list(r, true))
         .add("GET", "/v1/nodes/{node}", this::show)
-        .add("PATCH", "/v1/nodes/{node}", this::patch)
+        .add("PATCH", "/v1/nodes/{node}", Set.of("reset_interfaces"), this::patch)
         .add("DELETE", "/v1/nodes/{node}", this::delete);
   }
 
@@ -114,6 +114,24 @@ final class NodesResource {
   private Response patch(Request r) {
     String ident = NodeViews.ident(r);
     List<PatchOperation> ops = r.patch();
+    Boolean reset = r.queryBoolean("reset_interfaces");
+    if (reset != null) {
+      // Ferrum always resets, on a new driver, the interfaces the patch does not set: Ironic's
+      // reset_interfaces=true. Ironic takes the parameter only with a new driver.
+      r.requireVersion(45, "The \"reset_interfaces\" parameter");
+      if (!reset) {
+        throw new ApiException(
+            400,
+            "reset_interfaces=false is not supported: on a driver change Ferrum resets every"
+                + " interface the patch does not set");
+      }
+      boolean newDriver =
+          ops.stream().anyMatch(op -> op.path().equals("/driver") && !"remove".equals(op.op()));
+      if (!newDriver) {
+        throw new ApiException(
+            400, "The reset_interfaces parameter can be provided only when changing the driver");
+      }
+    }
     for (PatchOperation op : ops) {
       String path = op.path().startsWith("/") ? op.path().substring(1) : op.path();
       int slash = path.indexOf('/');

@@ -24,13 +24,25 @@ final class Router {
     Response handle(Request request) throws IOException;
   }
 
-  private record Route(String method, List<String> pattern, Handler handler) {}
+  private record Route(String method, List<String> pattern, Set<String> query, Handler handler) {}
+
+  /** The methods that change something. */
+  private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   private final List<Route> routes = new ArrayList<>();
 
   /** Serves {@code method} on {@code pattern} with {@code handler}. */
   Router add(String method, String pattern, Handler handler) {
-    routes.add(new Route(method, segments(pattern), handler));
+    return add(method, pattern, Set.of(), handler);
+  }
+
+  /**
+   * Serves {@code method} on {@code pattern} with {@code handler}; a write ({@code POST}, {@code
+   * PUT}, {@code PATCH}, {@code DELETE}) takes only the query parameters in {@code query}, any
+   * other is a 400 before the handler runs. A {@code GET} handler checks its own.
+   */
+  Router add(String method, String pattern, Set<String> query, Handler handler) {
+    routes.add(new Route(method, segments(pattern), Set.copyOf(query), handler));
     return this;
   }
 
@@ -43,6 +55,7 @@ final class Router {
         new Route(
             "*",
             segments(pattern),
+            Set.of(),
             r -> {
               throw notImplemented(what);
             }));
@@ -87,6 +100,11 @@ final class Router {
     for (int i = 0; i < candidates.size(); i++) {
       Route route = candidates.get(i);
       if (route.method().equals(request.method()) || route.method().equals("*")) {
+        if (route.method().equals(request.method()) && WRITES.contains(request.method())) {
+          // No write takes a query parameter: one there is a client's mistake, refused before
+          // anything changes (as a GET refuses one it does not know).
+          request.onlyQuery(route.query());
+        }
         return route.handler().handle(request.withParams(candidateParams.get(i)));
       }
       allowed.add(route.method());

@@ -122,4 +122,52 @@ class QueryParametersTest extends SynchronousServerTest {
     assertThat(api.get("/v1/conductors?detail=True").status()).isEqualTo(200);
     assertThat(api.get("/v1/drivers?type=dynamic&detail=True").status()).isEqualTo(200);
   }
+
+  @Test
+  void aWriteWithAQueryParameter_is400_andChangesNothing() throws Exception {
+    String[][] writes = {
+      {"PATCH", "/v1/nodes/q1?x=1", "[{\"op\": \"add\", \"path\": \"/extra/a\", \"value\": 1}]"},
+      {"PUT", "/v1/nodes/q1/states/provision?force=1", "{\"target\": \"manage\"}"},
+      {"PUT", "/v1/nodes/q1/maintenance?reason=x", "{}"},
+      {"PUT", "/v1/nodes/q1/traits/CUSTOM_A?x=1", null},
+      {"POST", "/v1/ports?x=1", "{\"node_uuid\": \"NODE\", \"address\": \"52:54:00:00:00:09\"}"},
+      {"DELETE", "/v1/nodes/q1?force=true", null}
+    };
+    for (String[] write : writes) {
+      String body = write[2] == null ? null : write[2].replace("NODE", node);
+      Reply reply = api.call(write[0], write[1], "1.78", body);
+
+      assertClientError(reply, 400, "Unknown query parameter");
+    }
+    Reply after = api.call("GET", "/v1/nodes/q1", "1.78", null);
+    assertThat(after.status()).isEqualTo(200);
+    assertThat(after.body().get("provision_state").asText()).isEqualTo("enroll");
+    assertThat(after.body().get("maintenance").asBoolean()).isFalse();
+    assertThat(after.body().get("extra").size()).isZero();
+    assertThat(after.body().get("traits").size()).isZero();
+    assertThat(api.get("/v1/ports").body().get("ports").size()).isZero();
+  }
+
+  @Test
+  void resetInterfaces_isAcceptedWithANewDriverOnly() throws Exception {
+    String patch = "[{\"op\": \"replace\", \"path\": \"/driver\", \"value\": \"fake-hardware\"}]";
+    assertThat(api.call("PATCH", "/v1/nodes/q1?reset_interfaces=true", "1.78", patch).status())
+        .isEqualTo(200);
+    assertClientError(
+        api.call("PATCH", "/v1/nodes/q1?reset_interfaces=false", "1.78", patch),
+        400,
+        "reset_interfaces=false is not supported");
+    assertClientError(
+        api.call(
+            "PATCH",
+            "/v1/nodes/q1?reset_interfaces=true",
+            "1.78",
+            "[{\"op\": \"add\", \"path\": \"/extra/a\", \"value\": 1}]"),
+        400,
+        "only when changing the driver");
+    assertClientError(
+        api.call("PATCH", "/v1/nodes/q1?reset_interfaces=true", "1.44", patch),
+        406,
+        "reset_interfaces");
+  }
 }
