@@ -90,6 +90,15 @@ final class DriverCalls {
   static final int MAX_STUCK = 1000;
 
   /**
+   * How late a deadline's timer may run before the conductor suspects its own process (paused,
+   * starved of CPU) rather than the driver, and gives the call {@link #GRACE} more.
+   */
+  static final Duration LATE = Duration.ofSeconds(1);
+
+  /** The extra time a call gets when its deadline was noticed late. */
+  static final Duration GRACE = Duration.ofSeconds(1);
+
+  /**
    * @param deadlines per interface name ({@code power}, {@code deploy}, ...); missing ones default
    * @param maxCalls the most driver calls in progress at once; a call abandoned at its deadline no
    *     longer counts, so hung drivers cannot use them up
@@ -346,29 +355,51 @@ final class DriverCalls {
       result.completeExceptionally(new DriverException("The conductor is stopping", e));
       return result;
     }
-    java.util.concurrent.ScheduledFuture<?> timer;
+    long due = System.nanoTime() + deadline.toNanos();
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> timer =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean graced =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable[] expire = new Runnable[1];
+    expire[0] =
+        () -> {
+          long late = System.nanoTime() - due;
+          if (late > LATE.toNanos() && !result.isDone() && graced.compareAndSet(false, true)) {
+            // The deadline's own timer ran late: this process was paused or starved, and the
+            // call's thread, which may have its answer already, was held up too. It gets a
+            // moment to come back before the call counts as hung.
+            LOG.warn(
+                "Conductor {}: the deadline of driver call {} was noticed {} late (the process"
+                    + " was paused or starved); the call gets {} more",
+                conductor,
+                what,
+                seconds(Duration.ofNanos(late)),
+                seconds(GRACE));
+            try {
+              timer.set(timers.schedule(expire[0], GRACE.toNanos(), TimeUnit.NANOSECONDS));
+              return;
+            } catch (RejectedExecutionException e) {
+              // Stopping: abandon it now.
+            }
+          }
+          if (result.completeExceptionally(timeout(what, deadline, graced.get()))
+              && state.compareAndSet(0, 2)) {
+            stuck.incrementAndGet();
+            freeSlot.run();
+            running.cancel(true);
+            endIfUnstarted.run();
+            abandoned.incrementAndGet();
+            LOG.warn(
+                "Conductor {}: driver call {} passed its deadline of {}; abandoned ({} still"
+                    + " stuck)",
+                conductor,
+                what,
+                seconds(deadline),
+                stuck.get());
+          }
+        };
     try {
-      timer =
-          timers.schedule(
-              () -> {
-                if (result.completeExceptionally(timeout(what, deadline))
-                    && state.compareAndSet(0, 2)) {
-                  stuck.incrementAndGet();
-                  freeSlot.run();
-                  running.cancel(true);
-                  endIfUnstarted.run();
-                  abandoned.incrementAndGet();
-                  LOG.warn(
-                      "Conductor {}: driver call {} passed its deadline of {}; abandoned ({} still"
-                          + " stuck)",
-                      conductor,
-                      what,
-                      seconds(deadline),
-                      stuck.get());
-                }
-              },
-              deadline.toNanos(),
-              TimeUnit.NANOSECONDS);
+      timer.set(timers.schedule(expire[0], deadline.toNanos(), TimeUnit.NANOSECONDS));
     } catch (RejectedExecutionException e) {
       running.cancel(true);
       endIfUnstarted.run();
@@ -377,7 +408,7 @@ final class DriverCalls {
     }
     result.whenComplete(
         (value, failure) -> {
-          timer.cancel(false);
+          timer.get().cancel(false);
           if (result.isCancelled()) {
             running.cancel(true);
             endIfUnstarted.run();
@@ -386,13 +417,22 @@ final class DriverCalls {
     return result;
   }
 
-  private static DriverTimeoutException timeout(String what, Duration deadline) {
+  private static DriverTimeoutException timeout(String what, Duration deadline, boolean late) {
     return new DriverTimeoutException(
         "The driver call "
             + what
             + " did not return within its deadline of "
             + seconds(deadline)
-            + "; it was abandoned (the hardware may still be acting on it)");
+            + "; it was abandoned (the hardware may still be acting on it)"
+            + (late
+                ? "; the conductor's process was paused or starved while it ran, which may be"
+                    + " the cause"
+                : ""));
+  }
+
+  /** The thread that enforces deadlines, for tests that hold it up as a paused process would. */
+  java.util.concurrent.ScheduledExecutorService deadlineTimer() {
+    return timers;
   }
 
   /** Interrupts the calls in progress and stops the driver threads. */
