@@ -28,8 +28,11 @@ final class DriversResource {
         .add("GET", "/v1/drivers", this::list)
         .add("GET", "/v1/drivers/{driver}", this::show)
         .add("GET", "/v1/drivers/{driver}/properties", this::properties)
-        .notImplemented("/v1/drivers/{driver}/vendor_passthru/**", "driver vendor passthru")
-        .notImplemented("/v1/drivers/{driver}/raid/**", "driver RAID properties");
+        .add(
+            "GET",
+            "/v1/drivers/{driver}/raid/logical_disk_properties",
+            this::raidLogicalDiskProperties)
+        .notImplemented("/v1/drivers/{driver}/vendor_passthru/**", "driver vendor passthru");
   }
 
   private Response list(Request r) {
@@ -57,6 +60,25 @@ final class DriversResource {
 
   private Response properties(Request r) {
     return Response.ok(describe(r.param("driver")).properties());
+  }
+
+  /**
+   * The fields of a logical disk in a target RAID configuration (1.12), for a hardware type that
+   * offers a RAID interface other than {@code no-raid}; Ironic's 404 for one that does not.
+   */
+  private Response raidLogicalDiskProperties(Request r) {
+    r.onlyQuery(Set.of());
+    r.requireEndpointVersion(12, "The RAID logical disk properties of drivers");
+    DriverDescription description = describe(r.param("driver"));
+    boolean raid =
+        description.interfaces().getOrDefault("raid", List.of()).stream()
+            .anyMatch(name -> !HardwareInterfaces.unsupported(name));
+    if (!raid) {
+      throw new ApiException(
+          404,
+          "Driver " + description.name() + " does not support raid (disabled or not implemented).");
+    }
+    return Response.ok(io.ferrum.driver.RaidConfigSchema.LOGICAL_DISK_PROPERTIES);
   }
 
   /** The live conductors that enable hardware type {@code name}. */

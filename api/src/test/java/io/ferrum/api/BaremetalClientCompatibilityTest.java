@@ -255,6 +255,13 @@ class BaremetalClientCompatibilityTest {
 
       run(api, "node", "unset", "compat-raid", "--target-raid-config");
 
+      String properties =
+          run(api, "driver", "raid", "property", "list", "fake-hardware", "-f", "json");
+      JsonNode listed = TestServer.JSON.readTree(properties);
+      List<String> names = new java.util.ArrayList<>();
+      listed.forEach(row -> names.add(row.get("Property").asText()));
+      assertThat(names).contains("raid_level", "size_gb", "physical_disks").hasSize(10);
+
       JsonNode cleared =
           TestServer.JSON.readTree(run(api, "node", "show", "compat-raid", "-f", "json"));
       assertThat(cleared.get("target_raid_config").toString()).isEqualTo("{}");

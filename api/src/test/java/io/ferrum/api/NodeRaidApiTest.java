@@ -152,7 +152,9 @@ class NodeRaidApiTest extends SynchronousServerTest {
         400,
         "raid_interface");
     assertClientError(
-        call("PUT", "/v1/nodes/bmc/states/raid", CONFIG), 404, "Driver ipmi does not support raid");
+        call("PUT", "/v1/nodes/bmc/states/raid", CONFIG),
+        404,
+        "Driver ipmi does not support raid");
     assertThat(api.get("/v1/drivers/ipmi").body().get("enabled_raid_interfaces").toString())
         .isEqualTo("[\"no-raid\"]");
     assertThat(
@@ -272,5 +274,40 @@ class NodeRaidApiTest extends SynchronousServerTest {
     assertClientError(refused, 400, message);
     assertThat(stored(uuid).toString()).isEqualTo("{}");
     assertThat(api.get("/v1/nodes/bad").body().get("reservation").isNull()).isTrue();
+  }
+
+  @Test
+  void driverRaidProperties_describeEveryLogicalDiskField_forATypeWithARaidInterface()
+      throws Exception {
+    Reply reply =
+        api.call("GET", "/v1/drivers/fake-hardware/raid/logical_disk_properties", "1.12", null);
+
+    assertThat(reply.status()).isEqualTo(200);
+    java.util.List<String> names = new java.util.ArrayList<>();
+    reply.body().fieldNames().forEachRemaining(names::add);
+    assertThat(names)
+        .containsExactlyInAnyOrderElementsOf(io.ferrum.driver.RaidConfigSchema.LOGICAL_DISK_FIELDS);
+    assertThat(reply.body().get("size_gb").asText()).endsWith("Required.");
+    assertThat(reply.body().get("controller").asText()).endsWith("Optional.");
+  }
+
+  @Test
+  void driverRaidProperties_404_forATypeWithoutOne_beforeTheVersion_andForAnUnknownDriver()
+      throws Exception {
+    assertClientError(
+        api.call("GET", "/v1/drivers/libvirt/raid/logical_disk_properties", "1.12", null),
+        404,
+        "Driver libvirt does not support raid (disabled or not implemented).");
+    assertThat(
+            api.call("GET", "/v1/drivers/fake-hardware/raid/logical_disk_properties", "1.11", null)
+                .status())
+        .isEqualTo(404);
+    assertThat(
+            api.call("GET", "/v1/drivers/nope/raid/logical_disk_properties", "1.12", null).status())
+        .isEqualTo(404);
+    assertClientError(
+        api.call("GET", "/v1/drivers/fake-hardware/raid/logical_disk_properties?x=1", "1.12", null),
+        400,
+        "Unknown query parameter");
   }
 }

@@ -42,6 +42,50 @@ public final class RaidConfigSchema {
               "controller",
               "physical_disks"));
 
+  /**
+   * What each field of a logical disk means, as {@code GET
+   * /v1/drivers/{driver}/raid/logical_disk_properties} shows it; a required field's description
+   * ends with "Required.". Every key is in {@link #LOGICAL_DISK_FIELDS}.
+   */
+  public static final Map<String, String> LOGICAL_DISK_PROPERTIES = logicalDiskProperties();
+
+  private static Map<String, String> logicalDiskProperties() {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    out.put(
+        "raid_level",
+        "The RAID level of the logical disk, one of "
+            + String.join(", ", RAID_LEVELS)
+            + ". Required.");
+    out.put(
+        "size_gb",
+        "The size of the logical disk in GiB, a whole number of at least 1, or \"MAX\" for the"
+            + " space left on the chosen physical disks. Required.");
+    out.put(
+        "volume_name",
+        "A name for the volume, if the controller lets volumes have names. Optional.");
+    out.put(
+        "is_root_volume",
+        "Whether the logical disk holds the root file system; at most one logical disk may say so."
+            + " Optional.");
+    out.put(
+        "share_physical_disks",
+        "Whether the logical disk may share physical disks with other logical disks. Optional.");
+    out.put("disk_type", "The kind of physical disks to build it on: hdd or ssd. Optional.");
+    out.put(
+        "interface_type",
+        "The interface of the physical disks to build it on: sata, scsi or sas. Optional.");
+    out.put(
+        "number_of_physical_disks",
+        "How many physical disks to build it on, a whole number of at least 1. Optional.");
+    out.put(
+        "controller", "The RAID controller to build it on, as the hardware names it. Optional.");
+    out.put(
+        "physical_disks",
+        "The physical disks to build it on, as the hardware names them; given with controller."
+            + " Optional.");
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   private static final String PREFIX = "Invalid RAID configuration: ";
 
   private RaidConfigSchema() {}
