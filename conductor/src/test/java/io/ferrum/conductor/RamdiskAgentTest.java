@@ -114,6 +114,8 @@ class RamdiskAgentTest {
     assertThat(handle).isNotNull();
     Node done = finish(handle);
     assertThat(done.provisionState()).isEqualTo("active");
+    assertThat(env.notifications().forNode(node.uuid()).toString()).doesNotContain(token);
+    assertThat(conductor.history(node.uuid()).toString()).doesNotContain(token);
     Map<String, Object> internal = conductor.getNode(node.uuid()).driverInternalInfo();
     assertThat(internal)
         .doesNotContainKeys(
