@@ -228,6 +228,35 @@ class RamdiskAgentTest {
   }
 
   @ConductorTest
+  void heartbeat_inAStateWithoutAnAgent_isIgnored(ConductorEnv env) {
+    Conductor conductor = agents(env);
+    Node node = waiting(env, conductor, MAC);
+    String token = conductor.lookup(List.of(MAC), null).agentToken();
+    env.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate("UPDATE nodes SET provision_state = 'deploy hold' WHERE uuid = :u")
+                    .bind("u", node.uuid())
+                    .execute());
+
+    assertThat(conductor.agentHeartbeat(node.uuid(), AGENT, token, "10.1.0")).isNull();
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(after.provisionState()).isEqualTo("deploy hold");
+    assertThat(after.driverInternalInfo())
+        .containsEntry("agent_secret_token", token)
+        .doesNotContainKeys("agent_url", "agent_version", "agent_last_heartbeat");
+    // Put back the state the node's history records, which the matrix checks after each test.
+    env.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE nodes SET provision_state = 'wait call-back' WHERE uuid = :u")
+                    .bind("u", node.uuid())
+                    .execute());
+  }
+
+  @ConductorTest
   void abortingTheWait_forgetsTheAgent(ConductorEnv env) {
     Conductor conductor = agents(env);
     Node node = waiting(env, conductor, MAC);
