@@ -269,6 +269,89 @@ class RamdiskAgentTest {
         .doesNotContainKey("agent_secret_token");
   }
 
+  /** fake-hardware under another name, remembering the node its deploy was continued with. */
+  private static final class Watching implements io.ferrum.driver.HardwareType {
+    final io.ferrum.driver.fake.FakeHardware fake = new io.ferrum.driver.fake.FakeHardware();
+    final java.util.concurrent.atomic.AtomicReference<DriverNode> continued =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    @Override
+    public String name() {
+      return "watching";
+    }
+
+    @Override
+    public io.ferrum.driver.PowerInterface power() {
+      return fake.power();
+    }
+
+    @Override
+    public io.ferrum.driver.BootInterface boot() {
+      return fake.boot();
+    }
+
+    @Override
+    public io.ferrum.driver.CleanInterface clean() {
+      return fake.clean();
+    }
+
+    @Override
+    public io.ferrum.driver.DeployInterface deploy() {
+      io.ferrum.driver.DeployInterface inner = fake.deploy();
+      return new io.ferrum.driver.DeployInterface() {
+        @Override
+        public void validate(DriverNode node) {
+          inner.validate(node);
+        }
+
+        @Override
+        public io.ferrum.driver.StepOutcome deploy(DriverNode node) {
+          return io.ferrum.driver.StepOutcome.WAIT;
+        }
+
+        @Override
+        public io.ferrum.driver.StepOutcome continueDeploy(DriverNode node) {
+          continued.set(node);
+          return io.ferrum.driver.StepOutcome.DONE;
+        }
+
+        @Override
+        public void tearDown(DriverNode node) {
+          inner.tearDown(node);
+        }
+      };
+    }
+  }
+
+  // The cell's own conductor does not know the "watching" type, so its periodic tasks stay off.
+  @ConductorTest(periodicTasks = false)
+  void continuedDeploy_seesWhereTheAgentListens(ConductorEnv env) {
+    Watching watching = new Watching();
+    Conductor conductor =
+        env.newConductor(
+            "agents",
+            4,
+            b -> b.hardwareType(watching).driverSetting("agent-allowed-networks", "192.0.2.0/24"));
+    Node node = conductor.createNode(NodeSpec.of("watching", Map.of()));
+    conductor.ports().create(PortSpec.of(MAC, node.uuid()));
+    for (String verb : List.of("manage", "provide", "active")) {
+      finish(conductor.provision(node.uuid(), ProvisionRequest.of(verb)));
+    }
+    String token = conductor.lookup(List.of(MAC), null).agentToken();
+
+    finish(conductor.agentHeartbeat(node.uuid(), "http://192.0.2.10:9999/", token, "10.1.0"));
+
+    DriverNode seen = watching.continued.get();
+    assertThat(seen).isNotNull();
+    assertThat(seen.driverInternalInfo())
+        .containsEntry("agent_url", AGENT)
+        .containsEntry("agent_version", "10.1.0")
+        .containsEntry("agent_secret_token", token);
+    assertThat(seen.macs()).containsExactly(MAC);
+    assertThat(seen.chosen("deploy")).isEqualTo("watching");
+    assertThat(conductor.getNode(node.uuid()).provisionState()).isEqualTo("active");
+  }
+
   @ConductorTest
   void driverNode_carriesInternalInfoInterfacesAndPortMacs(ConductorEnv env) {
     Conductor conductor = agents(env);
