@@ -295,7 +295,9 @@ public final class ApiServer implements AutoCloseable {
       throw new ApiException(503, "The API is busy; retry later");
     }
     try {
-      authenticate(exchange);
+      if (!RamdiskResource.isPublic(method, path)) {
+        authenticate(exchange);
+      }
       return route(exchange, path, baseUrl, body);
     } finally {
       gate.leave();

@@ -40,6 +40,7 @@ final class Routes {
     new AllocationsResource(conductor).register(router);
     new DriversResource(conductor).register(router);
     new ConductorsResource(conductor).register(router);
+    new RamdiskResource(conductor).register(router);
     new BulkResource(conductor).register(router); // Ferrum's own: /v1/ferrum/...
     for (IronicResource resource : IronicResource.values()) {
       if (!resource.implemented()) {

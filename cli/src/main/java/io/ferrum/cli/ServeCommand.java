@@ -266,6 +266,31 @@ final class ServeCommand implements Callable<Integer> {
   String bmcAllowedNetworks;
 
   @Option(
+      names = "--agent-allowed-networks",
+      paramLabel = "CIDRS",
+      description =
+          "Networks deploy ramdisk agents may report as their address (the callback_url of a"
+              + " heartbeat), as CIDR blocks or addresses, e.g. 10.2.0.0/16: the provisioning"
+              + " networks (default: none; no agent is heard until they are named).")
+  String agentAllowedNetworks;
+
+  @Option(
+      names = "--httpboot-dir",
+      paramLabel = "DIR",
+      description =
+          "Absolute directory where the ipxe boot interface writes the iPXE scripts of nodes;"
+              + " the operator's HTTP server serves it to the machines (default: none).")
+  String httpbootDir;
+
+  @Option(
+      names = "--agent-api-url",
+      paramLabel = "URL",
+      description =
+          "The URL deploy ramdisks reach this server's API at, e.g. http://10.2.0.1:6385"
+              + " (default: none).")
+  String agentApiUrl;
+
+  @Option(
       names = "--ipmi-min-command-interval",
       paramLabel = "SECONDS",
       description =
@@ -518,6 +543,9 @@ final class ServeCommand implements Callable<Integer> {
           {"image-allowed-pools", imageAllowedPools},
           {"image-allowed-url-schemes", imageAllowedUrlSchemes},
           {"bmc-allowed-networks", bmcAllowedNetworks},
+          {"agent-allowed-networks", agentAllowedNetworks},
+          {"httpboot-dir", httpbootDir},
+          {"agent-api-url", agentApiUrl},
           {"ipmi-min-command-interval", ipmiMinCommandInterval},
           {"ipmitool-path", ipmitoolPath},
           {"redfish-allowed-schemes", redfishAllowedSchemes}
@@ -527,6 +555,7 @@ final class ServeCommand implements Callable<Integer> {
         driverSettings.put(setting[0], value);
       }
     }
+    checkAgentSettings(driverSettings);
     driverSettings.put(
         "fake-fault-injection", settings.get("fake-fault-injection", fakeFaultInjection, "false"));
     String url = settings.get("db-url", dbUrl, null);
@@ -653,6 +682,49 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Stopped.");
     out.flush();
     return 0;
+  }
+
+  /**
+   * Refuses a {@code httpboot-dir} that is not an absolute path and an {@code agent-api-url} that
+   * is not a plain http(s) URL, before anything starts.
+   */
+  private void checkAgentSettings(Map<String, String> driverSettings) {
+    String dir = driverSettings.get("httpboot-dir");
+    if (dir != null && !dir.isEmpty()) {
+      boolean absolute;
+      try {
+        absolute = Path.of(dir).isAbsolute();
+      } catch (java.nio.file.InvalidPathException e) {
+        absolute = false;
+      }
+      if (!absolute) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--httpboot-dir must be an absolute directory, not '" + dir + "'");
+      }
+    }
+    String url = driverSettings.get("agent-api-url");
+    if (url != null && !url.isEmpty()) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null
+          || !("http".equalsIgnoreCase(uri.getScheme())
+              || "https".equalsIgnoreCase(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getRawUserInfo() != null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--agent-api-url must be an http or https URL with a host and no user, query or"
+                + " fragment, not '"
+                + url
+                + "'");
+      }
+    }
   }
 
   /** Parses {@code interface=seconds,...}; names and ranges are checked here, before any start. */

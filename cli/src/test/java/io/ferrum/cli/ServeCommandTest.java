@@ -470,6 +470,25 @@ class ServeCommandTest {
   }
 
   @Test
+  void agentSettings_thatAreNotUsable_stopTheStart_namingTheOption(@TempDir Path dir) {
+    String data = dir.resolve("data").toString();
+    String[] networks =
+        errorOf("serve", "--port", "0", "--data-dir", data, "--agent-allowed-networks", "anywhere");
+    String[] relative =
+        errorOf("serve", "--port", "0", "--data-dir", data, "--httpboot-dir", "tftp/boot");
+    String[] url =
+        errorOf("serve", "--port", "0", "--data-dir", data, "--agent-api-url", "ftp://10.0.0.1/");
+
+    assertThat(networks[0]).isEqualTo("1");
+    assertThat(networks[1]).contains("agent-allowed-networks").contains("anywhere");
+    assertThat(relative[0]).isEqualTo("2");
+    assertThat(relative[1])
+        .contains("--httpboot-dir must be an absolute directory, not 'tftp/boot'");
+    assertThat(url[0]).isEqualTo("2");
+    assertThat(url[1]).contains("--agent-api-url must be an http or https URL");
+  }
+
+  @Test
   void httpMaxConnectionsPerClient_outOfRange_stopsTheStart() {
     String[] zero = errorOf("serve", "--http-max-connections-per-client", "0");
     String[] word = errorOf("serve", "--http-max-connections-per-client", "many");
@@ -498,6 +517,9 @@ class ServeCommandTest {
             "--image-allowed-pools",
             "--image-allowed-url-schemes",
             "--bmc-allowed-networks",
+            "--agent-allowed-networks",
+            "--httpboot-dir",
+            "--agent-api-url",
             "--ipmi-min-command-interval",
             "--ipmitool-path",
             "--redfish-allowed-schemes",

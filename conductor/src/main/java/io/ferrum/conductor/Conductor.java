@@ -81,6 +81,7 @@ public final class Conductor implements AutoCloseable {
   private final Portgroups portgroups;
   private final Allocations allocations;
   private final BulkRequests bulk;
+  private final RamdiskAgents agents;
   private final Duration recoveryInterval;
   private volatile boolean closed;
   private volatile Periodics.Periodic heartbeats;
@@ -93,7 +94,8 @@ public final class Conductor implements AutoCloseable {
       int powerSyncConcurrency,
       int powerSyncBatchSize,
       Duration recoveryInterval,
-      Membership membership) {
+      Membership membership,
+      io.ferrum.driver.AgentCallbackPolicy agentCallbacks) {
     this.ctx = ctx;
     this.tasks = new TaskManager(ctx);
     this.shutdownDeadline = shutdownDeadline;
@@ -119,6 +121,7 @@ public final class Conductor implements AutoCloseable {
         new Allocations(
             ctx, tasks, membership::heldNames, membership::awaitingTakeover, this::requireOpen);
     this.bulk = new BulkRequests(ctx, membership, (ident, action) -> action.start(this, ident));
+    this.agents = new RamdiskAgents(ctx, tasks, agentCallbacks, this::requireOpen);
   }
 
   /**
@@ -717,6 +720,63 @@ public final class Conductor implements AutoCloseable {
       task.spawnAfter("resume", null, ProvisionFlows.work(null));
       return task.handOff();
     }
+  }
+
+  // ---- deploy ramdisk agents ----
+
+  /**
+   * Finds the node a deploy ramdisk's agent runs on, by the MAC addresses of its ports and/or its
+   * UUID, and gives the agent its token. Only a node in a state where an agent is expected ({@code
+   * deploying}, {@code wait call-back}, {@code cleaning}, {@code clean wait}, {@code inspecting},
+   * {@code inspect wait}, {@code rescuing}, {@code rescue wait}, {@code servicing}, {@code service
+   * wait}) is found. Addresses that are not MAC addresses are ignored. With a UUID, an address that
+   * belongs to another node's port makes the lookup fail. The first lookup while the node has no
+   * token makes one and stores it (under the node's reservation) before returning it; later ones
+   * show {@link Secrets#MASK} in its place.
+   *
+   * @param addresses MAC addresses of the machine's network interfaces, or {@code null}
+   * @param nodeUuid the node's UUID, or {@code null}
+   * @throws InvalidParameterException when neither a valid address nor a UUID is given, or the UUID
+   *     is malformed
+   * @throws NodeNotFoundException ("Resource could not be found.") when no node matches, several
+   *     do, or the node is in a state where no agent is expected
+   * @throws NodeLockedException when the node stays busy while its token is to be made
+   */
+  public AgentLookup lookup(List<String> addresses, String nodeUuid) {
+    return agents.lookup(addresses, nodeUuid);
+  }
+
+  /**
+   * A heartbeat from the deploy ramdisk's agent on node {@code ident}, as {@link
+   * #agentHeartbeat(String, String, String, String, String)} without a certificate.
+   */
+  public ActionHandle agentHeartbeat(
+      String ident, String callbackUrl, String token, String agentVersion) {
+    return agents.heartbeat(ident, callbackUrl, token, agentVersion, null);
+  }
+
+  /**
+   * A heartbeat from the deploy ramdisk's agent on node {@code ident}. With the node's agent token,
+   * and a callback URL the {@code agent-allowed-networks} setting allows, it records in {@code
+   * driver_internal_info} where the agent listens ({@code agent_url}, normalized), its version
+   * ({@code agent_version}), when it was heard ({@code agent_last_heartbeat}) and its certificate
+   * ({@code agent_verify_ca}, if sent). If the node waits for its agent ({@code wait call-back},
+   * {@code clean wait}, {@code rescue wait}, {@code service wait}) and is not in maintenance, the
+   * heartbeat continues it as {@link #continueNode} does, the record written with the event. A node
+   * in a state where no agent is expected records nothing.
+   *
+   * @param verifyCa the PEM certificate the agent's TLS endpoint presents, or {@code null}
+   * @return the handle of the continued work, or {@code null} when the node was not continued
+   * @throws InvalidAgentTokenException without the node's token
+   * @throws InvalidParameterException for a callback URL outside the allowlist or different from
+   *     the one recorded, or a malformed version or certificate
+   * @throws NodeNotFoundException for an unknown node
+   * @throws NodeLockedException when the node stays busy; nothing was written
+   * @throws NoFreeWorkerException when no worker is free to continue the node; nothing was written
+   */
+  public ActionHandle agentHeartbeat(
+      String ident, String callbackUrl, String token, String agentVersion, String verifyCa) {
+    return agents.heartbeat(ident, callbackUrl, token, agentVersion, verifyCa);
   }
 
   /**
@@ -1326,7 +1386,14 @@ public final class Conductor implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new InvalidParameterException(e.getMessage(), e);
       }
-      drivers.configure(io.ferrum.driver.DriverSettings.of(driverSettings));
+      io.ferrum.driver.DriverSettings settings = io.ferrum.driver.DriverSettings.of(driverSettings);
+      drivers.configure(settings);
+      io.ferrum.driver.AgentCallbackPolicy agentCallbacks;
+      try {
+        agentCallbacks = io.ferrum.driver.AgentCallbackPolicy.from(settings);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidParameterException(e.getMessage(), e);
+      }
       if (migrate) {
         try {
           Migrations.migrate(dataSource);
@@ -1382,7 +1449,8 @@ public final class Conductor implements AutoCloseable {
               powerSyncConcurrency,
               powerSyncBatchSize,
               recoveryInterval,
-              membership);
+              membership,
+              agentCallbacks);
       ctx.counts.reconcile();
       int repaired = conductor.recovery.pass(ReservationRecovery.Occasion.STARTUP);
       if (repaired > 0) {

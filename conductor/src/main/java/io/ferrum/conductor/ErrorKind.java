@@ -7,6 +7,8 @@ package io.ferrum.conductor;
 public enum ErrorKind {
   /** The request is wrong and will stay wrong: bad parameter, event not allowed. */
   INVALID(400),
+  /** The caller did not prove who it is: a deploy ramdisk's agent without its node's token. */
+  UNAUTHORIZED(401),
   /** The request is refused by a setting of the node itself (it is protected, say). */
   FORBIDDEN(403),
   /** The node (or another named thing) does not exist. */

@@ -218,7 +218,7 @@ final class Job implements Runnable {
 
   private FiredTransition start(Task.ProvisionPending provision) {
     return task.applyProvisionEvent(
-        provision.event(), provision.targetOverride(), true, null, null, null);
+        provision.event(), provision.targetOverride(), true, null, null, provision.alsoWrite());
   }
 
   private void handleFailure(Throwable failure) {

@@ -112,7 +112,10 @@ public final class Task implements AutoCloseable {
     Work work();
   }
 
-  record ProvisionPending(String event, String targetOverride, Work work) implements Pending {}
+  /** A provision event to apply, with columns to write in the same statement ({@code null}). */
+  record ProvisionPending(
+      String event, String targetOverride, Map<String, Object> alsoWrite, Work work)
+      implements Pending {}
 
   record PowerPending(PowerRequest request, Work work) implements Pending {}
 
@@ -132,6 +135,7 @@ public final class Task implements AutoCloseable {
   private boolean lastWriteUnknown;
   private Orphans.Unannounced uncertain;
   private String failReason;
+  private java.util.List<String> macs;
 
   /** A shared task: reads only. */
   Task(ConductorContext ctx, Node node, String purpose) {
@@ -184,7 +188,11 @@ public final class Task implements AutoCloseable {
     return driver;
   }
 
-  /** What the driver sees of the node now. */
+  /**
+   * What the driver sees of the node now: its documents, its {@code driver_internal_info}, the
+   * implementation it uses for each hardware interface (its choice, else its hardware type's
+   * default) and the MAC addresses of its ports (read once per task).
+   */
   public DriverNode driverNode() {
     return new DriverNode(
         node.uuid(),
@@ -192,7 +200,40 @@ public final class Task implements AutoCloseable {
         node.driver(),
         node.driverInfo(),
         node.instanceInfo(),
-        node.properties());
+        node.properties(),
+        node.driverInternalInfo(),
+        interfaces(),
+        macs());
+  }
+
+  /** The node's implementation per interface name: its choice, else its type's default. */
+  private Map<String, String> interfaces() {
+    Map<String, String> chosen = new LinkedHashMap<>();
+    HardwareType type;
+    try {
+      type = ctx.drivers.require(node.driver());
+    } catch (RuntimeException e) {
+      return node.attributes().interfaces(); // a hardware type no longer enabled: its choices only
+    }
+    for (String name : io.ferrum.driver.HardwareInterfaces.NAMES) {
+      String implementation = NodeInterfaces.of(type, node.attributes(), name);
+      if (implementation != null) {
+        chosen.put(name, implementation);
+      }
+    }
+    return chosen;
+  }
+
+  /** The MAC addresses of the node's ports, read on first use. */
+  private java.util.List<String> macs() {
+    if (macs == null) {
+      long id = node.id();
+      macs =
+          ctx.withHandle(
+              "read the ports of node " + node.label(),
+              h -> io.ferrum.conductor.internal.PortStore.addressesOf(h, id));
+    }
+    return macs;
   }
 
   /**
@@ -227,13 +268,23 @@ public final class Task implements AutoCloseable {
    * @throws InvalidStateRequestedException if the machine does not allow {@code event} now
    */
   public void spawnAfter(String event, String targetOverride, Work work) {
+    spawnAfter(event, targetOverride, null, work);
+  }
+
+  /**
+   * {@link #spawnAfter(String, String, Work)}, writing {@code alsoWrite}'s columns in the same
+   * statement as the event: both land, or neither does.
+   */
+  void spawnAfter(String event, String targetOverride, Map<String, Object> alsoWrite, Work work) {
     requireHeld();
     try {
       provisionInstance().dryRun(event, targetOverride);
     } catch (InvalidTransitionException e) {
       throw invalidState(event, e);
     }
-    pending = new ProvisionPending(event, targetOverride, work);
+    pending =
+        new ProvisionPending(
+            event, targetOverride, alsoWrite == null ? null : Map.copyOf(alsoWrite), work);
   }
 
   /**
@@ -499,6 +550,9 @@ public final class Task implements AutoCloseable {
     if (alsoWrite != null) {
       columns.putAll(alsoWrite);
     }
+    if (!AgentRecord.mayRun(fired.to())) {
+      forgetAgent(columns);
+    }
     History history =
         History.of(failed ? "fault" : "provisioning")
             .event(event)
@@ -519,6 +573,26 @@ public final class Task implements AutoCloseable {
         provisionStatus(event, fired),
         extra);
     return fired;
+  }
+
+  /**
+   * Removes what a deploy ramdisk's agent left in {@code driver_internal_info} (its address, token,
+   * version, last heartbeat) from the document {@code columns} is about to write, or from the
+   * node's own when {@code columns} writes none: the node reached a state where no agent runs, so
+   * an agent still running from before must never drive it again.
+   */
+  private void forgetAgent(Map<String, Object> columns) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> internal =
+        columns.containsKey("driver_internal_info")
+            ? (Map<String, Object>) columns.get("driver_internal_info")
+            : node.driverInternalInfo();
+    if (internal == null || AgentRecord.KEYS.stream().noneMatch(internal::containsKey)) {
+      return;
+    }
+    Map<String, Object> kept = new LinkedHashMap<>(internal);
+    kept.keySet().removeAll(AgentRecord.KEYS);
+    columns.put("driver_internal_info", kept);
   }
 
   /** Records a failure that has no {@code fail} edge in the node's state. */

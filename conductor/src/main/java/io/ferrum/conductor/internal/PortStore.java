@@ -116,6 +116,31 @@ public final class PortStore {
         Port::uuid);
   }
 
+  /** The MAC addresses of the ports of the node with id {@code nodeId}, in address order. */
+  public static List<String> addressesOf(Handle handle, long nodeId) {
+    return handle
+        .createQuery("SELECT address FROM ports WHERE node_id = :node ORDER BY address")
+        .bind("node", nodeId)
+        .mapTo(String.class)
+        .list();
+  }
+
+  /**
+   * The ids of the nodes that have a port with one of {@code addresses} (normalized MACs), without
+   * duplicates; empty for no addresses.
+   */
+  public static List<Long> nodesWithAddresses(
+      Handle handle, java.util.Collection<String> addresses) {
+    if (addresses.isEmpty()) {
+      return List.of();
+    }
+    return handle
+        .createQuery("SELECT DISTINCT node_id FROM ports WHERE address IN (<addresses>)")
+        .bindList("addresses", List.copyOf(addresses))
+        .mapTo(Long.class)
+        .list();
+  }
+
   /** Sets a port's columns (names from code, never from users). */
   public static boolean updatePort(
       Handle handle, long id, Map<String, Object> columns, Instant now) {
