@@ -1,6 +1,7 @@
 package io.ferrum.driver.agent;
 
 import io.ferrum.driver.BootInterface;
+import io.ferrum.driver.CleanInterface;
 import io.ferrum.driver.DeployInterface;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.RaidInterface;
@@ -17,9 +18,11 @@ import java.util.function.Supplier;
  * Interfaces that choose, on every call, between the agent-based implementation and a hardware
  * type's own one by the node's choice ({@link DriverNode#chosen}): {@code boot_interface} {@value
  * IpxeBoot#NAME}, {@code deploy_interface} {@value DirectDeploy#NAME}, {@code raid_interface}
- * {@value AgentRaid#NAME}. Any other choice, or none, keeps the hardware type's own implementation,
- * so nodes that did not choose an agent-based interface behave as before. Stateless; the agent's
- * interfaces are read through a supplier so a hardware type can replace them when it is configured.
+ * {@value AgentRaid#NAME}; cleaning goes through the agent ({@link AgentClean}) for nodes whose
+ * {@code deploy_interface} is {@value DirectDeploy#NAME}. Any other choice, or none, keeps the
+ * hardware type's own implementation, so nodes that did not choose an agent-based interface behave
+ * as before. Stateless; the agent's interfaces are read through a supplier so a hardware type can
+ * replace them when it is configured.
  */
 public final class AgentDispatch {
 
@@ -124,6 +127,33 @@ public final class AgentDispatch {
       @Override
       public void validateRaidConfig(DriverNode node, Map<String, Object> config) {
         pick(node).validateRaidConfig(node, config);
+      }
+    };
+  }
+
+  /**
+   * Cleaning: {@link AgentClean} for nodes that deploy {@value DirectDeploy#NAME}, else {@code
+   * own}.
+   */
+  public static CleanInterface clean(Supplier<AgentInterfaces> agent, CleanInterface own) {
+    return new CleanInterface() {
+      private CleanInterface pick(DriverNode node) {
+        return DirectDeploy.NAME.equals(node.chosen("deploy")) ? agent.get().clean() : own;
+      }
+
+      @Override
+      public void validate(DriverNode node) {
+        pick(node).validate(node);
+      }
+
+      @Override
+      public StepOutcome clean(DriverNode node, List<Step> steps, boolean automated) {
+        return pick(node).clean(node, steps, automated);
+      }
+
+      @Override
+      public StepOutcome continueClean(DriverNode node) {
+        return pick(node).continueClean(node);
       }
     };
   }

@@ -27,6 +27,7 @@ public final class AgentInterfaces {
   private final IpxeBoot boot;
   private final DirectDeploy deploy;
   private final AgentRaid raid = new AgentRaid();
+  private final AgentClean clean;
 
   /**
    * The interfaces for a hardware type with {@code power} and {@code management}.
@@ -52,22 +53,28 @@ public final class AgentInterfaces {
     this.settings = settings;
     this.boot = new IpxeBoot(settings);
     this.deploy = new DirectDeploy(power, management, boot, client, settings.images());
+    this.clean = new AgentClean(power, management, boot, client);
   }
 
   /**
-   * The hardware type's {@link io.ferrum.driver.HardwareType#checkInput} part for these interfaces:
-   * {@code driver_info.deploy_kernel} and {@code deploy_ramdisk} when present, and {@code
+   * The hardware type's {@link io.ferrum.driver.HardwareType#checkInput} part for these interfaces,
+   * for a node that chose them: {@code driver_info.deploy_kernel} and {@code deploy_ramdisk} when
+   * present on a node whose boot interface is {@value IpxeBoot#NAME}, and {@code
    * instance_info.image_source} when present on a node whose deploy interface is {@value
-   * DirectDeploy#NAME}, each against the rules {@code validate} applies to it.
+   * DirectDeploy#NAME}, each against the rules {@code validate} applies to it. Nodes that chose
+   * other interfaces (or whose choice the caller does not say) keep what they had: their values are
+   * checked by {@code validate} before any use.
    *
    * @throws io.ferrum.driver.InvalidDriverInfoException naming the value and the rule
    */
   public void checkInput(io.ferrum.driver.DriverNode node) {
-    for (String key : java.util.List.of(IpxeBoot.DEPLOY_KERNEL, IpxeBoot.DEPLOY_RAMDISK)) {
-      Object value = node.driverInfo().get(key);
-      if (value != null) {
-        String url = IpxeScript.checkUrl("driver_info." + key, value);
-        settings.images().check("driver_info." + key, url);
+    if (IpxeBoot.NAME.equals(node.chosen("boot"))) {
+      for (String key : java.util.List.of(IpxeBoot.DEPLOY_KERNEL, IpxeBoot.DEPLOY_RAMDISK)) {
+        Object value = node.driverInfo().get(key);
+        if (value != null) {
+          String url = IpxeScript.checkUrl("driver_info." + key, value);
+          settings.images().check("driver_info." + key, url);
+        }
       }
     }
     if (DirectDeploy.NAME.equals(node.chosen("deploy"))
@@ -89,6 +96,11 @@ public final class AgentInterfaces {
   /** Deploy {@value DirectDeploy#NAME}. */
   public DirectDeploy deploy() {
     return deploy;
+  }
+
+  /** Cleaning through the agent, for nodes that deploy {@value DirectDeploy#NAME}. */
+  public AgentClean clean() {
+    return clean;
   }
 
   /** RAID {@value AgentRaid#NAME}. */

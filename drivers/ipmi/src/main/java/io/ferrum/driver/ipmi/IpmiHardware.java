@@ -3,6 +3,7 @@ package io.ferrum.driver.ipmi;
 import io.ferrum.driver.BmcNetworkPolicy;
 import io.ferrum.driver.BootDevice;
 import io.ferrum.driver.BootInterface;
+import io.ferrum.driver.CleanInterface;
 import io.ferrum.driver.DeployInterface;
 import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
@@ -86,6 +87,7 @@ public final class IpmiHardware implements HardwareType, PowerInterface, Managem
   private final DeployInterface deploy =
       AgentDispatch.deploy(() -> agent, HardwareType.super.deploy());
   private final RaidInterface raid = AgentDispatch.raid(() -> agent, HardwareType.super.raid());
+  private final CleanInterface clean = AgentDispatch.clean(() -> agent, HardwareType.super.clean());
 
   @Override
   public String name() {
@@ -112,6 +114,15 @@ public final class IpmiHardware implements HardwareType, PowerInterface, Managem
   @Override
   public DeployInterface deploy() {
     return deploy;
+  }
+
+  /**
+   * Cleaning: through the deploy ramdisk's agent for nodes that deploy {@code direct}; otherwise
+   * none (every call is refused).
+   */
+  @Override
+  public CleanInterface clean() {
+    return clean;
   }
 
   /** RAID: {@code agent} for nodes that chose it; otherwise none (every call is refused). */

@@ -75,6 +75,8 @@ class IpmiAgentInterfacesTest {
         .isInstanceOf(UnsupportedDriverOperationException.class);
     assertThatThrownBy(() -> ipmi.deploy().deploy(node))
         .isInstanceOf(UnsupportedDriverOperationException.class);
+    assertThatThrownBy(() -> ipmi.clean().clean(node, List.of(), true))
+        .isInstanceOf(UnsupportedDriverOperationException.class);
     DriverNode unchosen = new DriverNode(UUID, "bm-1", "ipmi", Map.of(), Map.of(), Map.of());
     assertThatThrownBy(() -> ipmi.deploy().validate(unchosen))
         .isInstanceOf(UnsupportedDriverOperationException.class);
@@ -93,6 +95,16 @@ class IpmiAgentInterfacesTest {
     assertThatThrownBy(() -> ipmi.deploy().continueDeploy(node))
         .isInstanceOf(DriverException.class)
         .hasMessageContaining("no agent has called back");
+    ipmi.clean().validate(node);
+    assertThatThrownBy(
+            () ->
+                ipmi.clean()
+                    .clean(
+                        node,
+                        List.of(new io.ferrum.driver.Step("raid", "create_configuration", null)),
+                        false))
+        .isInstanceOf(UnsupportedDriverOperationException.class)
+        .hasMessageContaining("target RAID configuration");
     DriverNode noKernel =
         new DriverNode(
             UUID,
@@ -114,11 +126,23 @@ class IpmiAgentInterfacesTest {
     IpmiHardware ipmi = configured(dir);
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("deploy_kernel", "https://192.0.2.5/k\nchain http://evil/");
-    DriverNode node = new DriverNode(UUID, "bm-1", "ipmi", info, Map.of(), Map.of());
+    DriverNode node =
+        new DriverNode(
+            UUID,
+            "bm-1",
+            "ipmi",
+            info,
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of("boot", "ipxe"),
+            List.of());
 
     assertThatThrownBy(() -> ipmi.checkInput(node))
         .isInstanceOf(InvalidDriverInfoException.class)
         .hasMessageContaining("deploy_kernel");
+    // A node on the default boot interface never uses it: it is stored as before.
+    ipmi.checkInput(new DriverNode(UUID, "bm-1", "ipmi", info, Map.of(), Map.of()));
   }
 
   @Test

@@ -81,6 +81,9 @@ class RedfishAgentInterfacesTest {
         .isInstanceOf(UnsupportedDriverOperationException.class);
     assertThatThrownBy(() -> redfish.deploy().tearDown(node))
         .isInstanceOf(UnsupportedDriverOperationException.class);
+    assertThatThrownBy(() -> redfish.clean().validate(node))
+        .isInstanceOf(UnsupportedDriverOperationException.class);
+    redfish.clean().validate(node(Map.of("boot", "ipxe", "deploy", "direct")));
   }
 
   @Test
