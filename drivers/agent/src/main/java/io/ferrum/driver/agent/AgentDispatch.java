@@ -112,11 +112,17 @@ public final class AgentDispatch {
     };
   }
 
-  /** RAID: {@link AgentRaid} for nodes that chose it, else {@code own}. */
+  /**
+   * RAID: {@link AgentRaid} for nodes that chose it, or whose choice the caller does not say (the
+   * conductor calls a RAID interface only for nodes that chose one other than {@code no-raid}, and
+   * {@value AgentRaid#NAME} is the only one these hardware types offer); {@code own} for any other
+   * choice.
+   */
   public static RaidInterface raid(Supplier<AgentInterfaces> agent, RaidInterface own) {
     return new RaidInterface() {
       private RaidInterface pick(DriverNode node) {
-        return AgentRaid.NAME.equals(node.chosen("raid")) ? agent.get().raid() : own;
+        String chosen = node.chosen("raid");
+        return chosen == null || AgentRaid.NAME.equals(chosen) ? agent.get().raid() : own;
       }
 
       @Override

@@ -51,7 +51,25 @@ class AgentDispatchTest {
         .isInstanceOf(InvalidRaidConfigException.class);
     DriverNode other =
         new DriverNode(
-            "u", null, "ipmi", Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of());
+            "u",
+            null,
+            "ipmi",
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of("raid", "x"),
+            List.of());
     assertThatThrownBy(() -> raid.validateRaidConfig(other, Map.of())).hasMessage("own");
+    // The conductor calls raid() only for nodes that chose an implementation other than no-raid:
+    // when it does not say which, agent is the only one offered.
+    DriverNode unsaid = new DriverNode("u", null, "ipmi", Map.of(), Map.of(), Map.of());
+    assertThatThrownBy(
+            () ->
+                raid.validateRaidConfig(
+                    unsaid, Map.of("logical_disks", List.of(Map.of("raid_level", "7")))))
+        .isInstanceOf(InvalidRaidConfigException.class);
+    raid.validateRaidConfig(
+        unsaid, Map.of("logical_disks", List.of(Map.of("raid_level", "0", "size_gb", 10))));
   }
 }
