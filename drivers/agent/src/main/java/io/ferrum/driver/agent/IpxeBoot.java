@@ -24,10 +24,11 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #prepareRamdisk} writes, for a node, {@code <dir>/<node uuid>/config} (the deploy
  * script), a copy of it as {@code <dir>/pxelinux.cfg/<mac>} for each of the node's MACs, and {@code
- * <dir>/boot.ipxe}; every file is written to a temporary file and renamed into place. File names
- * come only from the node's UUID and MACs, each checked against its form; {@link #cleanUpRamdisk}
- * removes them again. The deployed instance boots from disk, so {@link #prepareInstance} and {@link
- * #cleanUpInstance} do nothing.
+ * <dir>/boot.ipxe}; every file is written to a temporary file and renamed into place, readable by
+ * everyone (the HTTP server serving them runs as another user). File names come only from the
+ * node's UUID and MACs, each checked against its form; {@link #cleanUpRamdisk} removes them again.
+ * The deployed instance boots from disk, so {@link #prepareInstance} and {@link #cleanUpInstance}
+ * do nothing.
  *
  * <p>{@link #validate} needs {@code driver_info.deploy_kernel} and {@code deploy_ramdisk} (URLs the
  * image allowlist accepts that are also safe in an iPXE script, {@link IpxeScript#checkUrl}), both
@@ -47,6 +48,9 @@ public final class IpxeBoot implements BootInterface {
   private static final Pattern UUID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> READABLE =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
 
   private final AgentSettings settings;
 
@@ -221,6 +225,10 @@ public final class IpxeBoot implements BootInterface {
     try {
       temp = Files.createTempFile(file.getParent(), ".tmp-", "");
       Files.writeString(temp, text, StandardCharsets.UTF_8);
+      if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // A temporary file is private; the operator's HTTP server must be able to read this one.
+        Files.setPosixFilePermissions(temp, READABLE);
+      }
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -69,6 +69,11 @@ class IpxeBootTest {
     assertThat(Files.readString(httpboot.resolve("boot.ipxe")))
         .startsWith("#!ipxe\n")
         .contains("chain pxelinux.cfg/${mac:hexhyp} || goto none\n");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56"))))
+        .as("the operator's HTTP server runs as another user")
+        .isEqualTo("rw-r--r--");
     try (Stream<Path> files = Files.walk(httpboot)) {
       assertThat(files.filter(Files::isRegularFile).map(p -> httpboot.relativize(p).toString()))
           .containsExactlyInAnyOrder(
