@@ -120,7 +120,12 @@ public final class AgentClean implements CleanInterface {
     }
     if (sent.size() < plan.size()) {
       Step next = plan.get(sent.size());
-      AgentClient.Command started = agent.execute(node, EXECUTE, params(node, next, plan));
+      AgentClient.Command started;
+      try {
+        started = agent.execute(node, EXECUTE, params(node, next, plan));
+      } catch (AgentClient.Busy e) {
+        return StepOutcome.WAIT; // the agent still runs a command of its own; next heartbeat
+      }
       if (!started.running() && !started.succeeded()) {
         requested.remove(node.uuid());
         throw failed(node, next, started);

@@ -263,7 +263,7 @@ public final class AgentClient {
           answer != null && answer.path("faultstring").isTextual()
               ? answer.path("faultstring").asText()
               : "no reason given";
-      throw new DriverException(
+      String message =
           "node "
               + node.label()
               + ": the agent refused "
@@ -271,7 +271,8 @@ public final class AgentClient {
               + " (HTTP "
               + status
               + "): "
-              + printable(fault));
+              + printable(fault);
+      throw status == 409 ? new Busy(message) : new DriverException(message);
     }
     if (answer == null || !answer.isObject()) {
       throw nonsense(node, what, "its answer is not a JSON object");
@@ -412,6 +413,18 @@ public final class AgentClient {
                         ? "?"
                         : new String(Character.toChars(c))));
     return value.codePointCount(0, value.length()) > MAX_SHOWN ? out + "..." : out.toString();
+  }
+
+  /**
+   * The agent answered 409: it is still running another command and takes no new one now. Sending
+   * again at a later heartbeat is the remedy.
+   */
+  public static final class Busy extends DriverException {
+    private static final long serialVersionUID = 1L;
+
+    Busy(String message) {
+      super(message);
+    }
   }
 
   /** The answer is longer than its limit. */

@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  *       and waits for the agent;
  *   <li>{@link #continueDeploy}, on each heartbeat of the agent: reads the agent's command list. No
  *       {@code prepare_image} yet: sends {@code standby.prepare_image} with Ironic's {@code
- *       image_info} and waits. Running: waits. Failed: fails with the agent's error. Succeeded:
- *       removes the ramdisk's scripts, sets the boot device to the disk (persistent), powers the
- *       machine off and on, done.
+ *       image_info} and waits (an agent busy with another command, HTTP 409, is asked again at the
+ *       next heartbeat). Running: waits. Failed: fails with the agent's error. Succeeded: removes
+ *       the ramdisk's scripts, sets the boot device to the disk (persistent), powers the machine
+ *       off and on, done.
  *   <li>{@link #tearDown}: powers off and removes the ramdisk's scripts.
  * </ol>
  *
@@ -108,7 +109,12 @@ public final class DirectDeploy implements DeployInterface {
       if (configDrive instanceof String text && !text.isEmpty()) {
         params.put("configdrive", text);
       }
-      AgentClient.Command started = agent.execute(node, PREPARE_IMAGE, params);
+      AgentClient.Command started;
+      try {
+        started = agent.execute(node, PREPARE_IMAGE, params);
+      } catch (AgentClient.Busy e) {
+        return StepOutcome.WAIT; // the agent still runs a command of its own; next heartbeat
+      }
       if (!started.running() && !started.succeeded()) {
         throw failed(node, started);
       }

@@ -125,6 +125,20 @@ class DirectDeployTest {
   }
 
   @Test
+  void aBusyAgent_isAskedAgainAtTheNextHeartbeat() {
+    DriverNode heard = called(node(), agent.url());
+    agent.mode = FakeAgent.Mode.BUSY;
+
+    assertThat(deploy().continueDeploy(heard)).isEqualTo(StepOutcome.WAIT);
+    assertThat(agent.requests).extracting(FakeAgent.Request::method).containsExactly("GET", "POST");
+
+    agent.mode = FakeAgent.Mode.NORMAL;
+    assertThat(deploy().continueDeploy(heard)).isEqualTo(StepOutcome.WAIT);
+    assertThat(agent.posted()).hasSize(2);
+    assertThat(agent.posted().get(1).path("name").asText()).isEqualTo("standby.prepare_image");
+  }
+
+  @Test
   void tearDown_powersOffAndRemovesTheRamdiskScripts() {
     deploy().deploy(node());
     hardware.calls.clear();

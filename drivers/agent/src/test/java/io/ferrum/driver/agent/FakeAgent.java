@@ -39,7 +39,9 @@ final class FakeAgent implements AutoCloseable {
     /** Answers a redirect. */
     REDIRECT,
     /** Answers text that is not JSON. */
-    GARBAGE
+    GARBAGE,
+    /** Refuses new commands with 409, as an agent running a command of its own does. */
+    BUSY
   }
 
   /** One request as received. */
@@ -128,6 +130,13 @@ final class FakeAgent implements AutoCloseable {
       }
       if (!exchange.getRequestURI().getPath().equals("/v1/commands/")) {
         send(exchange, 404, json(Map.of("faultstring", "no such resource")));
+        return;
+      }
+      if (exchange.getRequestMethod().equals("POST") && mode == Mode.BUSY) {
+        send(
+            exchange,
+            409,
+            json(Map.of("faultcode", "Client", "faultstring", "Agent is busy with a command")));
         return;
       }
       if (exchange.getRequestMethod().equals("POST")) {
