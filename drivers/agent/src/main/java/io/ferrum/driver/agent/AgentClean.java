@@ -87,7 +87,7 @@ public final class AgentClean implements CleanInterface {
     boot.prepareRamdisk(node);
     requested.put(node.uuid(), plan);
     management.setBootDevice(node, BootDevice.PXE, false);
-    power.setPowerState(node, DriverPowerState.POWER_OFF, false, Duration.ZERO);
+    DirectDeploy.powerOff(power, node);
     power.setPowerState(node, DriverPowerState.POWER_ON, false, Duration.ZERO);
     return StepOutcome.WAIT;
   }
@@ -134,7 +134,7 @@ public final class AgentClean implements CleanInterface {
     }
     requested.remove(node.uuid());
     boot.cleanUpRamdisk(node);
-    power.setPowerState(node, DriverPowerState.POWER_OFF, false, Duration.ZERO);
+    DirectDeploy.powerOff(power, node);
     return StepOutcome.DONE;
   }
 

@@ -134,13 +134,20 @@ public final class DirectDeploy implements DeployInterface {
 
   @Override
   public void tearDown(DriverNode node) {
-    power.setPowerState(node, DriverPowerState.POWER_OFF, false, SOFT_TIMEOUT);
+    powerOff(power, node);
     boot.cleanUpRamdisk(node);
   }
 
   private void powerOffOn(DriverNode node) {
-    power.setPowerState(node, DriverPowerState.POWER_OFF, false, SOFT_TIMEOUT);
+    powerOff(power, node);
     power.setPowerState(node, DriverPowerState.POWER_ON, false, SOFT_TIMEOUT);
+  }
+
+  /** Hard power off, unless the machine already is off (some BMCs refuse to power off twice). */
+  static void powerOff(PowerInterface power, DriverNode node) {
+    if (power.getPowerState(node) != DriverPowerState.POWER_OFF) {
+      power.setPowerState(node, DriverPowerState.POWER_OFF, false, SOFT_TIMEOUT);
+    }
   }
 
   private static DriverException failed(DriverNode node, AgentClient.Command command) {

@@ -147,6 +147,9 @@ class DirectDeployTest {
 
     assertThat(hardware.calls).containsExactly("power off");
     assertThat(httpboot.resolve(UUID)).doesNotExist();
+
+    deploy().tearDown(node());
+    assertThat(hardware.calls).as("a machine that is off is not powered off again").hasSize(1);
   }
 
   @Test

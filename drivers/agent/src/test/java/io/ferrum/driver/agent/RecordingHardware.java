@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingHardware implements PowerInterface, ManagementInterface {
 
   final List<String> calls = new CopyOnWriteArrayList<>();
-  volatile DriverPowerState power = DriverPowerState.POWER_OFF;
+  volatile DriverPowerState power = DriverPowerState.POWER_ON;
 
   @Override
   public DriverPowerState getPowerState(DriverNode node) {
