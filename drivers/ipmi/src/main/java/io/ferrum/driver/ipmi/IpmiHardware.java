@@ -2,6 +2,9 @@ package io.ferrum.driver.ipmi;
 
 import io.ferrum.driver.BmcNetworkPolicy;
 import io.ferrum.driver.BootDevice;
+import io.ferrum.driver.BootInterface;
+import io.ferrum.driver.CleanInterface;
+import io.ferrum.driver.DeployInterface;
 import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
@@ -11,6 +14,9 @@ import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.driver.HardwareType;
 import io.ferrum.driver.ManagementInterface;
 import io.ferrum.driver.PowerInterface;
+import io.ferrum.driver.RaidInterface;
+import io.ferrum.driver.agent.AgentDispatch;
+import io.ferrum.driver.agent.AgentInterfaces;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -76,6 +82,12 @@ public final class IpmiHardware implements HardwareType, PowerInterface, Managem
       new BmcGate(Duration.ofSeconds(Long.parseLong(DEFAULT_MIN_INTERVAL)));
   private volatile BmcNetworkPolicy networks = BmcNetworkPolicy.defaults();
   private volatile Ipmitool ipmitool = new Ipmitool("ipmitool");
+  private volatile AgentInterfaces agent = new AgentInterfaces(this, this, DriverSettings.none());
+  private final BootInterface boot = AgentDispatch.boot(() -> agent, HardwareType.super.boot());
+  private final DeployInterface deploy =
+      AgentDispatch.deploy(() -> agent, HardwareType.super.deploy());
+  private final RaidInterface raid = AgentDispatch.raid(() -> agent, HardwareType.super.raid());
+  private final CleanInterface clean = AgentDispatch.clean(() -> agent, HardwareType.super.clean());
 
   @Override
   public String name() {
@@ -92,10 +104,39 @@ public final class IpmiHardware implements HardwareType, PowerInterface, Managem
     return this;
   }
 
+  /** Boot: {@code ipxe} for nodes that chose it; otherwise none (every call is refused). */
+  @Override
+  public BootInterface boot() {
+    return boot;
+  }
+
+  /** Deploy: {@code direct} for nodes that chose it; otherwise none (every call is refused). */
+  @Override
+  public DeployInterface deploy() {
+    return deploy;
+  }
+
+  /**
+   * Cleaning: through the deploy ramdisk's agent for nodes that deploy {@code direct}; otherwise
+   * none (every call is refused).
+   */
+  @Override
+  public CleanInterface clean() {
+    return clean;
+  }
+
+  /** RAID: {@code agent} for nodes that chose it; otherwise none (every call is refused). */
+  @Override
+  public RaidInterface raid() {
+    return raid;
+  }
+
   /**
    * Ironic's names where they mean the same: {@code ipmitool} for power and management, {@code
-   * no-inspect} and {@code no-rescue}; boot and deploy are named {@code ipmi} and refuse every call
-   * (this hardware type only powers machines and sets their boot device).
+   * no-inspect} and {@code no-rescue}. The defaults for boot and deploy are named {@code ipmi} and
+   * refuse every call (only power and the boot device); a node may choose Ironic's agent-based
+   * {@code ipxe} boot, {@code direct} deploy and {@code agent} RAID instead ({@link
+   * AgentDispatch}).
    */
   @Override
   public Map<String, List<String>> supportedInterfaces() {
@@ -104,12 +145,14 @@ public final class IpmiHardware implements HardwareType, PowerInterface, Managem
     interfaces.put("management", List.of("ipmitool"));
     interfaces.put("inspect", List.of("no-inspect"));
     interfaces.put("rescue", List.of("no-rescue"));
-    return Collections.unmodifiableMap(interfaces);
+    return AgentDispatch.withAgent(interfaces);
   }
 
   @Override
   public Map<String, String> driverProperties() {
-    return IpmiInfo.PROPERTIES;
+    Map<String, String> properties = new LinkedHashMap<>(IpmiInfo.PROPERTIES);
+    properties.putAll(AgentInterfaces.PROPERTIES);
+    return Collections.unmodifiableMap(properties);
   }
 
   @Override
@@ -133,13 +176,16 @@ public final class IpmiHardware implements HardwareType, PowerInterface, Managem
       throw new IllegalArgumentException(
           PROGRAM + ": \"" + program + "\" is neither a program name nor an absolute path");
     }
+    AgentInterfaces newAgent = new AgentInterfaces(this, this, settings);
     networks = newNetworks;
+    agent = newAgent;
     gate.interval(Duration.ofNanos(seconds.movePointRight(9).longValue()));
     ipmitool = new Ipmitool(program);
   }
 
   @Override
   public void checkInput(DriverNode node) {
+    agent.checkInput(node);
     if (node.info(IpmiInfo.ADDRESS) != null) {
       IpmiInfo info = IpmiInfo.of(node);
       networks.check(ADDRESS_FIELD, info.address());

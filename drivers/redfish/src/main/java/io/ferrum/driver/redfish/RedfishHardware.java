@@ -3,6 +3,9 @@ package io.ferrum.driver.redfish;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferrum.driver.BmcNetworkPolicy;
 import io.ferrum.driver.BootDevice;
+import io.ferrum.driver.BootInterface;
+import io.ferrum.driver.CleanInterface;
+import io.ferrum.driver.DeployInterface;
 import io.ferrum.driver.DriverException;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverPowerState;
@@ -15,8 +18,11 @@ import io.ferrum.driver.Inspection;
 import io.ferrum.driver.InvalidDriverInfoException;
 import io.ferrum.driver.ManagementInterface;
 import io.ferrum.driver.PowerInterface;
+import io.ferrum.driver.RaidInterface;
 import io.ferrum.driver.StepOutcome;
 import io.ferrum.driver.UnsupportedDriverOperationException;
+import io.ferrum.driver.agent.AgentDispatch;
+import io.ferrum.driver.agent.AgentInterfaces;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,6 +77,12 @@ public final class RedfishHardware
   private final RedfishClient client = new RedfishClient(Duration.ofSeconds(30));
   private volatile BmcNetworkPolicy networks = BmcNetworkPolicy.defaults();
   private volatile List<String> schemes = List.of("https");
+  private volatile AgentInterfaces agent = new AgentInterfaces(this, this, DriverSettings.none());
+  private final BootInterface boot = AgentDispatch.boot(() -> agent, HardwareType.super.boot());
+  private final DeployInterface deploy =
+      AgentDispatch.deploy(() -> agent, HardwareType.super.deploy());
+  private final RaidInterface raid = AgentDispatch.raid(() -> agent, HardwareType.super.raid());
+  private final CleanInterface clean = AgentDispatch.clean(() -> agent, HardwareType.super.clean());
 
   @Override
   public String name() {
@@ -87,22 +99,56 @@ public final class RedfishHardware
     return this;
   }
 
+  /** Boot: {@code ipxe} for nodes that chose it; otherwise none (every call is refused). */
+  @Override
+  public BootInterface boot() {
+    return boot;
+  }
+
+  /** Deploy: {@code direct} for nodes that chose it; otherwise none (every call is refused). */
+  @Override
+  public DeployInterface deploy() {
+    return deploy;
+  }
+
+  /**
+   * Cleaning: through the deploy ramdisk's agent for nodes that deploy {@code direct}; otherwise
+   * none (every call is refused).
+   */
+  @Override
+  public CleanInterface clean() {
+    return clean;
+  }
+
+  /** RAID: {@code agent} for nodes that chose it; otherwise none (every call is refused). */
+  @Override
+  public RaidInterface raid() {
+    return raid;
+  }
+
   @Override
   public InspectInterface inspect() {
     return this;
   }
 
-  /** Ironic's names: {@code redfish} for power, management and inspect; no rescue. */
+  /**
+   * Ironic's names: {@code redfish} for power, management and inspect; no rescue. The defaults for
+   * boot and deploy, named {@code redfish}, refuse every call; a node may choose Ironic's
+   * agent-based {@code ipxe} boot, {@code direct} deploy and {@code agent} RAID instead ({@link
+   * AgentDispatch}).
+   */
   @Override
   public Map<String, List<String>> supportedInterfaces() {
     Map<String, List<String>> interfaces = new LinkedHashMap<>(HardwareInterfaces.single(NAME));
     interfaces.put("rescue", List.of("no-rescue"));
-    return Collections.unmodifiableMap(interfaces);
+    return AgentDispatch.withAgent(interfaces);
   }
 
   @Override
   public Map<String, String> driverProperties() {
-    return RedfishInfo.PROPERTIES;
+    Map<String, String> properties = new LinkedHashMap<>(RedfishInfo.PROPERTIES);
+    properties.putAll(AgentInterfaces.PROPERTIES);
+    return Collections.unmodifiableMap(properties);
   }
 
   @Override
@@ -115,12 +161,15 @@ public final class RedfishHardware
             ALLOWED_SCHEMES + ": \"" + scheme + "\" is not https or http");
       }
     }
+    AgentInterfaces newAgent = new AgentInterfaces(this, this, settings);
     networks = newNetworks;
+    agent = newAgent;
     schemes = List.copyOf(newSchemes);
   }
 
   @Override
   public void checkInput(DriverNode node) {
+    agent.checkInput(node);
     if (node.info(RedfishInfo.ADDRESS) != null) {
       RedfishInfo info = RedfishInfo.of(node, schemes);
       networks.check("driver_info." + RedfishInfo.ADDRESS, info.host());

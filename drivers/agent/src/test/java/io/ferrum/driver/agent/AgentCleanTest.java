@@ -1,0 +1,140 @@
+package io.ferrum.driver.agent;
+
+import static io.ferrum.driver.agent.Fixtures.UUID;
+import static io.ferrum.driver.agent.Fixtures.called;
+import static io.ferrum.driver.agent.Fixtures.node;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferrum.driver.DriverException;
+import io.ferrum.driver.DriverNode;
+import io.ferrum.driver.InvalidDriverInfoException;
+import io.ferrum.driver.Step;
+import io.ferrum.driver.StepOutcome;
+import io.ferrum.driver.UnsupportedDriverOperationException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentCleanTest {
+
+  @TempDir Path httpboot;
+
+  private FakeAgent agent;
+  private RecordingHardware hardware;
+  private AgentClean clean;
+
+  @BeforeEach
+  void start() throws Exception {
+    agent = new FakeAgent();
+    hardware = new RecordingHardware();
+    AgentSettings settings = AgentSettings.from(Fixtures.settings(httpboot));
+    clean =
+        new AgentInterfaces(
+                hardware,
+                hardware,
+                settings,
+                new AgentClient(
+                    settings.callbacks(), Duration.ofSeconds(2), Duration.ofSeconds(2), 1 << 20))
+            .clean();
+  }
+
+  @AfterEach
+  void stop() {
+    agent.close();
+  }
+
+  @Test
+  void automatedCleaning_erasesDiskMetadataThroughTheAgent() {
+    DriverNode node = called(node(), agent.url());
+
+    assertThat(clean.clean(node, List.of(), true)).isEqualTo(StepOutcome.WAIT);
+    assertThat(hardware.calls).containsExactly("boot pxe once", "power off", "power on");
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).exists();
+    hardware.calls.clear();
+
+    assertThat(clean.continueClean(node)).isEqualTo(StepOutcome.WAIT);
+    assertThat(agent.posted()).hasSize(1);
+    JsonNode command = agent.posted().get(0);
+    assertThat(command.path("name").asText()).isEqualTo("clean.execute_clean_step");
+    JsonNode params = command.path("params");
+    assertThat(params.path("step").path("interface").asText()).isEqualTo("deploy");
+    assertThat(params.path("step").path("step").asText()).isEqualTo("erase_devices_metadata");
+    assertThat(params.path("node").path("uuid").asText()).isEqualTo(UUID);
+    assertThat(params.path("node").has("driver_info")).isFalse();
+    assertThat(params.path("ports").get(0).path("address").asText()).isEqualTo(Fixtures.MAC);
+    assertThat(params.has("clean_version")).isTrue();
+
+    assertThat(clean.continueClean(node)).isEqualTo(StepOutcome.WAIT);
+    assertThat(agent.posted()).hasSize(1);
+
+    agent.finish(true, null);
+    assertThat(clean.continueClean(node)).isEqualTo(StepOutcome.DONE);
+    assertThat(hardware.calls).containsExactly("power off");
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+  }
+
+  @Test
+  void manualCleaning_runsTheRequestedStepsInOrder() {
+    DriverNode node = called(node(), agent.url());
+    List<Step> steps =
+        List.of(
+            new Step("raid", "delete_configuration", Map.of()),
+            new Step("deploy", "erase_devices", Map.of("zap", true)));
+
+    clean.clean(node, steps, false);
+    assertThat(clean.continueClean(node)).isEqualTo(StepOutcome.WAIT);
+    agent.finish(true, null);
+    assertThat(clean.continueClean(node)).isEqualTo(StepOutcome.WAIT);
+    agent.finish(true, null);
+    assertThat(clean.continueClean(node)).isEqualTo(StepOutcome.DONE);
+
+    assertThat(agent.posted())
+        .extracting(c -> c.path("params").path("step").path("step").asText())
+        .containsExactly("delete_configuration", "erase_devices");
+    assertThat(
+            agent.posted().get(1).path("params").path("step").path("args").path("zap").asBoolean())
+        .isTrue();
+  }
+
+  @Test
+  void aFailedStep_failsCleaningWithTheAgentsError() {
+    DriverNode node = called(node(), agent.url());
+    clean.clean(node, List.of(), true);
+    clean.continueClean(node);
+    agent.finish(false, "Erasing /dev/sda failed: device busy");
+
+    assertThatThrownBy(() -> clean.continueClean(node))
+        .isInstanceOf(DriverException.class)
+        .hasMessageContaining("deploy.erase_devices_metadata")
+        .hasMessageContaining("Erasing /dev/sda failed: device busy");
+  }
+
+  @Test
+  void stepsTheAgentCannotRun_areRefusedBeforeAnythingHappens() {
+    DriverNode node = called(node(), agent.url());
+
+    assertThatThrownBy(
+            () -> clean.clean(node, List.of(new Step("raid", "create_configuration", null)), false))
+        .isInstanceOf(UnsupportedDriverOperationException.class)
+        .hasMessageContaining("target RAID configuration");
+    assertThatThrownBy(() -> clean.clean(node, List.of(new Step("power", "../x", null)), false))
+        .isInstanceOf(InvalidDriverInfoException.class);
+    assertThat(hardware.calls).isEmpty();
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+  }
+
+  @Test
+  void continuingUnknownCleaning_asksToStartAgain() {
+    assertThatThrownBy(() -> clean.continueClean(called(node(), agent.url())))
+        .isInstanceOf(DriverException.class)
+        .hasMessageContaining("start cleaning again");
+    assertThat(agent.requests).isEmpty();
+  }
+}
