@@ -152,10 +152,10 @@ class NodeRaidApiTest extends SynchronousServerTest {
         400,
         "raid_interface");
     assertClientError(
-        call("PUT", "/v1/nodes/bmc/states/raid", CONFIG),
-        404,
-        "Driver ipmi does not support raid");
+        call("PUT", "/v1/nodes/bmc/states/raid", CONFIG), 404, "Driver ipmi does not support raid");
     assertThat(api.get("/v1/drivers/ipmi").body().get("enabled_raid_interfaces").toString())
+        .isEqualTo("[\"no-raid\",\"agent\"]");
+    assertThat(api.get("/v1/drivers/libvirt").body().get("enabled_raid_interfaces").toString())
         .isEqualTo("[\"no-raid\"]");
     assertThat(
             api.get("/v1/drivers/fake-hardware").body().get("enabled_raid_interfaces").toString())

@@ -372,9 +372,9 @@ public final class Conductor implements AutoCloseable {
     if (spec.driver() == null || spec.driver().isBlank()) {
       throw new InvalidParameterException("A node needs a driver");
     }
-    DriverInput.check(ctx.drivers.require(spec.driver()), spec);
     NodeAttributes attributes =
         NodeAttributeRules.forNewNode(ctx.drivers.require(spec.driver()), spec.attributes());
+    DriverInput.check(ctx.drivers.require(spec.driver()), spec, attributes.interfaces());
     String uuid = spec.uuid() == null ? UUID.randomUUID().toString() : spec.uuid();
     if (!ConductorContext.looksLikeUuid(uuid)) {
       throw new InvalidParameterException("\"" + uuid + "\" is not a valid UUID");
@@ -484,8 +484,8 @@ public final class Conductor implements AutoCloseable {
         }
         ctx.drivers.require(name);
       }
-      DriverInput.check(ctx.drivers, node, columns);
       NodeAttributeRules.checkUpdate(ctx.drivers, node, columns);
+      DriverInput.check(ctx.drivers, node, columns);
       java.util.concurrent.locks.Lock order = ctx.notificationOrder(node.id());
       order.lock();
       try {
