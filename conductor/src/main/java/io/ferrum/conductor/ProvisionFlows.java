@@ -105,6 +105,17 @@ final class ProvisionFlows {
     task.write("update", columns, null, false);
   }
 
+  /** Where a manual cleaning's steps are recorded in {@code driver_internal_info}, as in Ironic. */
+  static final String CLEAN_STEPS = "clean_steps";
+
+  private static Map<String, Object> stepRecord(Step step) {
+    Map<String, Object> record = new java.util.LinkedHashMap<>();
+    record.put("interface", step.interfaceName());
+    record.put("step", step.name());
+    record.put("args", step.args());
+    return record;
+  }
+
   /** Where a deploy's user steps are recorded in {@code driver_internal_info}, as in Ironic. */
   static final String USER_DEPLOY_STEPS = "user_deploy_steps";
 
@@ -139,10 +150,18 @@ final class ProvisionFlows {
     HardwareType driver = task.driver();
     DriverNode node = task.driverNode();
     boolean manual = ProvisionState.MANAGEABLE.value().equals(task.node().targetProvisionState());
+    boolean resume = "resume".equals(applied.event());
+    if (!resume && manual && !steps.isEmpty()) {
+      // Recorded first, as Ironic does, so that whoever continues the cleaning (after a callback,
+      // a restart or a takeover) knows its steps; removed when the node leaves cleaning.
+      Map<String, Object> internal =
+          new java.util.LinkedHashMap<>(task.node().driverInternalInfo());
+      internal.put(CLEAN_STEPS, steps.stream().map(ProvisionFlows::stepRecord).toList());
+      task.write("update", Map.of("driver_internal_info", internal), null, false);
+      node = task.driverNode();
+    }
     StepOutcome outcome =
-        "resume".equals(applied.event())
-            ? driver.clean().continueClean(node)
-            : driver.clean().clean(node, steps, !manual);
+        resume ? driver.clean().continueClean(node) : driver.clean().clean(node, steps, !manual);
     if (outcome == StepOutcome.WAIT) {
       task.processEvent("wait");
       return;

@@ -577,9 +577,10 @@ public final class Task implements AutoCloseable {
 
   /**
    * Removes what a deploy ramdisk's agent left in {@code driver_internal_info} (its address, token,
-   * version, last heartbeat) from the document {@code columns} is about to write, or from the
-   * node's own when {@code columns} writes none: the node reached a state where no agent runs, so
-   * an agent still running from before must never drive it again.
+   * version, last heartbeat), and the steps of a cleaning that is over, from the document {@code
+   * columns} is about to write, or from the node's own when {@code columns} writes none: the node
+   * reached a state where no agent runs, so an agent still running from before must never drive it
+   * again.
    */
   private void forgetAgent(Map<String, Object> columns) {
     @SuppressWarnings("unchecked")
@@ -587,11 +588,14 @@ public final class Task implements AutoCloseable {
         columns.containsKey("driver_internal_info")
             ? (Map<String, Object>) columns.get("driver_internal_info")
             : node.driverInternalInfo();
-    if (internal == null || AgentRecord.KEYS.stream().noneMatch(internal::containsKey)) {
+    if (internal == null
+        || (AgentRecord.KEYS.stream().noneMatch(internal::containsKey)
+            && !internal.containsKey(ProvisionFlows.CLEAN_STEPS))) {
       return;
     }
     Map<String, Object> kept = new LinkedHashMap<>(internal);
     kept.keySet().removeAll(AgentRecord.KEYS);
+    kept.remove(ProvisionFlows.CLEAN_STEPS); // the cleaning it described is over
     columns.put("driver_internal_info", kept);
   }
 

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -35,9 +34,10 @@ import java.util.regex.Pattern;
  *       is powered off, and cleaning is done.
  * </ol>
  *
- * <p>The requested steps are kept in memory between the calls (the driver SPI stores no driver
- * state): if the conductor restarts while a node cleans, {@link #continueClean} fails and asks for
- * cleaning to be started again. The agent is given the node's UUID, properties and MACs, never its
+ * <p>The steps of a manual cleaning are read on each call from the node's {@code
+ * driver_internal_info.clean_steps}, where the conductor records them when cleaning starts (as
+ * Ironic does), so cleaning goes on across a conductor restart or a takeover; without that record
+ * the cleaning is automated. The agent is given the node's UUID, properties and MACs, never its
  * {@code driver_info}. The conductor does not give drivers a node's target RAID configuration, so
  * {@code raid.create_configuration} is refused rather than run without one; {@code
  * raid.delete_configuration} runs.
@@ -59,7 +59,9 @@ public final class AgentClean implements CleanInterface {
   private final ManagementInterface management;
   private final IpxeBoot boot;
   private final AgentClient agent;
-  private final Map<String, List<Step>> requested = new ConcurrentHashMap<>();
+
+  /** Where the conductor records the steps of a manual cleaning, as Ironic does. */
+  public static final String CLEAN_STEPS = "clean_steps";
 
   public AgentClean(
       PowerInterface power, ManagementInterface management, IpxeBoot boot, AgentClient agent) {
@@ -85,7 +87,6 @@ public final class AgentClean implements CleanInterface {
     }
     boot.validate(node);
     boot.prepareRamdisk(node);
-    requested.put(node.uuid(), plan);
     management.setBootDevice(node, BootDevice.PXE, false);
     DirectDeploy.powerOff(power, node);
     power.setPowerState(node, DriverPowerState.POWER_ON, false, Duration.ZERO);
@@ -94,14 +95,7 @@ public final class AgentClean implements CleanInterface {
 
   @Override
   public StepOutcome continueClean(DriverNode node) {
-    List<Step> plan = requested.get(node.uuid());
-    if (plan == null) {
-      throw new DriverException(
-          "node "
-              + node.label()
-              + ": the clean steps asked for are not known (the conductor restarted while the node"
-              + " was cleaning); start cleaning again");
-    }
+    List<Step> plan = recorded(node);
     List<AgentClient.Command> sent = new ArrayList<>();
     for (AgentClient.Command command : agent.commands(node, EXECUTE)) {
       if (command.is(EXECUTE)) {
@@ -114,7 +108,6 @@ public final class AgentClean implements CleanInterface {
         return StepOutcome.WAIT;
       }
       if (!last.succeeded()) {
-        requested.remove(node.uuid());
         throw failed(node, plan.get(Math.min(sent.size(), plan.size()) - 1), last);
       }
     }
@@ -127,15 +120,49 @@ public final class AgentClean implements CleanInterface {
         return StepOutcome.WAIT; // the agent still runs a command of its own; next heartbeat
       }
       if (!started.running() && !started.succeeded()) {
-        requested.remove(node.uuid());
         throw failed(node, next, started);
       }
       return StepOutcome.WAIT;
     }
-    requested.remove(node.uuid());
     boot.cleanUpRamdisk(node);
     DirectDeploy.powerOff(power, node);
     return StepOutcome.DONE;
+  }
+
+  /**
+   * The steps of the node's cleaning: those recorded in {@code driver_internal_info.clean_steps} (a
+   * manual cleaning), else Ironic's automated step.
+   *
+   * @throws DriverException if the record is not a list of steps the agent may run
+   */
+  static List<Step> recorded(DriverNode node) {
+    Object value = node.driverInternalInfo().get(CLEAN_STEPS);
+    if (value == null) {
+      return List.of(AUTOMATED);
+    }
+    if (!(value instanceof List<?> list) || list.isEmpty()) {
+      throw new DriverException(
+          "node " + node.label() + ": driver_internal_info.clean_steps is not a list of steps");
+    }
+    List<Step> plan = new ArrayList<>();
+    for (Object item : list) {
+      if (!(item instanceof Map<?, ?> map)
+          || !(map.get("interface") instanceof String iface)
+          || !(map.get("step") instanceof String name)) {
+        throw new DriverException(
+            "node "
+                + node.label()
+                + ": driver_internal_info.clean_steps holds an entry that is not a step");
+      }
+      Map<String, Object> args = new LinkedHashMap<>();
+      if (map.get("args") instanceof Map<?, ?> given) {
+        given.forEach((k, v) -> args.put(String.valueOf(k), v));
+      }
+      Step step = new Step(iface, name, args);
+      check(step);
+      plan.add(step);
+    }
+    return plan;
   }
 
   private static void check(Step step) {

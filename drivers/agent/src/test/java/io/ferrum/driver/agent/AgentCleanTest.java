@@ -82,11 +82,12 @@ class AgentCleanTest {
 
   @Test
   void manualCleaning_runsTheRequestedStepsInOrder() {
-    DriverNode node = called(node(), agent.url());
     List<Step> steps =
         List.of(
             new Step("raid", "delete_configuration", Map.of()),
             new Step("deploy", "erase_devices", Map.of("zap", true)));
+    // As the conductor records them when a manual cleaning starts.
+    DriverNode node = recording(called(node(), agent.url()), steps);
 
     clean.clean(node, steps, false);
     assertThat(clean.continueClean(node)).isEqualTo(StepOutcome.WAIT);
@@ -131,10 +132,48 @@ class AgentCleanTest {
   }
 
   @Test
-  void continuingUnknownCleaning_asksToStartAgain() {
-    assertThatThrownBy(() -> clean.continueClean(called(node(), agent.url())))
+  void aRecordThatIsNotAListOfSteps_failsCleaning_beforeTheAgentIsAsked() {
+    DriverNode node = called(node(), agent.url());
+    Map<String, Object> internal = new java.util.LinkedHashMap<>(node.driverInternalInfo());
+    internal.put(AgentClean.CLEAN_STEPS, List.of(Map.of("interface", "raid")));
+    DriverNode broken =
+        new DriverNode(
+            node.uuid(),
+            node.name(),
+            node.driver(),
+            node.driverInfo(),
+            node.instanceInfo(),
+            node.properties(),
+            internal,
+            node.interfaces(),
+            node.macs());
+
+    assertThatThrownBy(() -> clean.continueClean(broken))
         .isInstanceOf(DriverException.class)
-        .hasMessageContaining("start cleaning again");
+        .hasMessageContaining("clean_steps");
     assertThat(agent.requests).isEmpty();
+  }
+
+  /** {@code node} with {@code steps} recorded in {@code driver_internal_info.clean_steps}. */
+  private static DriverNode recording(DriverNode node, List<Step> steps) {
+    Map<String, Object> internal = new java.util.LinkedHashMap<>(node.driverInternalInfo());
+    internal.put(
+        AgentClean.CLEAN_STEPS,
+        steps.stream()
+            .map(
+                s ->
+                    Map.<String, Object>of(
+                        "interface", s.interfaceName(), "step", s.name(), "args", s.args()))
+            .toList());
+    return new DriverNode(
+        node.uuid(),
+        node.name(),
+        node.driver(),
+        node.driverInfo(),
+        node.instanceInfo(),
+        node.properties(),
+        internal,
+        node.interfaces(),
+        node.macs());
   }
 }

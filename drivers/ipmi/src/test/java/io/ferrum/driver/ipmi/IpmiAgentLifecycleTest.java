@@ -60,19 +60,22 @@ class IpmiAgentLifecycleTest {
     agent = new Agent();
     pool =
         Databases.pooled("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 8);
-    conductor =
-        Conductor.builder()
-            .dataSource(pool)
-            .name("agent-test")
-            .workerPool(new SynchronousWorkerPool())
-            .notificationSink(NotificationSink.none())
-            .driverSetting("bmc-allowed-networks", "127.0.0.1/32")
-            .driverSetting("ipmi-min-command-interval", "0")
-            .driverSetting("agent-allowed-networks", "127.0.0.1/32")
-            .driverSetting("httpboot-dir", dir.resolve("httpboot").toString())
-            .driverSetting("agent-api-url", "http://192.0.2.1:6385")
-            .driverSetting("image-allowed-url-schemes", "https")
-            .build();
+    conductor = newConductor();
+  }
+
+  private Conductor newConductor() {
+    return Conductor.builder()
+        .dataSource(pool)
+        .name("agent-test")
+        .workerPool(new SynchronousWorkerPool())
+        .notificationSink(NotificationSink.none())
+        .driverSetting("bmc-allowed-networks", "127.0.0.1/32")
+        .driverSetting("ipmi-min-command-interval", "0")
+        .driverSetting("agent-allowed-networks", "127.0.0.1/32")
+        .driverSetting("httpboot-dir", dir.resolve("httpboot").toString())
+        .driverSetting("agent-api-url", "http://192.0.2.1:6385")
+        .driverSetting("image-allowed-url-schemes", "https")
+        .build();
   }
 
   @AfterEach
@@ -190,6 +193,43 @@ class IpmiAgentLifecycleTest {
     assertThat(node.lastError()).contains("Image checksum mismatch");
     assertThat(node.reservation()).isNull();
     assertThat(node.driverInternalInfo()).doesNotContainKeys("agent_url", "agent_secret_token");
+  }
+
+  @Test
+  void aManualCleaning_goesOnAcrossAConductorRestart_withTheStepsItWasAsked() throws Exception {
+    String uuid = enrolled();
+    await(conductor.provision(uuid, ProvisionRequest.of("manage")));
+    List<io.ferrum.driver.Step> steps =
+        List.of(
+            new io.ferrum.driver.Step("raid", "delete_configuration", Map.of()),
+            new io.ferrum.driver.Step("deploy", "erase_devices", Map.of("zap", true)));
+    Node node = await(conductor.provision(uuid, ProvisionRequest.clean(steps)));
+    assertThat(node.provisionState()).isEqualTo("clean wait");
+    assertThat(node.driverInternalInfo()).containsKey("clean_steps");
+
+    // The conductor stops while the ramdisk boots; a new one (same database) carries on.
+    conductor.close();
+    conductor = newConductor();
+    String token = agent.boots(uuid);
+    assertThat(agent.commands())
+        .extracting(c -> c.get("command_params").toString())
+        .singleElement()
+        .asString()
+        .contains("delete_configuration");
+    agent.finishAll();
+    agent.heartbeat(uuid, token);
+    assertThat(agent.commands()).hasSize(2);
+    assertThat(agent.commands().get(1).get("command_params").toString())
+        .contains("erase_devices")
+        .contains("zap");
+    agent.finishAll();
+    agent.heartbeat(uuid, token);
+
+    node = conductor.getNode(uuid);
+    assertThat(node.provisionState()).as(node.lastError()).isEqualTo("manageable");
+    assertThat(node.driverInternalInfo())
+        .doesNotContainKeys("clean_steps", "agent_url", "agent_secret_token");
+    assertThat(node.reservation()).isNull();
   }
 
   /** An enrolled ipmi node on the simulator, with a port and the agent-based interfaces. */
