@@ -18,4 +18,12 @@ public interface CleanInterface extends HardwareInterface {
   default StepOutcome continueClean(DriverNode node) {
     return StepOutcome.DONE;
   }
+
+  /**
+   * Ends a cleaning that failed, timed out waiting for its callback or was aborted: powers the
+   * machine off and removes what cleaning set up (for example the files that boot a deploy
+   * ramdisk). It must not fail when there is nothing to undo. A failure is logged and ignored. The
+   * default does nothing.
+   */
+  default void tearDownCleaning(DriverNode node) {}
 }
