@@ -56,19 +56,25 @@ final class CallbackTimeouts {
   }
 
   private boolean expire(String uuid) {
+    String from;
+    Instant failedAt;
     try (Task task = tasks.acquire(uuid, "callback timeout", LockMode.EXCLUSIVE)) {
       Node node = task.node();
       Instant deadline = ctx.withHandle("read deadline", h -> NodeStore.deadline(h, node.id()));
       if (deadline == null || deadline.isAfter(ctx.now()) || node.maintenance()) {
         return false; // the callback arrived, or someone intervened, meanwhile
       }
+      from = node.provisionState();
       task.fail(
           "Timeout reached while waiting for callback for node "
               + node.label()
               + " in state \""
-              + node.provisionState()
+              + from
               + "\"");
-      return true;
+      failedAt = task.node().provisionUpdatedAt();
     }
+    // Driver calls never run on this thread: a hung BMC must not hold up other nodes' timeouts.
+    RamdiskCleanup.afterTimeout(ctx, tasks, uuid, from, failedAt);
+    return true;
   }
 }

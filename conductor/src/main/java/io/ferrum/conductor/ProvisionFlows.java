@@ -29,13 +29,21 @@ final class ProvisionFlows {
   static Task.Work work(ProvisionRequest request) {
     return (task, applied) -> {
       if (applied.action() == null) {
-        return; // abort, unhold, manage from a failed state...: the event was the whole change
+        // abort, unhold, manage from a failed state...: the event was the whole change, but an
+        // aborted deploy or cleaning leaves behind what it set up.
+        if ("abort".equals(applied.event())) {
+          RamdiskCleanup.after(task, applied.from());
+        }
+        return;
       }
       switch (applied.action().id()) {
         case "verify" -> verify(task);
-        case "deploy" -> deploy(task, applied, request);
+        case "deploy" -> undoingOnFailure(task, () -> deploy(task, applied, request));
         case "tear_down" -> tearDown(task);
-        case "clean" -> clean(task, applied, request == null ? List.of() : request.cleanSteps());
+        case "clean" ->
+            undoingOnFailure(
+                task,
+                () -> clean(task, applied, request == null ? List.of() : request.cleanSteps()));
         case "inspect" -> inspect(task);
         case "adopt" -> adopt(task);
         case "rescue" -> rescue(task);
@@ -44,6 +52,30 @@ final class ProvisionFlows {
         default -> throw new IllegalStateException("No flow for action " + applied.action().id());
       }
     };
+  }
+
+  /**
+   * Runs a deploy or cleaning flow; if it fails, the driver undoes what it set up ({@link
+   * RamdiskCleanup}) before the failure goes on to the job, which records it. Not when the node's
+   * reservation was lost: the node is no longer this task's to touch.
+   */
+  private static void undoingOnFailure(Task task, Runnable flow) {
+    String from = task.node().provisionState();
+    try {
+      flow.run();
+    } catch (LockLostException e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      if (!(e instanceof VirtualMachineError)) {
+        String state = task.node().provisionState();
+        RamdiskCleanup.after(
+            task,
+            RamdiskCleanup.DEPLOYING.contains(state) || RamdiskCleanup.CLEANING.contains(state)
+                ? state
+                : from);
+      }
+      throw e;
+    }
   }
 
   /** enroll --manage--> verifying: the driver can reach the hardware. */
