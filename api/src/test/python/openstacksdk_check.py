@@ -109,7 +109,11 @@ def main(url):
     drivers = list(bm.drivers(details=True))
     raid = {d.name: d.enabled_raid_interfaces for d in drivers}
     check(raid.get("fake-hardware") == ["no-raid", "fake"], "fake RAID interfaces: %s" % raid)
-    check(raid.get("ipmi") == ["no-raid"], "ipmi RAID interfaces: %s" % raid)
+    check(raid.get("ipmi") == ["no-raid", "agent"], "ipmi RAID interfaces: %s" % raid)
+    check(raid.get("libvirt") == ["no-raid"], "libvirt RAID interfaces: %s" % raid)
+    ipmi = bm.get_driver("ipmi")
+    check(ipmi.enabled_boot_interfaces == ["ipmi", "ipxe"], "ipmi boot interfaces: %s" % ipmi)
+    check(ipmi.enabled_deploy_interfaces == ["ipmi", "direct"], "ipmi deploy: %s" % ipmi)
 
     # The target RAID configuration. This SDK release has no call to set it: the request it would
     # make; the node's fields are the SDK's own.
