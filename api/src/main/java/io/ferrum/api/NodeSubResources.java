@@ -3,7 +3,6 @@ package io.ferrum.api;
 import io.ferrum.conductor.Conductor;
 import io.ferrum.conductor.HistoryEvent;
 import io.ferrum.conductor.InterfaceValidation;
-import io.ferrum.conductor.PatchOperation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,14 +33,11 @@ final class NodeSubResources {
 
   private Response maintenance(Request r, boolean on) {
     String ident = NodeViews.ident(r);
-    List<PatchOperation> patch = new ArrayList<>();
     String reason = null;
     if (on && r.hasBody()) {
       reason = JsonFields.optionalText(r.object(), "reason");
     }
-    patch.add(PatchOperation.replace("/maintenance", on));
-    patch.add(PatchOperation.replace("/maintenance_reason", reason));
-    conductor.updateNode(ident, patch);
+    conductor.setMaintenance(ident, on, reason);
     return Response.empty(202, Map.of());
   }
 

@@ -232,4 +232,31 @@ class RamdiskApiTest {
     assertThat(show.status()).isEqualTo(200);
     assertThat(show.body().get("provision_state").asText()).isEqualTo("active");
   }
+
+  @Test
+  void maintenance_canBeSetAndUnsetWhileTheNodeWaitsForItsAgent() throws Exception {
+    start(null);
+    String uuid = waitingNode();
+    TestServer.Reply patch =
+        api.call(
+            "PATCH",
+            "/v1/nodes/" + uuid,
+            "1.78",
+            "[{\"op\": \"add\", \"path\": \"/extra/a\", \"value\": 1}]");
+    assertThat(patch.status()).as("a patch still waits for the transition").isEqualTo(409);
+
+    TestServer.Reply on =
+        api.call(
+            "PUT", "/v1/nodes/" + uuid + "/maintenance", "1.78", "{\"reason\": \"rack work\"}");
+
+    assertThat(on.status()).as(on.raw().body()).isEqualTo(202);
+    var node = api.conductor().getNode(uuid);
+    assertThat(node.maintenance()).isTrue();
+    assertThat(node.maintenanceReason()).isEqualTo("rack work");
+    assertThat(node.provisionState()).isEqualTo("wait call-back");
+    TestServer.Reply off = api.call("DELETE", "/v1/nodes/" + uuid + "/maintenance", "1.78", null);
+    assertThat(off.status()).isEqualTo(202);
+    assertThat(api.conductor().getNode(uuid).maintenance()).isFalse();
+    assertThat(api.conductor().getNode(uuid).maintenanceReason()).isNull();
+  }
 }

@@ -456,12 +456,33 @@ public final class Conductor implements AutoCloseable {
    *     hardware type's allowlists refuse ({@link HardwareType#checkInput})
    */
   public Node updateNode(String ident, List<PatchOperation> patch) {
+    return update(ident, patch, true);
+  }
+
+  /**
+   * Puts the node into maintenance with {@code reason} ({@code on}), or takes it out (the reason is
+   * cleared), as Ironic's maintenance endpoint does: in any provision state, a node waiting for its
+   * ramdisk's callback included, as long as no work holds the node's lock. A node in maintenance
+   * takes no callbacks and no periodic work.
+   *
+   * @throws NodeNotFoundException for an unknown node
+   * @throws NodeLockedException while work holds the node
+   */
+  public Node setMaintenance(String ident, boolean on, String reason) {
+    List<PatchOperation> patch = new ArrayList<>();
+    patch.add(PatchOperation.replace("/maintenance", on));
+    patch.add(PatchOperation.replace("/maintenance_reason", on ? reason : null));
+    return update(ident, patch, false);
+  }
+
+  private Node update(String ident, List<PatchOperation> patch, boolean onlyWhenSettled) {
     if (patch == null || patch.isEmpty()) {
       throw new InvalidParameterException("The patch is empty");
     }
     try (Task task = tasks.acquire(ident, "update", LockMode.EXCLUSIVE)) {
       Node node = task.node();
-      if (node.targetProvisionState() != null
+      if (onlyWhenSettled
+          && node.targetProvisionState() != null
           && ProvisionState.fromValue(node.provisionState())
               .map(s -> !ProvisionMachine.UPDATE_ALLOWED_STATES.contains(s))
               .orElse(true)) {

@@ -111,7 +111,7 @@ final class ProvisionFlows {
       outcome = driver.deploy().deploy(node);
     }
     if (outcome == StepOutcome.WAIT) {
-      task.processEvent("wait");
+      waitForCallback(task, driver, node);
       return;
     }
     task.processEvent("done", driver.power().getPowerState(node));
@@ -195,10 +195,28 @@ final class ProvisionFlows {
     StepOutcome outcome =
         resume ? driver.clean().continueClean(node) : driver.clean().clean(node, steps, !manual);
     if (outcome == StepOutcome.WAIT) {
-      task.processEvent("wait");
+      waitForCallback(task, driver, node);
       return;
     }
     task.processEvent(manual ? "manage" : "done");
+  }
+
+  /**
+   * Moves the node to its wait state, with the power state the hardware reports now when it can be
+   * read: a driver that waits for a ramdisk has usually just powered the machine on, and power sync
+   * leaves wait states alone. An unreadable power state is no reason to fail the work.
+   */
+  private static void waitForCallback(Task task, HardwareType driver, DriverNode node) {
+    io.ferrum.driver.DriverPowerState power;
+    try {
+      power = driver.power().getPowerState(node);
+    } catch (LockLostException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      task.processEvent("wait");
+      return;
+    }
+    task.processEvent("wait", power);
   }
 
   private static void inspect(Task task) {

@@ -208,6 +208,8 @@ final class RamdiskAgents {
     try {
       url = callbacks.check(callbackUrl);
     } catch (InvalidDriverInfoException e) {
+      // The agent only sees a 400 and keeps trying; the operator must learn why from the log.
+      LOG.warn("Heartbeat from node {} refused: {}", seen.label(), e.getMessage());
       throw new InvalidParameterException(e.getMessage(), e);
     }
     if (!AgentRecord.AGENT_STATES.contains(seen.provisionState())) {
