@@ -251,8 +251,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--image-allowed-url-schemes",
       paramLabel = "SCHEMES",
       description =
-          "URL schemes drivers that download images may use, e.g. https (default: none; the"
-              + " libvirt driver downloads nothing).")
+          "URL schemes images may be named by, e.g. https: deploy_kernel, deploy_ramdisk and"
+              + " image_source of agent-based nodes, which the machine fetches (default: none).")
   String imageAllowedUrlSchemes;
 
   @Option(

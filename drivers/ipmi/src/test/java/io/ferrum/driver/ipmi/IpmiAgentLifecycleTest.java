@@ -105,6 +105,7 @@ class IpmiAgentLifecycleTest {
     node = await(conductor.provision(uuid, ProvisionRequest.of("provide")));
     assertThat(node.provisionState()).isEqualTo("clean wait");
     assertThat(sim.poweredOn()).isTrue();
+    assertThat(node.powerState()).as("read when the wait began").isEqualTo("power on");
     assertThat(sim.bootDevice()).isEqualTo("pxe");
     Path script = dir.resolve("httpboot/pxelinux.cfg/52-54-00-aa-bb-01");
     assertThat(script).content().contains("https://images.example/ipa.kernel");
