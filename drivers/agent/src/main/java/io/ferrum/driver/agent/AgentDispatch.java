@@ -101,6 +101,11 @@ public final class AgentDispatch {
       }
 
       @Override
+      public void cleanUp(DriverNode node) {
+        pick(node).cleanUp(node);
+      }
+
+      @Override
       public void takeOver(DriverNode node) {
         pick(node).takeOver(node);
       }
@@ -160,6 +165,11 @@ public final class AgentDispatch {
       @Override
       public StepOutcome continueClean(DriverNode node) {
         return pick(node).continueClean(node);
+      }
+
+      @Override
+      public void tearDownCleaning(DriverNode node) {
+        pick(node).tearDownCleaning(node);
       }
     };
   }
