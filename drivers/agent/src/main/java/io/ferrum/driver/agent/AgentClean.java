@@ -32,7 +32,13 @@ import java.util.regex.Pattern;
  *       running means wait; failed means cleaning fails with the agent's error; otherwise the next
  *       step is sent, or, when every step succeeded, the ramdisk's scripts are removed, the machine
  *       is powered off, and cleaning is done.
+ *   <li>{@link #tearDownCleaning}, after a cleaning failed, timed out or was aborted, and {@link
+ *       #continueClean} itself when it fails: powers the machine off and removes the ramdisk's
+ *       scripts, so a half-cleaned machine neither stays in the ramdisk nor boots it again.
  * </ol>
+ *
+ * <p>A node whose boot interface is not {@value IpxeBoot#NAME} is refused before anything is
+ * touched: these steps boot the ramdisk with iPXE files.
  *
  * <p>The steps of a manual cleaning are read on each call from the node's {@code
  * driver_internal_info.clean_steps}, where the conductor records them when cleaning starts (as
@@ -73,11 +79,13 @@ public final class AgentClean implements CleanInterface {
 
   @Override
   public void validate(DriverNode node) {
+    DirectDeploy.requireIpxe(node);
     boot.validate(node);
   }
 
   @Override
   public StepOutcome clean(DriverNode node, List<Step> steps, boolean automated) {
+    DirectDeploy.requireIpxe(node);
     List<Step> plan = automated ? List.of(AUTOMATED) : List.copyOf(steps);
     if (plan.isEmpty()) {
       throw new InvalidDriverInfoException("manual cleaning needs at least one clean step");
@@ -93,8 +101,54 @@ public final class AgentClean implements CleanInterface {
     return StepOutcome.WAIT;
   }
 
+  /**
+   * Goes on with the cleaning at the agent's heartbeat. When it fails (a step failed in the agent,
+   * the agent cannot be reached or answers nonsense), the cleaning is torn down first ({@link
+   * #tearDownCleaning}); a failure of that is added to the original error as suppressed.
+   */
   @Override
   public StepOutcome continueClean(DriverNode node) {
+    try {
+      return proceed(node);
+    } catch (RuntimeException e) {
+      try {
+        tearDownCleaning(node);
+      } catch (RuntimeException teardown) {
+        e.addSuppressed(teardown);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Ends a failed, timed-out or aborted cleaning: powers the machine off (unless it already is) so
+   * the ramdisk stops, and removes the ramdisk's iPXE files (including copies for ports deleted
+   * since). Both are tried; the first failure is thrown with the other as suppressed. Nothing to
+   * undo is fine.
+   */
+  @Override
+  public void tearDownCleaning(DriverNode node) {
+    RuntimeException failure = null;
+    try {
+      DirectDeploy.powerOff(power, node);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      boot.cleanUpRamdisk(node);
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private StepOutcome proceed(DriverNode node) {
     List<Step> plan = recorded(node);
     List<AgentClient.Command> sent = new ArrayList<>();
     for (AgentClient.Command command : agent.commands(node, EXECUTE)) {

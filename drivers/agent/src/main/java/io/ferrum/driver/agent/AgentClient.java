@@ -52,8 +52,10 @@ import java.util.regex.Pattern;
  * AgentCallbackPolicy} right before each connection, redirects are never followed, connecting and
  * the whole exchange each have a time limit, an answer longer than its limit (1 MiB by default) is
  * cut off and refused, and answers are parsed strictly (one JSON document, no duplicate keys,
- * bounded nesting, each field of the expected type). Every failure is a {@link DriverException}
- * naming the node, the command and what went wrong, the agent's words made printable and truncated.
+ * bounded nesting, each field of the expected type). A request whose connection fails (nothing
+ * reached the agent) is tried up to {@value #ATTEMPTS} times with a short pause, as Ironic does; an
+ * answer, even an error, is never sent again. Every failure is a {@link DriverException} naming the
+ * node, the command and what went wrong, the agent's words made printable and truncated.
  *
  * <p>Thread-safe.
  */
@@ -117,7 +119,17 @@ public final class AgentClient {
   private final Duration timeout;
   private final int maxAnswer;
   private final Duration connect;
+  private final Duration pause;
+  private final Pause sleeper;
   private HttpClient http;
+
+  /** How the client waits between attempts (tests count the waits). */
+  interface Pause {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** How often a request is tried when connecting to the agent fails (Ironic's default). */
+  public static final int ATTEMPTS = 3;
 
   /** A client with a 10 s connect limit, a 60 s limit per exchange and 1 MiB answers. */
   public AgentClient(AgentCallbackPolicy policy) {
@@ -133,10 +145,39 @@ public final class AgentClient {
    */
   public AgentClient(
       AgentCallbackPolicy policy, Duration connect, Duration timeout, int maxAnswer) {
+    this(policy, connect, timeout, maxAnswer, Duration.ofSeconds(2));
+  }
+
+  /**
+   * A client with the given limits.
+   *
+   * @param connect how long connecting may take
+   * @param timeout how long one exchange (request, answer and its body) may take
+   * @param maxAnswer the longest answer accepted, in bytes
+   * @param pause how long to wait before trying again after connecting failed
+   */
+  public AgentClient(
+      AgentCallbackPolicy policy,
+      Duration connect,
+      Duration timeout,
+      int maxAnswer,
+      Duration pause) {
+    this(policy, connect, timeout, maxAnswer, pause, d -> Thread.sleep(d.toMillis()));
+  }
+
+  AgentClient(
+      AgentCallbackPolicy policy,
+      Duration connect,
+      Duration timeout,
+      int maxAnswer,
+      Duration pause,
+      Pause sleeper) {
+    this.sleeper = sleeper;
     this.policy = policy;
     this.timeout = timeout;
     this.maxAnswer = maxAnswer;
     this.connect = connect;
+    this.pause = pause;
   }
 
   /** The HTTP client, made on first use (a hardware type nobody deploys with starts no thread). */
@@ -220,38 +261,46 @@ public final class AgentClient {
             .apply(
                 HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json"))
             .build();
-    CompletableFuture<HttpResponse<byte[]>> future =
-        http().sendAsync(request, info -> new Capped(maxAnswer));
-    HttpResponse<byte[]> response;
-    try {
-      response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw timedOut(node, what, base);
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new DriverException(
-          "node " + node.label() + ": interrupted while talking to the agent about " + what);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof TooLong) {
-        throw nonsense(node, what, "its answer is longer than " + maxAnswer + " bytes");
-      }
-      if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException) {
+    HttpResponse<byte[]> response = null;
+    for (int attempt = 1; response == null; attempt++) {
+      CompletableFuture<HttpResponse<byte[]>> future =
+          http().sendAsync(request, info -> new Capped(maxAnswer));
+      try {
+        response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        future.cancel(true);
         throw timedOut(node, what, base);
+      } catch (InterruptedException e) {
+        future.cancel(true);
+        Thread.currentThread().interrupt();
+        throw interrupted(node, what);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof TooLong) {
+          throw nonsense(node, what, "its answer is longer than " + maxAnswer + " bytes");
+        }
+        boolean connecting =
+            cause instanceof java.net.ConnectException
+                || cause instanceof HttpConnectTimeoutException;
+        if (connecting && attempt < ATTEMPTS) {
+          // Nothing reached the agent: trying again cannot run a command twice.
+          pause(node, what);
+          continue;
+        }
+        if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException) {
+          throw timedOut(node, what, base);
+        }
+        throw new DriverException(
+            "node "
+                + node.label()
+                + ": could not reach the agent at "
+                + base
+                + " for "
+                + what
+                + (connecting ? " (" + ATTEMPTS + " attempts)" : "")
+                + ": "
+                + describe(cause));
       }
-      throw new DriverException(
-          "node "
-              + node.label()
-              + ": could not reach the agent at "
-              + base
-              + " for "
-              + what
-              + ": "
-              + printable(
-                  cause.getClass().getSimpleName()
-                      + (cause.getMessage() == null ? "" : " " + cause.getMessage())));
     }
     int status = response.statusCode();
     if (status < 400 && (status < 200 || status > 299)) {
@@ -278,6 +327,47 @@ public final class AgentClient {
       throw nonsense(node, what, "its answer is not a JSON object");
     }
     return answer;
+  }
+
+  private void pause(DriverNode node, String what) {
+    try {
+      sleeper.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw interrupted(node, what);
+    }
+  }
+
+  private static DriverException interrupted(DriverNode node, String what) {
+    return new DriverException(
+        "node " + node.label() + ": interrupted while talking to the agent about " + what);
+  }
+
+  /**
+   * An exception's class and message, and those of its causes ({@code ConnectException: Connection
+   * refused}); a connection failure whose exceptions carry no message (as the JDK's HTTP client
+   * gives them) is said in words. Printable and truncated.
+   */
+  static String describe(Throwable error) {
+    StringBuilder out = new StringBuilder(error.getClass().getSimpleName());
+    java.util.Set<String> said = new java.util.HashSet<>();
+    boolean explained = false;
+    Throwable current = error;
+    for (int depth = 0; current != null && depth < 5; depth++) {
+      String message = current.getMessage();
+      if (message != null && !message.isBlank() && said.add(message)) {
+        out.append(": ").append(message);
+        explained = true;
+      } else if (current != error) {
+        out.append(" (").append(current.getClass().getSimpleName()).append(')');
+      }
+      Throwable next = current.getCause();
+      current = next == current ? null : next;
+    }
+    if (!explained && error instanceof java.net.ConnectException) {
+      out.append(": could not connect (connection refused, reset or unreachable)");
+    }
+    return printable(out.toString());
   }
 
   /** The agent's base URL, checked against the allowlist again. */

@@ -7,6 +7,7 @@ import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.RaidInterface;
 import io.ferrum.driver.Step;
 import io.ferrum.driver.StepOutcome;
+import io.ferrum.driver.UnsupportedDriverOperationException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,6 +101,20 @@ public final class AgentDispatch {
         pick(node).tearDown(node);
       }
 
+      /**
+       * {@link DirectDeploy#cleanUp} for nodes that chose it; else {@code own}'s, where a refusal
+       * (an interface that supports nothing set nothing up) means nothing to undo.
+       */
+      @Override
+      public void cleanUp(DriverNode node) {
+        DeployInterface picked = pick(node);
+        if (picked == own) {
+          nothingToUndo(() -> own.cleanUp(node));
+        } else {
+          picked.cleanUp(node);
+        }
+      }
+
       @Override
       public void takeOver(DriverNode node) {
         pick(node).takeOver(node);
@@ -161,6 +176,30 @@ public final class AgentDispatch {
       public StepOutcome continueClean(DriverNode node) {
         return pick(node).continueClean(node);
       }
+
+      /**
+       * {@link AgentClean#tearDownCleaning} for nodes that deploy {@value DirectDeploy#NAME}; else
+       * {@code own}'s, where a refusal (an interface that supports nothing set nothing up) means
+       * nothing to undo.
+       */
+      @Override
+      public void tearDownCleaning(DriverNode node) {
+        CleanInterface picked = pick(node);
+        if (picked == own) {
+          nothingToUndo(() -> own.tearDownCleaning(node));
+        } else {
+          picked.tearDownCleaning(node);
+        }
+      }
     };
+  }
+
+  /** Runs {@code undo}; a hardware type's interface that refuses every call has nothing to undo. */
+  private static void nothingToUndo(Runnable undo) {
+    try {
+      undo.run();
+    } catch (UnsupportedDriverOperationException e) {
+      // The interface supports nothing, so it set nothing up.
+    }
   }
 }

@@ -32,15 +32,18 @@ import java.util.regex.Pattern;
  *       the ramdisk's scripts, sets the boot device to the disk (persistent), powers the machine
  *       off and on, done.
  *   <li>{@link #tearDown}: powers off and removes the ramdisk's scripts.
+ *   <li>{@link #cleanUp}, after a deploy failed, timed out or was aborted, and {@link
+ *       #continueDeploy} itself when it fails: removes the ramdisk's scripts, so the machine does
+ *       not boot the ramdisk again; the power stays as it is.
  * </ol>
  *
- * <p>{@link #validate} checks the boot interface's inputs and {@code instance_info}: {@code
- * image_source}, an {@code http} or {@code https} URL the image allowlist accepts (the agent
- * downloads it); {@code image_checksum} (hex of an MD5, SHA-256 or SHA-512 digest) or both {@code
- * image_os_hash_algo} ({@code md5}, {@code sha1}, {@code sha224}, {@code sha256}, {@code sha384},
- * {@code sha512}) and {@code image_os_hash_value} (hex of that digest's length); optionally {@code
- * image_disk_format} (a short lower-case word such as {@code raw} or {@code qcow2}) and a {@code
- * configdrive} string.
+ * <p>{@link #validate} refuses a node whose boot interface is not {@value IpxeBoot#NAME}, and
+ * checks the boot interface's inputs and {@code instance_info}: {@code image_source}, an {@code
+ * http} or {@code https} URL the image allowlist accepts (the agent downloads it); {@code
+ * image_checksum} (hex of an MD5, SHA-256 or SHA-512 digest) or both {@code image_os_hash_algo}
+ * ({@code md5}, {@code sha1}, {@code sha224}, {@code sha256}, {@code sha384}, {@code sha512}) and
+ * {@code image_os_hash_value} (hex of that digest's length); optionally {@code image_disk_format}
+ * (a short lower-case word such as {@code raw} or {@code qcow2}) and a {@code configdrive} string.
  *
  * <p>Thread-safe; immutable.
  */
@@ -80,8 +83,27 @@ public final class DirectDeploy implements DeployInterface {
 
   @Override
   public void validate(DriverNode node) {
+    requireIpxe(node);
     boot.validate(node);
     imageInfo(node);
+  }
+
+  /**
+   * Refuses a node whose boot interface is not {@value IpxeBoot#NAME}: this deploy (and cleaning
+   * through the agent) boots the ramdisk with iPXE files, which another boot interface would not
+   * expect.
+   *
+   * @throws InvalidDriverInfoException if the node chose another boot interface, or none
+   */
+  static void requireIpxe(DriverNode node) {
+    if (!IpxeBoot.NAME.equals(node.chosen("boot"))) {
+      throw new InvalidDriverInfoException(
+          "deploy_interface direct needs boot_interface ipxe (node "
+              + node.label()
+              + " has "
+              + (node.chosen("boot") == null ? "none" : IpxeBoot.printable(node.chosen("boot")))
+              + ")");
+    }
   }
 
   @Override
@@ -93,8 +115,27 @@ public final class DirectDeploy implements DeployInterface {
     return StepOutcome.WAIT;
   }
 
+  /**
+   * Goes on with the deploy at the agent's heartbeat. When it fails (the agent reports the command
+   * failed, cannot be reached or answers nonsense), the ramdisk's iPXE files are removed first, as
+   * {@link #cleanUp} does, so the machine does not boot the ramdisk again; a failure to remove them
+   * is added to the original error as suppressed.
+   */
   @Override
   public StepOutcome continueDeploy(DriverNode node) {
+    try {
+      return proceed(node);
+    } catch (RuntimeException e) {
+      try {
+        cleanUp(node);
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private StepOutcome proceed(DriverNode node) {
     List<AgentClient.Command> commands = agent.commands(node, PREPARE_IMAGE);
     AgentClient.Command last = null;
     for (AgentClient.Command command : commands) {
@@ -130,6 +171,17 @@ public final class DirectDeploy implements DeployInterface {
     management.setBootDevice(node, BootDevice.DISK, true);
     powerOffOn(node);
     return StepOutcome.DONE;
+  }
+
+  /**
+   * Removes the ramdisk's iPXE files a failed, timed-out or aborted deploy left (including copies
+   * for ports deleted since), leaving the power as it is. Nothing to remove is fine.
+   *
+   * @throws DriverException naming a file that could not be removed
+   */
+  @Override
+  public void cleanUp(DriverNode node) {
+    boot.cleanUpRamdisk(node);
   }
 
   @Override

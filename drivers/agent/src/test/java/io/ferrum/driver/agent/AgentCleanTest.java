@@ -115,6 +115,73 @@ class AgentCleanTest {
         .isInstanceOf(DriverException.class)
         .hasMessageContaining("deploy.erase_devices_metadata")
         .hasMessageContaining("Erasing /dev/sda failed: device busy");
+    assertThat(hardware.calls)
+        .as("a failed cleaning does not leave the machine running the ramdisk")
+        .endsWith("power off");
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+  }
+
+  @Test
+  void aTearDownFailure_isAddedToTheOriginalError() {
+    DriverNode node = called(node(), agent.url());
+    clean.clean(node, List.of(), true);
+    clean.continueClean(node);
+    agent.finish(false, "device busy");
+    hardware.powerFailure = "BMC unreachable";
+
+    assertThatThrownBy(() -> clean.continueClean(node))
+        .isInstanceOf(DriverException.class)
+        .hasMessageContaining("device busy")
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s).hasMessage("BMC unreachable")));
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56"))
+        .as("files are removed even when powering off fails")
+        .doesNotExist();
+  }
+
+  @Test
+  void tearDownCleaning_powersOffAndRemovesTheScripts_andNeedsNothingToUndo() {
+    DriverNode node = called(node(), agent.url());
+    clean.clean(node, List.of(), true);
+    hardware.calls.clear();
+
+    clean.tearDownCleaning(node);
+
+    assertThat(hardware.calls).containsExactly("power off");
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+    clean.tearDownCleaning(node);
+    clean.tearDownCleaning(
+        node(Fixtures.driverInfo(), Fixtures.instanceInfo(), Map.of(), List.of()));
+    assertThat(hardware.calls).as("a machine that is off is not powered off again").hasSize(1);
+  }
+
+  @Test
+  void aBootInterfaceOtherThanIpxe_isRefusedBeforeAnythingHappens() {
+    DriverNode pxe =
+        new DriverNode(
+            UUID,
+            "bm-1",
+            "ipmi",
+            Fixtures.driverInfo(),
+            Fixtures.instanceInfo(),
+            Map.of(),
+            Map.of(),
+            Map.of("boot", "pxe", "deploy", "direct"),
+            List.of(Fixtures.MAC));
+
+    assertThatThrownBy(() -> clean.clean(pxe, List.of(), true))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("deploy_interface direct needs boot_interface ipxe");
+    assertThatThrownBy(() -> clean.validate(pxe))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("deploy_interface direct needs boot_interface ipxe");
+    assertThat(hardware.calls).isEmpty();
+    assertThat(httpboot).isEmptyDirectory();
   }
 
   @Test

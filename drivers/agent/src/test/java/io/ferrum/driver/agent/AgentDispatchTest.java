@@ -3,6 +3,8 @@ package io.ferrum.driver.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferrum.driver.CleanInterface;
+import io.ferrum.driver.DeployInterface;
 import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.HardwareInterfaces;
 import io.ferrum.driver.InvalidDriverInfoException;
@@ -71,5 +73,71 @@ class AgentDispatchTest {
         .isInstanceOf(InvalidRaidConfigException.class);
     raid.validateRaidConfig(
         unsaid, Map.of("logical_disks", List.of(Map.of("raid_level", "0", "size_gb", 10))));
+  }
+
+  @Test
+  void cleanUpAndTearDownCleaning_goToTheAgentForNodesThatChoseIt_elseToTheirOwn(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path httpboot) {
+    RecordingHardware hardware = new RecordingHardware();
+    AgentInterfaces agent = new AgentInterfaces(hardware, hardware, Fixtures.settings(httpboot));
+    List<String> own = new java.util.ArrayList<>();
+    DeployInterface deploy =
+        AgentDispatch.deploy(
+            () -> agent,
+            new DeployInterface() {
+              @Override
+              public io.ferrum.driver.StepOutcome deploy(DriverNode node) {
+                return io.ferrum.driver.StepOutcome.DONE;
+              }
+
+              @Override
+              public void tearDown(DriverNode node) {}
+
+              @Override
+              public void cleanUp(DriverNode node) {
+                own.add("cleanUp");
+              }
+            });
+    CleanInterface clean =
+        AgentDispatch.clean(
+            () -> agent,
+            new CleanInterface() {
+              @Override
+              public io.ferrum.driver.StepOutcome clean(
+                  DriverNode node, List<io.ferrum.driver.Step> steps, boolean automated) {
+                return io.ferrum.driver.StepOutcome.DONE;
+              }
+
+              @Override
+              public void tearDownCleaning(DriverNode node) {
+                own.add("tearDownCleaning");
+              }
+            });
+    DriverNode chose = Fixtures.node();
+
+    agent.boot().prepareRamdisk(chose);
+    deploy.cleanUp(chose);
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+    assertThat(hardware.calls).isEmpty();
+    agent.boot().prepareRamdisk(chose);
+    clean.tearDownCleaning(chose);
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+    assertThat(hardware.calls).containsExactly("power off");
+    assertThat(own).isEmpty();
+
+    DriverNode other =
+        new DriverNode(
+            Fixtures.UUID,
+            null,
+            "ipmi",
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of("deploy", "ipmi", "boot", "ipmi"),
+            List.of());
+    deploy.cleanUp(other);
+    clean.tearDownCleaning(other);
+    assertThat(own).containsExactly("cleanUp", "tearDownCleaning");
   }
 }

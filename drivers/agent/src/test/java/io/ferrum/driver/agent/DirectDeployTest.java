@@ -15,6 +15,7 @@ import io.ferrum.driver.DriverNode;
 import io.ferrum.driver.DriverTimeoutException;
 import io.ferrum.driver.InvalidDriverInfoException;
 import io.ferrum.driver.StepOutcome;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -120,8 +121,122 @@ class DirectDeployTest {
         .hasMessageContaining("standby.prepare_image")
         .hasMessageContaining("FAILED")
         .hasMessageContaining("Download of image focal.qcow2 failed: 404?Not Found");
+    assertThat(hardware.calls).as("the power stays as it is").isEmpty();
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56"))
+        .as("a failed deploy does not leave the machine booting the ramdisk")
+        .doesNotExist();
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+  }
+
+  @Test
+  void cleanUp_removesTheRamdiskScripts_leavesThePower_andNeedsNothingToUndo() {
+    deploy().deploy(node());
+    hardware.calls.clear();
+
+    deploy().cleanUp(node());
+
     assertThat(hardware.calls).isEmpty();
-    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).exists();
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-ab-cd-ef")).doesNotExist();
+    deploy().cleanUp(node());
+    deploy().cleanUp(node(driverInfo(), instanceInfo(), Map.of(), List.of()));
+    assertThat(hardware.calls).isEmpty();
+  }
+
+  @Test
+  void anUnreachableAgent_isTriedThreeTimes_theErrorSaysWhy_andTheScriptsAreRemoved()
+      throws Exception {
+    int port;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    List<Duration> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AgentSettings settings = AgentSettings.from(Fixtures.settings(httpboot));
+    AgentClient client =
+        new AgentClient(
+            settings.callbacks(),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            1 << 20,
+            Duration.ofMillis(10),
+            pauses::add);
+    DirectDeploy deploy = new AgentInterfaces(hardware, hardware, settings, client).deploy();
+    DriverNode heard = called(node(), "http://127.0.0.1:" + port);
+    deploy.deploy(heard);
+
+    assertThatThrownBy(() -> deploy.continueDeploy(heard))
+        .isInstanceOf(DriverException.class)
+        .hasMessageContaining("could not reach the agent")
+        .hasMessageContaining("3 attempts")
+        .hasMessageContaining("ConnectException")
+        .hasMessageContaining("connection refused, reset or unreachable");
+    assertThat(pauses).hasSize(2);
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+  }
+
+  @Test
+  void anAnswerIsNeverSentAgain() {
+    List<Duration> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AgentSettings settings = AgentSettings.from(Fixtures.settings(httpboot));
+    AgentClient client =
+        new AgentClient(
+            settings.callbacks(),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            1 << 20,
+            Duration.ofMillis(10),
+            pauses::add);
+    agent.mode = FakeAgent.Mode.GARBAGE;
+
+    assertThatThrownBy(() -> client.commands(called(node(), agent.url()), "x"))
+        .isInstanceOf(DriverException.class);
+    assertThat(agent.requests).hasSize(1);
+    assertThat(pauses).isEmpty();
+  }
+
+  @Test
+  void aCleanUpFailure_isAddedToTheOriginalError() throws Exception {
+    DriverNode heard = called(node(), agent.url());
+    deploy().deploy(heard);
+    deploy().continueDeploy(heard);
+    agent.finish(false, "disk on fire");
+    // The node's directory cannot be removed: it holds a file cleanup does not know.
+    Files.writeString(httpboot.resolve(UUID).resolve("extra"), "x");
+
+    assertThatThrownBy(() -> deploy().continueDeploy(heard))
+        .isInstanceOf(DriverException.class)
+        .hasMessageContaining("disk on fire")
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s).hasMessageContaining("could not remove")));
+  }
+
+  @Test
+  void aBootInterfaceOtherThanIpxe_isRefusedBeforeAnythingHappens() {
+    DriverNode pxe =
+        new DriverNode(
+            UUID,
+            "bm-1",
+            "ipmi",
+            driverInfo(),
+            instanceInfo(),
+            Map.of(),
+            Map.of(),
+            Map.of("boot", "pxe", "deploy", "direct"),
+            List.of(Fixtures.MAC));
+
+    assertThatThrownBy(() -> deploy().validate(pxe))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("deploy_interface direct needs boot_interface ipxe");
+    assertThatThrownBy(() -> deploy().deploy(pxe))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("deploy_interface direct needs boot_interface ipxe");
+    assertThat(hardware.calls).isEmpty();
+    assertThat(httpboot).isEmptyDirectory();
   }
 
   @Test

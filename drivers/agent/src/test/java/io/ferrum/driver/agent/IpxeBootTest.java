@@ -64,8 +64,9 @@ class IpxeBootTest {
             + "sleep 10\n"
             + "goto deploy\n";
     assertThat(httpboot.resolve(UUID).resolve("config")).hasContent(expected);
-    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).hasContent(expected);
-    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-ab-cd-ef")).hasContent(expected);
+    String marked = expected.replaceFirst("\n", "\n# ferrum node " + UUID + "\n");
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).hasContent(marked);
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-ab-cd-ef")).hasContent(marked);
     assertThat(Files.readString(httpboot.resolve("boot.ipxe")))
         .startsWith("#!ipxe\n")
         .contains("chain pxelinux.cfg/${mac:hexhyp} || goto none\n");
@@ -98,6 +99,64 @@ class IpxeBootTest {
     assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-ab-cd-ef")).doesNotExist();
     assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-00-00-01")).hasContent("another node");
     assertThat(httpboot.resolve("boot.ipxe")).exists();
+  }
+
+  @Test
+  void cleanUpRamdisk_removesCopiesForPortsDeletedSince_onlyByTheNodesMarker() throws IOException {
+    IpxeBoot boot = boot();
+    boot.prepareRamdisk(node());
+    Path pxelinux = httpboot.resolve("pxelinux.cfg");
+    String marker = "#!ipxe\n# ferrum node " + UUID + "\n";
+    // Another node's copy, a link to one of this node's copies, and an oversized file are kept.
+    Files.writeString(
+        pxelinux.resolve("52-54-00-00-00-01"),
+        "#!ipxe\n# ferrum node 2be26c0b-03f2-4d2e-ae87-c02d7f33c123\n");
+    Path outside = Files.writeString(httpboot.resolve("outside"), marker);
+    Files.createSymbolicLink(pxelinux.resolve("52-54-00-00-00-02"), outside);
+    Files.writeString(
+        pxelinux.resolve("52-54-00-00-00-03"),
+        "#!ipxe\n" + "#".repeat(IpxeBoot.MAX_MARKED_SIZE) + "\n# ferrum node " + UUID + "\n");
+    // The port with MAC2 was deleted while the ramdisk was prepared.
+    DriverNode portDeleted = node(driverInfo(), instanceInfo(), Map.of(), List.of(Fixtures.MAC));
+
+    boot.cleanUpRamdisk(portDeleted);
+
+    assertThat(pxelinux.resolve("52-54-00-12-34-56")).doesNotExist();
+    assertThat(pxelinux.resolve("52-54-00-ab-cd-ef")).doesNotExist();
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+    assertThat(pxelinux.resolve("52-54-00-00-00-01")).exists();
+    assertThat(Files.isSymbolicLink(pxelinux.resolve("52-54-00-00-00-02"))).isTrue();
+    assertThat(outside).hasContent(marker);
+    assertThat(pxelinux.resolve("52-54-00-00-00-03")).exists();
+  }
+
+  @Test
+  void cleanUpRamdisk_withNothingToUndo_doesNotFail() {
+    // Every port deleted, nothing ever written, no directory configured.
+    boot().cleanUpRamdisk(node(driverInfo(), instanceInfo(), Map.of(), List.of()));
+    boot().cleanUpRamdisk(node());
+    new IpxeBoot(AgentSettings.from(DriverSettings.none())).cleanUpRamdisk(node());
+    assertThat(httpboot).isEmptyDirectory();
+  }
+
+  @Test
+  void validate_refusesWhenNoAgentNetworkIsAllowed() {
+    IpxeBoot noNetworks =
+        new IpxeBoot(
+            AgentSettings.from(
+                DriverSettings.of(
+                    Map.of(
+                        "httpboot-dir",
+                        httpboot.toString(),
+                        "agent-api-url",
+                        "http://192.0.2.1:6385",
+                        "image-allowed-url-schemes",
+                        "http"))));
+
+    assertThatThrownBy(() -> noNetworks.validate(node()))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("ferrum serve --agent-allowed-networks");
+    boot().validate(node());
   }
 
   @ParameterizedTest
@@ -141,6 +200,7 @@ class IpxeBootTest {
                     Map.of(
                         "httpboot-dir", httpboot.toString(),
                         "agent-api-url", "http://192.0.2.1:6385",
+                        "agent-allowed-networks", "127.0.0.1/32",
                         "image-allowed-url-schemes", "https"))));
     assertThatThrownBy(() -> httpsOnly.validate(node()))
         .isInstanceOf(InvalidDriverInfoException.class)

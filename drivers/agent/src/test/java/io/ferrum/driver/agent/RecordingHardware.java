@@ -15,6 +15,9 @@ final class RecordingHardware implements PowerInterface, ManagementInterface {
   final List<String> calls = new CopyOnWriteArrayList<>();
   volatile DriverPowerState power = DriverPowerState.POWER_ON;
 
+  /** When set, every power change fails with this message. */
+  volatile String powerFailure;
+
   @Override
   public DriverPowerState getPowerState(DriverNode node) {
     return power;
@@ -23,6 +26,9 @@ final class RecordingHardware implements PowerInterface, ManagementInterface {
   @Override
   public void setPowerState(
       DriverNode node, DriverPowerState target, boolean soft, Duration timeout) {
+    if (powerFailure != null) {
+      throw new io.ferrum.driver.DriverException(powerFailure);
+    }
     calls.add(target == DriverPowerState.POWER_ON ? "power on" : "power off");
     power = target;
   }

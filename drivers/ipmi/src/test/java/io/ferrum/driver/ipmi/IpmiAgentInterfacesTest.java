@@ -167,4 +167,59 @@ class IpmiAgentInterfacesTest {
       assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
     }
   }
+
+  @Test
+  void cleanUp_removesTheRamdiskFiles_forNodesThatDeployDirect_andOthersAreLeftAlone()
+      throws Exception {
+    Path httpboot = dir.resolve("httpboot");
+    IpmiHardware ipmi = configured(httpboot);
+    DriverNode node = node(Map.of(), Map.of("boot", "ipxe", "deploy", "direct"));
+    Path copy = httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56");
+    Path deleted = httpboot.resolve("pxelinux.cfg/52-54-00-00-00-09");
+    java.nio.file.Files.createDirectories(copy.getParent());
+    java.nio.file.Files.writeString(copy, "#!ipxe\n# ferrum node " + UUID + "\n");
+    java.nio.file.Files.writeString(deleted, "#!ipxe\n# ferrum node " + UUID + "\n");
+
+    // No BMC is needed: cleanUp leaves the power as it is.
+    ipmi.deploy().cleanUp(node);
+
+    assertThat(copy).doesNotExist();
+    assertThat(deleted).as("a copy for a port deleted since").doesNotExist();
+    ipmi.deploy().cleanUp(node);
+    DriverNode own = node(Map.of(), Map.of("boot", "ipmi", "deploy", "ipmi"));
+    ipmi.deploy().cleanUp(own);
+    ipmi.clean().tearDownCleaning(own);
+  }
+
+  @Test
+  void directDeployWithAnotherBootInterface_isRefused() {
+    IpmiHardware ipmi = configured(dir);
+    DriverNode node = node(Map.of(), Map.of("boot", "ipmi", "deploy", "direct"));
+
+    assertThatThrownBy(() -> ipmi.deploy().validate(node))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("deploy_interface direct needs boot_interface ipxe");
+    assertThatThrownBy(() -> ipmi.clean().clean(node, List.of(), true))
+        .isInstanceOf(InvalidDriverInfoException.class)
+        .hasMessageContaining("deploy_interface direct needs boot_interface ipxe");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void tearDownCleaning_throughARealBmc_powersOffAndRemovesTheFiles() throws Exception {
+    try (IpmiSim sim = IpmiSim.startOrSkip(dir.resolve("bmc"))) {
+      Path httpboot = dir.resolve("httpboot");
+      IpmiHardware ipmi = configured(httpboot);
+      DriverNode node = node(sim.driverInfo(), Map.of("boot", "ipxe", "deploy", "direct"));
+
+      assertThat(ipmi.clean().clean(node, List.of(), true)).isEqualTo(StepOutcome.WAIT);
+      assertThat(sim.poweredOn()).isTrue();
+
+      ipmi.clean().tearDownCleaning(node);
+
+      assertThat(sim.poweredOn()).isFalse();
+      assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+      ipmi.clean().tearDownCleaning(node);
+    }
+  }
 }

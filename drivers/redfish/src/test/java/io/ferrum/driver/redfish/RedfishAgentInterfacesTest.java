@@ -122,4 +122,26 @@ class RedfishAgentInterfacesTest {
         .isInstanceOf(InvalidDriverInfoException.class)
         .hasMessageContaining("image_source");
   }
+
+  @Test
+  void cleanUpKeepsThePower_tearDownCleaningPowersOff_bothRemoveTheFiles() {
+    DriverNode node = node(Map.of("boot", "ipxe", "deploy", "direct"));
+    redfish.deploy().deploy(node);
+
+    redfish.deploy().cleanUp(node);
+
+    assertThat(service.power()).isEqualTo("On");
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+
+    redfish.clean().clean(node, List.of(), true);
+    redfish.clean().tearDownCleaning(node);
+
+    assertThat(service.power()).isEqualTo("Off");
+    assertThat(httpboot.resolve(UUID)).doesNotExist();
+    assertThat(httpboot.resolve("pxelinux.cfg/52-54-00-12-34-56")).doesNotExist();
+    DriverNode own = node(Map.of("boot", "redfish", "deploy", "redfish"));
+    redfish.deploy().cleanUp(own);
+    redfish.clean().tearDownCleaning(own);
+  }
 }
