@@ -67,12 +67,7 @@ final class ProvisionFlows {
       throw e;
     } catch (RuntimeException | Error e) {
       if (!(e instanceof VirtualMachineError)) {
-        String state = task.node().provisionState();
-        RamdiskCleanup.after(
-            task,
-            RamdiskCleanup.DEPLOYING.contains(state) || RamdiskCleanup.CLEANING.contains(state)
-                ? state
-                : from);
+        RamdiskCleanup.after(task, from);
       }
       throw e;
     }

@@ -1,5 +1,6 @@
 package io.ferrum.conductor;
 
+import io.ferrum.fsm.ProvisionState;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -17,10 +18,18 @@ final class RamdiskCleanup {
   private static final Logger LOG = LoggerFactory.getLogger(RamdiskCleanup.class);
 
   /** States a deploy passes through before it ends. */
-  static final Set<String> DEPLOYING = Set.of("deploying", "wait call-back", "deploy hold");
+  static final Set<String> DEPLOYING =
+      values(ProvisionState.DEPLOYING, ProvisionState.WAIT_CALL_BACK, ProvisionState.DEPLOY_HOLD);
 
   /** States a cleaning passes through before it ends. */
-  static final Set<String> CLEANING = Set.of("cleaning", "clean wait", "clean hold");
+  static final Set<String> CLEANING =
+      values(ProvisionState.CLEANING, ProvisionState.CLEAN_WAIT, ProvisionState.CLEAN_HOLD);
+
+  private static Set<String> values(ProvisionState... states) {
+    return java.util.Arrays.stream(states)
+        .map(ProvisionState::value)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
 
   private RamdiskCleanup() {}
 

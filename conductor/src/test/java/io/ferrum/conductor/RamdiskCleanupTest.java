@@ -112,6 +112,49 @@ class RamdiskCleanupTest {
     assertThat(type.undone).isEmpty();
   }
 
+  @ConductorTest
+  void aCleanUpThatThrowsAnError_keepsTheDeploysReason_andLeavesNoLock(ConductorEnv env) {
+    Remembering type = new Remembering();
+    Conductor conductor = conductor(env, type, Duration.ofMinutes(30));
+    String uuid = available(conductor, Map.of("deploy", "fail", "undo", "error"));
+
+    ConductorEnv.failure(conductor.provision(uuid, ProvisionRequest.of("active")));
+
+    Node node = conductor.getNode(uuid);
+    assertThat(node.provisionState()).isEqualTo("deploy failed");
+    assertThat(node.lastError()).contains("deploy failed on purpose").doesNotContain("undo");
+    assertThat(node.reservation()).isNull();
+    assertThat(type.undone).containsExactly("deploy.cleanUp " + uuid);
+  }
+
+  @ConductorTest
+  void theRecordOfCleanStepsFailsToWrite_theCleaningFailsUndone_andLeavesNoLock(ConductorEnv env) {
+    Remembering type = new Remembering();
+    Conductor conductor = conductor(env, type, Duration.ofMinutes(30));
+    Node node = conductor.createNode(NodeSpec.of("remembering", Map.of("clean", "wait")));
+    finish(conductor.provision(node.uuid(), ProvisionRequest.of("manage")));
+    env.database(true)
+        .fail(
+            sql ->
+                sql.startsWith("UPDATE nodes SET")
+                    && sql.contains("driver_internal_info")
+                    && !sql.contains("provision_state"),
+            io.ferrum.faults.FaultyDataSource.When.BEFORE,
+            1);
+
+    ConductorEnv.failure(
+        conductor.provision(
+            node.uuid(),
+            ProvisionRequest.clean(List.of(new Step("deploy", "erase_devices", Map.of())))));
+
+    Node after = conductor.getNode(node.uuid());
+    assertThat(env.database(true).injected()).isEqualTo(1);
+    assertThat(after.provisionState()).isEqualTo("clean failed");
+    assertThat(after.reservation()).isNull();
+    assertThat(after.driverInternalInfo()).doesNotContainKey("clean_steps");
+    assertThat(type.undone).containsExactly("clean.tearDownCleaning " + node.uuid());
+  }
+
   private static Conductor conductor(ConductorEnv env, Remembering type, Duration callback) {
     return env.newConductor("undoing", 4, b -> b.hardwareType(type).callbackTimeout(callback));
   }
@@ -164,6 +207,9 @@ class RamdiskCleanupTest {
         @Override
         public void cleanUp(DriverNode node) {
           undone.add("deploy.cleanUp " + node.uuid());
+          if ("error".equals(node.info("undo"))) {
+            throw new LinkageError("undo hit an Error");
+          }
         }
       };
     }
